@@ -1,0 +1,177 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** Variables whose value must never be echoed in an error line (credentials inside). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY']);
+
+/**
+ * The process environment as the service understands it. Every variable the service reads is
+ * declared here and validated once at start; nothing else reads process.env.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 65535' })
+  @Min(0, { message: 'must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  /** Unset: embedded PostgreSQL (PGlite) under DATA_DIR. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string = undefined;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 200' })
+  @Min(1, { message: 'must be an integer between 1 and 200' })
+  @Max(200, { message: 'must be an integer between 1 and 200' })
+  DB_POOL_SIZE = 10;
+
+  /** Unset: the job handlers run in-process behind the same queue interface. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string = undefined;
+
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, "_" or "-"' })
+  QUEUE_PREFIX = 'hc';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  /** Optional fixed admin key for a fresh database; otherwise one is generated and printed once. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^hc_[0-9a-f]{12}_[A-Za-z0-9_-]{32,}$/, {
+    message: 'must look like hc_<12 hex>_<at least 32 url-safe characters>',
+  })
+  ADMIN_API_KEY?: string = undefined;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Min(100, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  SHUTDOWN_GRACE_MS = 8000;
+
+  @Matches(/^\d+(kb|mb)$/, { message: 'must be a size such as 512kb or 4mb' })
+  BODY_LIMIT = '4mb';
+
+  /** Comma-separated origins allowed by CORS; empty means CORS is closed. */
+  @IsString()
+  CORS_ORIGINS = '';
+}
+
+/** One validated, typed view of the configuration, injected where needed. */
+export class AppConfig {
+  constructor(
+    readonly env: 'development' | 'production' | 'test',
+    readonly http: { port: number; host: string; bodyLimit: string; corsOrigins: string[] },
+    readonly database:
+      | { kind: 'postgres'; url: string; poolSize: number }
+      | { kind: 'pglite'; dataDir: string | null; template?: Blob },
+    readonly queue: { kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string },
+    readonly log: { level: EnvironmentVariables['LOG_LEVEL'] },
+    readonly auth: { adminApiKey?: string },
+    readonly shutdownGraceMs: number,
+  ) {}
+
+  /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
+  with(overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth'>>): AppConfig {
+    return new AppConfig(
+      this.env,
+      overrides.http ?? this.http,
+      overrides.database ?? this.database,
+      overrides.queue ?? this.queue,
+      overrides.log ?? this.log,
+      overrides.auth ?? this.auth,
+      this.shutdownGraceMs,
+    );
+  }
+}
+
+/** Thrown for a bad variable; its message is the single line the process prints before it stops. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(error: ValidationError): string {
+  const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  if (SECRET_VARIABLES.has(error.property)) return reason;
+  return `${reason} (got ${JSON.stringify(error.value)})`;
+}
+
+/** Validates the environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const relevant = Object.fromEntries(known.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const vars = plainToInstance(EnvironmentVariables, relevant);
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    throw new ConfigError(first.property, describe(first));
+  }
+  return new AppConfig(
+    vars.NODE_ENV,
+    {
+      port: vars.PORT,
+      host: vars.HOST,
+      bodyLimit: vars.BODY_LIMIT,
+      corsOrigins: vars.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
+    vars.DATABASE_URL
+      ? { kind: 'postgres', url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE }
+      : { kind: 'pglite', dataDir: vars.DATA_DIR },
+    vars.REDIS_URL
+      ? { kind: 'bullmq', redisUrl: vars.REDIS_URL, prefix: vars.QUEUE_PREFIX }
+      : { kind: 'in-process', prefix: vars.QUEUE_PREFIX },
+    { level: vars.LOG_LEVEL },
+    { adminApiKey: vars.ADMIN_API_KEY },
+    vars.SHUTDOWN_GRACE_MS,
+  );
+}
+
+/** Strips credentials from a connection URL so it can appear in an error line. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return `${u.protocol}//${u.username ? `${u.username}${u.password ? ':***' : ''}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}

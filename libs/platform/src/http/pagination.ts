@@ -1,0 +1,51 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ValidationFailed } from '../errors/domain-error.js';
+
+/** Query parameters every list route accepts. */
+export class PageQuery {
+  @ApiPropertyOptional({ description: 'Items per page (1 to 500).', default: 50, example: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as ?cursor= to read the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Cursors wrap the sort key of the last item; opaque to clients. */
+export function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | undefined, check: (k: unknown) => k is T): T | null {
+  if (!cursor) return null;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (check(key)) return key;
+  } catch {
+    /* fall through */
+  }
+  throw new ValidationFailed([{ path: 'cursor', rule: 'cursor', message: 'cursor is not one this list returned' }]);
+}
+
+export const isUuidString = (k: unknown): k is string =>
+  typeof k === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(k);
+
+/** Builds a page from `limit + 1` fetched rows keyed by `key`. */
+export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown): Page<T> {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(key(items[items.length - 1]!)) : null };
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
+import { AppConfig } from '../config/app-config.js';
+import { uuid7 } from '../ids/uuid7.js';
+
+const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/**
+ * pino JSON logs with a request id on every line of a request (X-Request-Id is honoured when it
+ * looks like an id, and echoed back). Requests are logged by method, path and status only:
+ * never headers (keys), bodies or query strings (they can carry id numbers and phone numbers).
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        // Synchronous writes: the last lines before an exit (shutdown, a fatal error) are never lost.
+        pinoHttp: [
+          {
+          level: config.log.level,
+          genReqId: (req: IncomingMessage, res: ServerResponse) => {
+            const given = req.headers['x-request-id'];
+            const id = typeof given === 'string' && INCOMING_ID.test(given) ? given : uuid7();
+            res.setHeader('X-Request-Id', id);
+            return id;
+          },
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              path: req.url.split('?')[0],
+            }),
+            res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+          },
+          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+          redact: { paths: ['req.headers', 'res.headers', '*.authorization', '*.idNumber', '*.phone'], remove: true },
+          },
+          pino.destination({ fd: 1, sync: true }),
+        ],
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,52 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { AppConfig } from './config/app-config.js';
+import { closeDataSource, DatabaseModule, type MigrationClass } from './database/database.module.js';
+import { HealthService } from './health/health.service.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { JobQueue } from './queue/job-queue.js';
+import { QueueModule } from './queue/queue.module.js';
+
+/**
+ * Closes what the process holds, in order, after the HTTP server has drained (Nest closes the
+ * server before shutdown hooks): first the queue (running jobs finish), then the database.
+ */
+class PlatformLifecycle implements OnApplicationShutdown {
+  private readonly log = new Logger('Lifecycle');
+  constructor(
+    @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    this.log.log('queue closed');
+    await closeDataSource(this.dataSource).catch((err: unknown) => this.log.error({ err: String(err) }, 'closing the database failed'));
+    this.log.log('database closed');
+  }
+}
+
+@Global()
+@Module({})
+export class PlatformModule {
+  /** Everything technical a process needs; the apps add the bounded contexts. */
+  static forRoot(config: AppConfig, migrations: MigrationClass[]): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        { module: ConfigHolderModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig], global: true },
+        DatabaseModule.forRoot(migrations),
+        QueueModule,
+        LoggingModule,
+        AuthModule,
+      ],
+      providers: [MetricsService, HealthService, PlatformLifecycle],
+      exports: [MetricsService, HealthService, AuthModule],
+    };
+  }
+}
+
+@Module({})
+class ConfigHolderModule {}
