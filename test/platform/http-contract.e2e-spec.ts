@@ -1,5 +1,22 @@
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
+const expectProblem = (
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  code: string,
+): void => {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    title: expect.any(String),
+    detail: expect.any(String),
+    type: expect.stringMatching(/^urn:/),
+  });
+  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(js|ts):\d+|SELECT|INSERT/);
+};
+
 /** Error bodies, validation, authentication and authorisation as every client sees them. */
 describe('HTTP contract', () => {
   let t: TestApp;
@@ -10,13 +27,6 @@ describe('HTTP contract', () => {
     policeKey = await t.mintKey({ principal: 'agency', agency: 'police' });
   });
   afterAll(() => t.close());
-
-  const expectProblem = (res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code: string): void => {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String), type: expect.stringMatching(/^urn:/) });
-    expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(js|ts):\d+|SELECT|INSERT/);
-  };
 
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await t.http().get('/v1/no-such-thing');
@@ -39,29 +49,61 @@ describe('HTTP contract', () => {
 
   it('refuses malformed JSON, other content types and oversized bodies with problems', async () => {
     expectProblem(
-      await t.http().post('/v1/api-keys').set(...bearer(t.adminKey)).set('Content-Type', 'application/json').send('{"principal":'),
+      await t
+        .http()
+        .post('/v1/api-keys')
+        .set(...bearer(t.adminKey))
+        .set('Content-Type', 'application/json')
+        .send('{"principal":'),
       400,
       'MALFORMED_JSON',
     );
     expectProblem(
-      await t.http().post('/v1/api-keys').set(...bearer(t.adminKey)).set('Content-Type', 'text/plain').send('principal=admin'),
+      await t
+        .http()
+        .post('/v1/api-keys')
+        .set(...bearer(t.adminKey))
+        .set('Content-Type', 'text/plain')
+        .send('principal=admin'),
       415,
       'UNSUPPORTED_MEDIA_TYPE',
     );
     const huge = JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024), principal: 'admin' });
-    expectProblem(await t.http().post('/v1/api-keys').set(...bearer(t.adminKey)).set('Content-Type', 'application/json').send(huge), 413, 'BODY_TOO_LARGE');
+    expectProblem(
+      await t
+        .http()
+        .post('/v1/api-keys')
+        .set(...bearer(t.adminKey))
+        .set('Content-Type', 'application/json')
+        .send(huge),
+      413,
+      'BODY_TOO_LARGE',
+    );
   });
 
   it('answers 401 without a key or with an unknown one, and 403 for the wrong principal', async () => {
     expectProblem(await t.http().get('/v1/api-keys'), 401, 'UNAUTHENTICATED');
-    expectProblem(await t.http().get('/v1/api-keys').set(...bearer('hc_000000000000_not-a-real-key-not-a-real-key-00')), 401, 'UNAUTHENTICATED');
-    const res = await t.http().get('/v1/api-keys').set(...bearer(policeKey));
+    expectProblem(
+      await t
+        .http()
+        .get('/v1/api-keys')
+        .set(...bearer('hc_000000000000_not-a-real-key-not-a-real-key-00')),
+      401,
+      'UNAUTHENTICATED',
+    );
+    const res = await t
+      .http()
+      .get('/v1/api-keys')
+      .set(...bearer(policeKey));
     expectProblem(res, 403, 'FORBIDDEN');
     expect(res.body.detail).toContain('agency police');
   });
 
   it('names the bad path parameter', async () => {
-    const res = await t.http().delete('/v1/api-keys/not-a-uuid').set(...bearer(t.adminKey));
+    const res = await t
+      .http()
+      .delete('/v1/api-keys/not-a-uuid')
+      .set(...bearer(t.adminKey));
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
   });

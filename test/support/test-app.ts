@@ -19,7 +19,12 @@ export interface TestApp {
   db: Database;
   queue: JobQueue;
   /** Mints a key through the public API and returns it. */
-  mintKey(request: { principal: 'admin' } | { principal: 'agency'; agency: Agency } | { principal: 'enterprise'; enterpriseId: string }): Promise<string>;
+  mintKey(
+    request:
+      | { principal: 'admin' }
+      | { principal: 'agency'; agency: Agency }
+      | { principal: 'enterprise'; enterpriseId: string },
+  ): Promise<string>;
   /** Waits until the in-process queue is idle (no-op wait loop on BullMQ: polls `until`). */
   settle(until?: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -45,7 +50,9 @@ async function privateDatabase(config: AppConfig): Promise<{ config: AppConfig; 
     }
     await admin.end();
     return {
-      config: config.with({ database: { kind: 'postgres', url: databaseUrl(TEST_ENV.databaseUrl, name), poolSize: 10 } }),
+      config: config.with({
+        database: { kind: 'postgres', url: databaseUrl(TEST_ENV.databaseUrl, name), poolSize: 10 },
+      }),
       drop: async () => {
         const c = new pg.Client({ connectionString: TEST_ENV.databaseUrl });
         await c.connect();
@@ -55,7 +62,10 @@ async function privateDatabase(config: AppConfig): Promise<{ config: AppConfig; 
     };
   }
   const template = new Blob([readFileSync(TEST_ENV.pgliteTemplate!)]);
-  return { config: config.with({ database: { kind: 'pglite', dataDir: null, template } }), drop: async () => undefined };
+  return {
+    config: config.with({ database: { kind: 'pglite', dataDir: null, template } }),
+    drop: async () => undefined,
+  };
 }
 
 /** A private queue namespace for one test file; its keys are removed afterwards. */
@@ -82,7 +92,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 /** Boots the real api (with its job handlers) on the configured stores, listening on a free port. */
-export async function createTestApp(options: { imports?: DynamicModule[]; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { imports?: DynamicModule[]; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const database = await privateDatabase(testConfig(options.env));
   const queue = privateQueue(database.config);
   const config = queue.config;

@@ -27,6 +27,10 @@ class HttpDrain implements BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     if (!server) return;
+    // Keep-alive connections that go idle after their last answer are closed as soon as they do.
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
+    server.once('close', () => clearInterval(idle));
     setTimeout(() => server.closeAllConnections(), this.config.shutdownGraceMs).unref();
   }
 }
@@ -44,6 +48,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware, BodyParsingMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+    consumer
+      .apply(HttpMetricsMiddleware, BodyParsingMiddleware)
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

@@ -13,7 +13,10 @@ await runMain(async (config) => {
   stopOnSignals(app, config);
   const adminKey = await bootstrapAdminKey(app);
   await app.listen(config.http.port, config.http.host).catch((err: { code?: string }) => {
-    throw new ConfigError('PORT', `cannot listen on ${config.http.host}:${config.http.port} (${err.code ?? String(err)})`);
+    throw new ConfigError(
+      'PORT',
+      `cannot listen on ${config.http.host}:${config.http.port} (${err.code ?? String(err)})`,
+    );
   });
   const log = new Logger('Api');
   log.log(

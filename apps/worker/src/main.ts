@@ -8,9 +8,15 @@ import { WorkerModule } from './worker.module.js';
 /** The worker process: consumes the BullMQ queues. Any number may run side by side. */
 await runMain(async (config) => {
   if (config.queue.kind !== 'bullmq') {
-    throw new ConfigError('REDIS_URL', 'must be set for a separate worker process (without it the queue runs inside the api: use npm start)');
+    throw new ConfigError(
+      'REDIS_URL',
+      'must be set for a separate worker process (without it the queue runs inside the api: use npm start)',
+    );
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   stopOnSignals(app, config);
   await app.init();

@@ -23,3 +23,5 @@ export * from './preflight.js';
 export * from './http/body-parsing.middleware.js';
 export * from './http/http-metrics.middleware.js';
 export * from './process.js';
+export * from './database/pglite-pg-adapter.js';
+export * from './database/snake-naming.strategy.js';

@@ -23,7 +23,9 @@ class PlatformLifecycle implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     this.log.log('queue closed');
-    await closeDataSource(this.dataSource).catch((err: unknown) => this.log.error({ err: String(err) }, 'closing the database failed'));
+    await closeDataSource(this.dataSource).catch((err: unknown) =>
+      this.log.error({ err: String(err) }, 'closing the database failed'),
+    );
     this.log.log('database closed');
   }
 }
@@ -36,7 +38,12 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        { module: ConfigHolderModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig], global: true },
+        {
+          module: ConfigHolderModule,
+          providers: [{ provide: AppConfig, useValue: config }],
+          exports: [AppConfig],
+          global: true,
+        },
         DatabaseModule.forRoot(migrations),
         QueueModule,
         LoggingModule,

@@ -20,7 +20,10 @@ export async function preflight(config: AppConfig): Promise<void> {
       await client.connect();
       await client.query('SELECT 1');
     } catch (err) {
-      throw new ConfigError('DATABASE_URL', `cannot connect to PostgreSQL at ${redactUrl(config.database.url)} (${reason(err)})`);
+      throw new ConfigError(
+        'DATABASE_URL',
+        `cannot connect to PostgreSQL at ${redactUrl(config.database.url)} (${reason(err)})`,
+      );
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -39,7 +42,10 @@ export async function preflight(config: AppConfig): Promise<void> {
       await redis.connect();
       await redis.ping();
     } catch (err) {
-      throw new ConfigError('REDIS_URL', `cannot connect to Redis at ${redactUrl(config.queue.redisUrl)} (${reason(firstError ?? err)})`);
+      throw new ConfigError(
+        'REDIS_URL',
+        `cannot connect to Redis at ${redactUrl(config.queue.redisUrl)} (${reason(firstError ?? err)})`,
+      );
     } finally {
       redis.disconnect();
     }

@@ -15,7 +15,8 @@ export const Allow = (...rules: AccessRule[]): MethodDecorator & ClassDecorator 
   );
 
 /** Declares a route open to anyone (health, metrics, docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_METADATA, { public: true } satisfies AccessDeclaration);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_METADATA, { public: true } satisfies AccessDeclaration);
 
 /** The authenticated caller of the current request. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {

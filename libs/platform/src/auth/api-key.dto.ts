@@ -7,7 +7,10 @@ export class MintApiKeyDto {
   @IsIn(PRINCIPAL_KINDS)
   principal: PrincipalKind;
 
-  @ApiPropertyOptional({ description: 'Required when principal is enterprise.', example: '0190a1b2-0000-7000-8000-000000000001' })
+  @ApiPropertyOptional({
+    description: 'Required when principal is enterprise.',
+    example: '0190a1b2-0000-7000-8000-000000000001',
+  })
   @ValidateIf((o: MintApiKeyDto) => o.principal === 'enterprise' || o.enterpriseId !== undefined)
   @IsUUID('all', { message: 'enterpriseId must be a UUID (required for an enterprise key)' })
   enterpriseId?: string;
@@ -26,7 +29,8 @@ export class MintApiKeyDto {
 
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Public part of the key, shown in the key itself.', example: '3f9c0a1b2c3d' }) keyId: string;
+  @ApiProperty({ description: 'Public part of the key, shown in the key itself.', example: '3f9c0a1b2c3d' })
+  keyId: string;
   @ApiProperty({ enum: PRINCIPAL_KINDS }) principal: PrincipalKind;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) enterpriseId: string | null;
   @ApiProperty({ enum: AGENCIES, nullable: true }) agency: Agency | null;

@@ -1,8 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Agency, PrincipalKind } from './principal.js';
 
 /** An API key. Only a SHA-256 hash of its secret part is stored; the key is shown once, at minting. */
 @Entity({ name: 'api_keys' })
+@Check('api_keys_principal_check', `principal IN ('admin', 'enterprise', 'agency')`)
+@Check('api_keys_agency_check', `agency IN ('police', 'transport', 'emergency', 'market', 'ecology')`)
+@Check('api_keys_enterprise_scope', `(principal = 'enterprise') = (enterprise_id IS NOT NULL)`)
+@Check('api_keys_agency_scope', `(principal = 'agency') = (agency IS NOT NULL)`)
 export class ApiKeyEntity {
   @PrimaryColumn('uuid')
   id: string;

@@ -11,10 +11,7 @@ export class ApiKeyRepository {
   }
 
   findActiveByKeyId(keyId: string): Promise<ApiKeyEntity | null> {
-    return this.repo
-      .createQueryBuilder('k')
-      .where('k.key_id = :keyId AND k.revoked_at IS NULL', { keyId })
-      .getOne();
+    return this.repo.createQueryBuilder('k').where('k.key_id = :keyId AND k.revoked_at IS NULL', { keyId }).getOne();
   }
 
   findById(id: string): Promise<ApiKeyEntity | null> {
@@ -49,10 +46,10 @@ export class ApiKeyRepository {
   }
 
   async touch(id: string, at: Date): Promise<void> {
-    await this.db.query(
-      `UPDATE api_keys SET last_used_at = GREATEST(COALESCE(last_used_at, $2), $2) WHERE id = $1`,
-      [id, at],
-    );
+    await this.db.query(`UPDATE api_keys SET last_used_at = GREATEST(COALESCE(last_used_at, $2), $2) WHERE id = $1`, [
+      id,
+      at,
+    ]);
   }
 
   /** Serialises the first-start admin key among processes starting together on one database. */

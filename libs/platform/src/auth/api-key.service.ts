@@ -105,7 +105,10 @@ export class ApiKeyService {
       name: request.name,
       createdBy,
     });
-    this.log.log({ apiKeyId: row.id, principal: row.principal, agency: row.agency, enterpriseId: row.enterpriseId }, 'api key minted');
+    this.log.log(
+      { apiKeyId: row.id, principal: row.principal, agency: row.agency, enterpriseId: row.enterpriseId },
+      'api key minted',
+    );
     return { key, view: toView(row) };
   }
 

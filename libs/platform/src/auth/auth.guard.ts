@@ -15,7 +15,11 @@ class Unauthenticated extends DomainError {
 
 class TooManyAttempts extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('TOO_MANY_ATTEMPTS', 429, `too many failed authentications from this address; retry in ${retryAfterSeconds} s`);
+    super(
+      'TOO_MANY_ATTEMPTS',
+      429,
+      `too many failed authentications from this address; retry in ${retryAfterSeconds} s`,
+    );
   }
 }
 
@@ -58,7 +62,9 @@ export class AuthGuard implements CanActivate {
     }
     req.principal = principal;
     if (!satisfies(principal, declaration.rules)) {
-      throw new Forbidden(`${describePrincipal(principal)} may not call this route (allowed: ${declaration.rules.join(', ')})`);
+      throw new Forbidden(
+        `${describePrincipal(principal)} may not call this route (allowed: ${declaration.rules.join(', ')})`,
+      );
     }
     return true;
   }

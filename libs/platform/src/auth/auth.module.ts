@@ -12,7 +12,13 @@ import { AuthThrottle } from './auth-throttle.js';
 @Module({
   imports: [DatabaseModule.forFeature([ApiKeyEntity])],
   controllers: [ApiKeysController],
-  providers: [ApiKeyRepository, ApiKeyService, AuthThrottle, ApiKeyUsedJob, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [
+    ApiKeyRepository,
+    ApiKeyService,
+    AuthThrottle,
+    ApiKeyUsedJob,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
   exports: [ApiKeyService],
 })
 export class AuthModule {}

@@ -94,8 +94,7 @@ export class AppConfig {
     readonly env: 'development' | 'production' | 'test',
     readonly http: { port: number; host: string; bodyLimit: string; corsOrigins: string[] },
     readonly database:
-      | { kind: 'postgres'; url: string; poolSize: number }
-      | { kind: 'pglite'; dataDir: string | null; template?: Blob },
+      { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null; template?: Blob },
     readonly queue: { kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string },
     readonly log: { level: EnvironmentVariables['LOG_LEVEL'] },
     readonly auth: { adminApiKey?: string },

@@ -79,7 +79,8 @@ function lockDataDir(dataDir: string): void {
     } catch {
       alive = false;
     }
-    if (alive) throw new ConfigError('DATA_DIR', `${dataDir} is in use by process ${owner} (one process per embedded database)`);
+    if (alive)
+      throw new ConfigError('DATA_DIR', `${dataDir} is in use by process ${owner} (one process per embedded database)`);
     writeFileSync(lock, String(process.pid));
   }
   lockFiles.add(lock);

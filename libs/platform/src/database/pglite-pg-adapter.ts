@@ -64,7 +64,13 @@ class SessionLock {
 }
 
 /** Normalises a PGlite result to what `pg` returns and TypeORM reads. */
-function toPgResult(r: { rows: unknown[]; affectedRows?: number; command?: string; rowCount?: number; fields: PgResult['fields'] }): PgResult {
+function toPgResult(r: {
+  rows: unknown[];
+  affectedRows?: number;
+  command?: string;
+  rowCount?: number;
+  fields: PgResult['fields'];
+}): PgResult {
   return {
     rows: r.rows,
     rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length,
@@ -78,7 +84,11 @@ class PgliteClient extends EventEmitter {
     super();
   }
 
-  async query(sql: string, params?: unknown[] | ((err: Error | null, r?: PgResult) => void), cb?: (err: Error | null, r?: PgResult) => void): Promise<PgResult> {
+  async query(
+    sql: string,
+    params?: unknown[] | ((err: Error | null, r?: PgResult) => void),
+    cb?: (err: Error | null, r?: PgResult) => void,
+  ): Promise<PgResult> {
     const callback = typeof params === 'function' ? params : cb;
     const values = Array.isArray(params) ? params : undefined;
     try {
@@ -102,7 +112,7 @@ class PgliteClient extends EventEmitter {
 }
 
 export interface PgliteDriverModule {
-  Pool: new (options: unknown) => EventEmitter;
+  Pool: new () => EventEmitter;
   defaults: Record<string, unknown>;
   /** The instance, for dump/health/close by the platform. */
   instance: PGlite;
@@ -123,20 +133,27 @@ export function pgliteDriver(db: PGlite, lease: PgliteLease): PgliteDriverModule
   const lock = new SessionLock(lease.acquireTimeoutMs);
   const client = new PgliteClient(db);
   class Pool extends EventEmitter {
-    connect(callback?: (err: Error | null, client?: PgliteClient, release?: (err?: unknown) => void) => void): Promise<PgliteClient> {
+    connect(
+      callback?: (err: Error | null, client?: PgliteClient, release?: (err?: unknown) => void) => void,
+    ): Promise<PgliteClient> {
       const leased = lock.acquire().then(() => client);
       if (!callback) return leased;
-      leased.then(
-        (c) => {
-          let released = false;
-          callback(null, c, () => {
-            if (released) return;
-            released = true;
-            lock.release();
-          });
-        },
-        (err: Error) => callback(err),
-      );
+      // The pg pool API is callback-based; TypeORM passes a callback and releases through it.
+      void (async () => {
+        let leasedClient: PgliteClient;
+        try {
+          leasedClient = await leased;
+        } catch (err) {
+          callback(err as Error);
+          return;
+        }
+        let released = false;
+        callback(null, leasedClient, () => {
+          if (released) return;
+          released = true;
+          lock.release();
+        });
+      })();
       return leased;
     }
 

@@ -25,10 +25,18 @@ export class DomainError extends Error {
 
 /** 400: the request does not match its schema. Raised by the global ValidationPipe. */
 export class ValidationFailed extends DomainError {
-  constructor(readonly errors: ProblemItem[], detail?: string) {
-    super('VALIDATION_FAILED', 400, detail ?? `${errors.length} field(s) failed validation: ${errors.map((e) => e.path).join(', ')}`, {
-      errors,
-    });
+  constructor(
+    readonly errors: ProblemItem[],
+    detail?: string,
+  ) {
+    super(
+      'VALIDATION_FAILED',
+      400,
+      detail ?? `${errors.length} field(s) failed validation: ${errors.map((e) => e.path).join(', ')}`,
+      {
+        errors,
+      },
+    );
   }
 }
 
@@ -36,7 +44,7 @@ export class ValidationFailed extends DomainError {
 export class RulesViolated extends DomainError {
   constructor(violations: ProblemItem[], detail?: string) {
     super(
-      violations.length === 1 ? violations[0]!.rule ?? 'RULE_VIOLATED' : 'RULES_VIOLATED',
+      violations.length === 1 ? (violations[0]!.rule ?? 'RULE_VIOLATED') : 'RULES_VIOLATED',
       422,
       detail ?? violations.map((v) => v.message).join('; '),
       { errors: violations },

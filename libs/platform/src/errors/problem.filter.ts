@@ -35,7 +35,9 @@ function fromDatabase(err: QueryFailedError): DomainError | null {
     case '23505':
       return new DomainError('DUPLICATE', 409, `a record with the same ${fields} already exists`, { field: fields });
     case '23503':
-      return new DomainError('REFERENCE_NOT_FOUND', 422, `${fields} refers to a record that does not exist`, { field: fields });
+      return new DomainError('REFERENCE_NOT_FOUND', 422, `${fields} refers to a record that does not exist`, {
+        field: fields,
+      });
     case '23514':
       return new DomainError('CHECK_FAILED', 422, `a value breaks the rule ${driverError.constraint ?? ''}`.trim());
     case '22P02':
@@ -77,12 +79,17 @@ export function toProblem(exception: unknown, instance?: string, requestId?: str
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? exception.message);
     const code = (STATUS_CODES[status] ?? 'Error').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
-    error = new DomainError(code, status, status === 404 && /^Cannot /.test(message) ? `no route ${message.slice(7)}` : message);
+    error = new DomainError(
+      code,
+      status,
+      status === 404 && message.startsWith('Cannot ') ? `no route ${message.slice(7)}` : message,
+    );
   }
-  if (!error) error = new DomainError('INTERNAL', 500, 'an internal error occurred; it has been logged with the request id');
+  if (!error)
+    error = new DomainError('INTERNAL', 500, 'an internal error occurred; it has been logged with the request id');
   const { code, status, detail, extensions } = error;
   return {
     type: problemType(code),

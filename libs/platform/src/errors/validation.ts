@@ -4,7 +4,19 @@ import { type ProblemItem, ValidationFailed } from './domain-error.js';
 const isIndex = (p: string): boolean => /^\d+$/.test(p);
 
 /** When a value has the wrong type, its other rules (length, range) are noise: report the type only. */
-const TYPE_RULES = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isDateString', 'isISO8601', 'isEnum', 'isIn', 'nestedValidation']);
+const TYPE_RULES = new Set([
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isDateString',
+  'isISO8601',
+  'isEnum',
+  'isIn',
+  'nestedValidation',
+]);
 
 function join(parent: string, property: string): string {
   if (isIndex(property)) return `${parent}[${property}]`;

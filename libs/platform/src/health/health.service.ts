@@ -33,7 +33,11 @@ export class HealthService {
       await runWithTimeout(this.db.dataSource.query('SELECT 1'), 2000, 'database ping');
       return { up: true, kind: this.db.driverKind, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     } catch (err) {
-      return { up: false, kind: this.db.driverKind, detail: err instanceof Error ? err.message.split('\n')[0] : 'unreachable' };
+      return {
+        up: false,
+        kind: this.db.driverKind,
+        detail: err instanceof Error ? err.message.split('\n')[0] : 'unreachable',
+      };
     }
   }
 }

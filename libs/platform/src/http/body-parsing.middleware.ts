@@ -16,7 +16,11 @@ const hasBody = (req: Request): boolean =>
 function parserProblem(err: { type?: string; status?: number; limit?: number }): DomainError {
   switch (err.type) {
     case 'entity.too.large':
-      return new DomainError('BODY_TOO_LARGE', 413, `the request body is larger than the limit of ${err.limit ?? '?'} bytes`);
+      return new DomainError(
+        'BODY_TOO_LARGE',
+        413,
+        `the request body is larger than the limit of ${err.limit ?? '?'} bytes`,
+      );
     case 'entity.parse.failed':
       return new DomainError('MALFORMED_JSON', 400, 'the request body is not valid JSON');
     case 'charset.unsupported':
@@ -48,12 +52,20 @@ export class BodyParsingMiddleware implements NestMiddleware {
       return;
     }
     const type = req.headers['content-type'] ?? '';
-    const parser = /^application\/([\w.+-]+\+)?json\b/i.test(type) ? this.json : /^text\/csv\b/i.test(type) ? this.text : null;
+    const parser = /^application\/([\w.+-]+\+)?json\b/i.test(type)
+      ? this.json
+      : /^text\/csv\b/i.test(type)
+        ? this.text
+        : null;
     if (!parser) {
       sendProblem(
         res,
         toProblem(
-          new DomainError('UNSUPPORTED_MEDIA_TYPE', 415, `send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`),
+          new DomainError(
+            'UNSUPPORTED_MEDIA_TYPE',
+            415,
+            `send the body as application/json${type ? ` (got ${type.split(';')[0]})` : ''}`,
+          ),
           req.path,
           req.id,
         ),

@@ -20,25 +20,25 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
         // Synchronous writes: the last lines before an exit (shutdown, a fatal error) are never lost.
         pinoHttp: [
           {
-          level: config.log.level,
-          genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const given = req.headers['x-request-id'];
-            const id = typeof given === 'string' && INCOMING_ID.test(given) ? given : uuid7();
-            res.setHeader('X-Request-Id', id);
-            return id;
-          },
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              path: req.url.split('?')[0],
-            }),
-            res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-          },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
-          redact: { paths: ['req.headers', 'res.headers', '*.authorization', '*.idNumber', '*.phone'], remove: true },
+            level: config.log.level,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && INCOMING_ID.test(given) ? given : uuid7();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                path: req.url.split('?')[0],
+              }),
+              res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+            },
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+            redact: { paths: ['req.headers', 'res.headers', '*.authorization', '*.idNumber', '*.phone'], remove: true },
           },
           pino.destination({ fd: 1, sync: true }),
         ],

@@ -74,8 +74,13 @@ export class BullmqTransport extends JobQueue {
     }
   }
 
-  async enqueueBulk<N extends JobName>(jobs: Array<{ name: N; data: JobPayloads[N]; options?: EnqueueOptions }>): Promise<void> {
-    const byQueue = new Map<QueueName, Array<{ name: string; data: unknown; opts: ReturnType<BullmqTransport['options']> }>>();
+  async enqueueBulk<N extends JobName>(
+    jobs: Array<{ name: N; data: JobPayloads[N]; options?: EnqueueOptions }>,
+  ): Promise<void> {
+    const byQueue = new Map<
+      QueueName,
+      Array<{ name: string; data: unknown; opts: ReturnType<BullmqTransport['options']> }>
+    >();
     for (const j of jobs) {
       const q = JOB_DEFINITIONS[j.name].queue;
       const list = byQueue.get(q) ?? [];

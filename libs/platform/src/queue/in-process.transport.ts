@@ -43,7 +43,9 @@ export class InProcessTransport extends JobQueue {
     return Promise.resolve();
   }
 
-  async enqueueBulk<N extends JobName>(jobs: Array<{ name: N; data: JobPayloads[N]; options?: EnqueueOptions }>): Promise<void> {
+  async enqueueBulk<N extends JobName>(
+    jobs: Array<{ name: N; data: JobPayloads[N]; options?: EnqueueOptions }>,
+  ): Promise<void> {
     for (const j of jobs) this.add(j.name, j.data, j.options ?? {});
     return Promise.resolve();
   }

@@ -44,7 +44,8 @@ export class JobHandlerRegistry {
     for (const name of Object.values(JobName)) {
       const list = found.get(name) ?? [];
       if (list.length === 0) problems.push(`job ${name} has no handler`);
-      if (list.length > 1) problems.push(`job ${name} has ${list.length} handlers (${list.map((h) => h.where).join(', ')})`);
+      if (list.length > 1)
+        problems.push(`job ${name} has ${list.length} handlers (${list.map((h) => h.where).join(', ')})`);
     }
     if (problems.length > 0) throw new JobWiringError(problems.join('; '));
     return new Map([...found].map(([name, list]) => [name, list[0]!.fn]));

@@ -49,8 +49,13 @@ export abstract class JobQueue {
 export class QueueUnavailable extends DomainError {
   readonly retryAfterSeconds = 1;
   constructor(cause: unknown) {
-    super('QUEUE_UNAVAILABLE', 503, `the queue cannot take work now (${cause instanceof Error ? cause.message : String(cause)}); retry`, {
-      retryable: true,
-    });
+    super(
+      'QUEUE_UNAVAILABLE',
+      503,
+      `the queue cannot take work now (${cause instanceof Error ? cause.message : String(cause)}); retry`,
+      {
+        retryable: true,
+      },
+    );
   }
 }

@@ -1,0 +1,38 @@
+import type { ValidationError } from '@nestjs/common';
+import { flattenValidationErrors } from './validation.js';
+
+const error = (
+  property: string,
+  constraints?: Record<string, string>,
+  children: ValidationError[] = [],
+): ValidationError => ({
+  property,
+  constraints,
+  children,
+});
+
+describe('flattenValidationErrors', () => {
+  it('writes JSON paths with indexes for arrays and dots for objects', () => {
+    const items = flattenValidationErrors([
+      error('items', undefined, [
+        error('0', undefined, [error('quantity', { isPositive: 'quantity must be a positive number' })]),
+      ]),
+      error('route', undefined, [error('halfWidthM', { max: 'halfWidthM must not be greater than 2000' })]),
+    ]);
+    expect(items).toEqual([
+      { path: 'items[0].quantity', rule: 'isPositive', message: 'quantity must be a positive number' },
+      { path: 'route.halfWidthM', rule: 'max', message: 'halfWidthM must not be greater than 2000' },
+    ]);
+  });
+
+  it('reports an unknown field as such and a wrong type alone', () => {
+    const items = flattenValidationErrors([
+      error('colour', { whitelistValidation: 'property colour should not exist' }),
+      error('name', { maxLength: 'too long', isString: 'name must be a string' }),
+    ]);
+    expect(items).toEqual([
+      { path: 'colour', rule: 'unknownField', message: 'colour is not a known field' },
+      { path: 'name', rule: 'isString', message: 'name must be a string' },
+    ]);
+  });
+});
