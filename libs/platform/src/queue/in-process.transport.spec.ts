@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger } from '@nestjs/common';
 import { InProcessTransport } from './in-process.transport.js';
 import type { Job, JobHandlerFn } from './job-queue.js';
 import { JobName } from './jobs.js';
@@ -8,6 +9,7 @@ const handlers = (fn: (job: Job<JobName.ApiKeyUsed>) => Promise<void>): Map<JobN
 
 describe('InProcessTransport', () => {
   let queue: InProcessTransport;
+  beforeAll(() => Logger.overrideLogger(false));
   beforeEach(() => (queue = new InProcessTransport()));
   afterEach(() => queue.close(100));
 
