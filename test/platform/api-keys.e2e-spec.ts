@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { makeEnterprise } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('API keys', () => {
@@ -7,7 +8,7 @@ describe('API keys', () => {
   afterAll(() => t.close());
 
   it('mints a key shown once, stores only its hash, lists it without a secret', async () => {
-    const enterpriseId = randomUUID();
+    const enterpriseId = (await makeEnterprise(t)).id as string;
     const res = await t
       .http()
       .post('/v1/api-keys')
@@ -34,6 +35,16 @@ describe('API keys', () => {
       .set(...bearer(t.adminKey));
     expect(next.body.items.map((k: { id: string }) => k.id)).toContain(res.body.id);
     expect(JSON.stringify(next.body)).not.toContain(secret);
+  });
+
+  it('refuses an enterprise key for an enterprise that does not exist, naming the field', async () => {
+    const res = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(...bearer(t.adminKey))
+      .send({ principal: 'enterprise', enterpriseId: randomUUID(), name: 'x' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'REFERENCE_NOT_FOUND', field: 'enterpriseId' });
   });
 
   it('requires the scope that matches the principal', async () => {

@@ -25,3 +25,7 @@ export * from './http/http-metrics.middleware.js';
 export * from './process.js';
 export * from './database/pglite-pg-adapter.js';
 export * from './database/snake-naming.strategy.js';
+export * from './csv/csv.js';
+export * from './geo/geojson.js';
+export * from './geo/gcj02.js';
+export * from './time/local-time.js';

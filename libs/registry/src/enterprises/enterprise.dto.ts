@@ -1,0 +1,136 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '@lib/platform';
+import { IsCreditCode } from '../identifiers/validators.js';
+import {
+  CREDIT_STATUSES,
+  type CreditStatus,
+  DISTRICTS,
+  type District,
+  ENTERPRISE_ROLES,
+  type EnterpriseRole,
+} from '../vocabulary.js';
+
+export class ContactDto {
+  @ApiProperty({ example: '王建国' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiPropertyOptional({ example: '安全负责人' }) @IsOptional() @IsString() @MaxLength(100) role?: string;
+  @ApiPropertyOptional({
+    description: 'Personal data: masked for all but the enterprise itself and admin.',
+    example: '13912345678',
+  })
+  @IsOptional()
+  @Matches(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, {
+    message: 'phone must be a mainland mobile (13912345678) or landline (0510-82345678) number',
+  })
+  phone?: string;
+}
+
+export class CreateEnterpriseDto {
+  @ApiProperty({
+    description: '统一社会信用代码 (GB 32100-2015, check character verified).',
+    example: '91320214MA1P3K2X02',
+  })
+  @IsCreditCode()
+  creditCode: string;
+
+  @ApiProperty({ example: '无锡锡化化工有限公司' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+
+  @ApiProperty({ enum: ENTERPRISE_ROLES, isArray: true, example: ['producer', 'storer'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(ENTERPRISE_ROLES, { each: true })
+  roles: EnterpriseRole[];
+
+  @ApiProperty({ enum: DISTRICTS, description: 'District of Wuxi (市外 for out-of-town parties).', example: '新吴' })
+  @IsIn(DISTRICTS)
+  district: District;
+
+  @ApiProperty({ example: '无锡市新吴区长江路 88 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
+
+  @ApiPropertyOptional({ type: [ContactDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => ContactDto)
+  contacts?: ContactDto[];
+}
+
+/**
+ * What may change (the credit code never does: a new code is a new enterprise). An enterprise
+ * changes its name, address and contacts; roles and district are changed by admin.
+ */
+export class UpdateEnterpriseDto extends PartialType(
+  PickType(CreateEnterpriseDto, ['name', 'address', 'contacts', 'roles', 'district'] as const),
+) {}
+
+export class SetCreditStatusDto {
+  @ApiProperty({ enum: CREDIT_STATUSES, example: 'blacklisted' }) @IsIn(CREDIT_STATUSES) status: CreditStatus;
+
+  @ApiPropertyOptional({
+    description: 'Required for warned and blacklisted.',
+    example: '2026年10月违规储存剧毒化学品，列入失信名单',
+  })
+  @ValidateIf((o: SetCreditStatusDto) => o.status !== 'normal' || o.reason !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'reason is required when the status is warned or blacklisted' })
+  @MaxLength(1000)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'When the status takes effect (default: now).', example: '2026-11-01T00:00:00Z' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  effectiveAt?: string;
+}
+
+export class EnterpriseQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: DISTRICTS }) @IsOptional() @IsIn(DISTRICTS) district?: District;
+  @ApiPropertyOptional({ enum: ENTERPRISE_ROLES }) @IsOptional() @IsIn(ENTERPRISE_ROLES) role?: EnterpriseRole;
+  @ApiPropertyOptional({ enum: CREDIT_STATUSES }) @IsOptional() @IsIn(CREDIT_STATUSES) creditStatus?: CreditStatus;
+  @ApiPropertyOptional({ description: 'Part of the name or of the credit code.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class EnterpriseView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() creditCode: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ENTERPRISE_ROLES, isArray: true }) roles: EnterpriseRole[];
+  @ApiProperty({ enum: DISTRICTS }) district: District;
+  @ApiProperty() address: string;
+  @ApiProperty({ type: [ContactDto] }) contacts: ContactDto[];
+  @ApiProperty({ enum: CREDIT_STATUSES }) creditStatus: CreditStatus;
+  @ApiProperty({ nullable: true, type: String }) creditReason: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) creditSince: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class EnterprisePage {
+  @ApiProperty({ type: [EnterpriseView] }) items: EnterpriseView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class CreditEventView {
+  @ApiProperty({ enum: CREDIT_STATUSES }) status: CreditStatus;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ format: 'date-time' }) effectiveAt: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt: string;
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { CreditStatus, District, EnterpriseRole } from '../vocabulary.js';
+
+export interface Contact {
+  name: string;
+  role?: string;
+  phone?: string;
+}
+
+@Entity({ name: 'enterprises' })
+export class EnterpriseEntity {
+  @PrimaryColumn('uuid') id: string;
+  /** 统一社会信用代码, GB 32100-2015. */
+  @Column({ type: 'char', length: 18 }) creditCode: string;
+  @Column('text') name: string;
+  @Column('text', { array: true }) roles: EnterpriseRole[];
+  @Column('text') district: District;
+  @Column('text') address: string;
+  @Column('jsonb') contacts: Contact[];
+  @Column({ type: 'text', default: 'normal' }) creditStatus: CreditStatus;
+  @Column({ type: 'text', nullable: true }) creditReason: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) creditSince: Date | null;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+}
+
+@Entity({ name: 'enterprise_credit_events' })
+export class CreditEventEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid') enterpriseId: string;
+  @Column('text') status: CreditStatus;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column('timestamptz') effectiveAt: Date;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) recordedAt: Date;
+  @Column({ type: 'uuid', nullable: true }) recordedBy: string | null;
+}

@@ -1,0 +1,153 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '@lib/platform';
+import { UN_CLASS_PATTERN } from '../chemicals/chemical.dto.js';
+import {
+  DISTRICTS,
+  type District,
+  FACILITY_KINDS,
+  type FacilityKind,
+  HAZARD_UNIT_KINDS,
+  type HazardUnitKind,
+} from '../vocabulary.js';
+
+export class CapacityDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The chemical (or give unClass).' })
+  @ValidateIf((o: CapacityDto) => o.unClass === undefined)
+  @IsUUID('all', { message: 'chemicalId must be a UUID (give chemicalId or unClass)' })
+  chemicalId?: string;
+
+  @ApiPropertyOptional({ description: 'A hazard class (or give chemicalId).', example: '3' })
+  @ValidateIf((o: CapacityDto) => o.chemicalId === undefined)
+  @Matches(UN_CLASS_PATTERN, { message: 'unClass must be an ADR class (give chemicalId or unClass)' })
+  unClass?: string;
+
+  @ApiProperty({ description: 'Design maximum quantity, kg.', example: 60000 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1e10)
+  maxKg: number;
+}
+
+export class CreateFacilityDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Owning enterprise. An enterprise key may omit it (its own).' })
+  @IsOptional()
+  @IsUUID('all')
+  enterpriseId?: string;
+
+  @ApiProperty({ example: '液氯储罐区 T-101' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ enum: FACILITY_KINDS, example: 'storage' }) @IsIn(FACILITY_KINDS) kind: FacilityKind;
+  @ApiPropertyOptional({
+    enum: HAZARD_UNIT_KINDS,
+    description: 'GB 18218 unit kind (default: storage_unit for storage, else production_unit).',
+  })
+  @IsOptional()
+  @IsIn(HAZARD_UNIT_KINDS)
+  hazardUnitKind?: HazardUnitKind;
+
+  @ApiProperty({
+    description: 'GeoJSON Point or Polygon, WGS-84 [lon, lat]; rings closed, no self-intersection.',
+    example: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [120.352, 31.49],
+          [120.356, 31.49],
+          [120.356, 31.493],
+          [120.352, 31.493],
+          [120.352, 31.49],
+        ],
+      ],
+    },
+  })
+  @IsObject()
+  geometry: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description: 'Arrival/departure fence in metres around the geometry (default 200 for a point, 50 for a polygon).',
+    example: 100,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(5000)
+  fenceRadiusM?: number;
+
+  @ApiProperty({ enum: DISTRICTS, example: '新吴' }) @IsIn(DISTRICTS) district: District;
+  @ApiProperty({ example: '无锡市新吴区化工路 1 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
+
+  @ApiPropertyOptional({ type: [CapacityDto], description: 'Design capacity per chemical or class.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => CapacityDto)
+  capacities?: CapacityDto[];
+
+  @ApiPropertyOptional({ description: 'People living within 500 m (GB 18218 α).', example: 120 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  peopleWithin500m?: number;
+}
+
+export class UpdateFacilityDto extends PartialType(OmitType(CreateFacilityDto, ['enterpriseId'] as const)) {
+  @ApiPropertyOptional({ enum: ['active', 'closed'] }) @IsOptional() @IsIn(['active', 'closed']) status?:
+    'active' | 'closed';
+}
+
+export class FacilityQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') enterpriseId?: string;
+  @ApiPropertyOptional({ enum: FACILITY_KINDS }) @IsOptional() @IsIn(FACILITY_KINDS) kind?: FacilityKind;
+  @ApiPropertyOptional({ enum: DISTRICTS }) @IsOptional() @IsIn(DISTRICTS) district?: District;
+  @ApiPropertyOptional({ description: 'Bounding box minLon,minLat,maxLon,maxLat.', example: '120.2,31.4,120.5,31.7' })
+  @IsOptional()
+  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  bbox?: string;
+}
+
+export class FacilityView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) enterpriseId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: FACILITY_KINDS }) kind: FacilityKind;
+  @ApiProperty({ enum: HAZARD_UNIT_KINDS }) hazardUnitKind: HazardUnitKind;
+  @ApiProperty({ description: 'GeoJSON geometry (WGS-84).' }) geometry: Record<string, unknown>;
+  @ApiProperty() fenceRadiusM: number;
+  @ApiProperty({ type: [Number], description: '[minLon, minLat, maxLon, maxLat]' }) bbox: [
+    number,
+    number,
+    number,
+    number,
+  ];
+  @ApiProperty({ enum: DISTRICTS }) district: District;
+  @ApiProperty() address: string;
+  @ApiProperty({ type: [CapacityDto] }) capacities: CapacityDto[];
+  @ApiProperty() peopleWithin500m: number;
+  @ApiProperty({ enum: ['active', 'closed'] }) status: string;
+}
+
+export class FacilityPage {
+  @ApiProperty({ type: [FacilityView] }) items: FacilityView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

@@ -1,0 +1,17 @@
+// The registry's public door: other contexts use these services (never the repositories).
+export * from './registry.module.js';
+export * from './vocabulary.js';
+export { EnterpriseService } from './enterprises/enterprise.service.js';
+export { AuthorizationService, type AuthorizationRequest } from './authorization/authorization.service.js';
+export type { AuthorizationAnswer, AuthorizationReason } from './authorization/authorization.dto.js';
+export { ChemicalService } from './chemicals/chemical.service.js';
+export type { ChemicalView } from './chemicals/chemical.dto.js';
+export { VehicleService } from './vehicles/vehicle.service.js';
+export type { VehicleView } from './vehicles/vehicle.dto.js';
+export { PersonService } from './personnel/person.service.js';
+export type { PersonView } from './personnel/person.dto.js';
+export { FacilityService } from './facilities/facility.service.js';
+export type { FacilityView } from './facilities/facility.dto.js';
+export { LicenceService } from './licences/licence.service.js';
+export { maskPersonal } from './identifiers/citizen-id.js';
+export { canonicalTerminalId } from './identifiers/terminal-id.js';

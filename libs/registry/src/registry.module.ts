@@ -1,0 +1,81 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '@lib/platform';
+import { AuthorizationController } from './authorization/authorization.controller.js';
+import { AuthorizationService } from './authorization/authorization.service.js';
+import { ChemicalEntity } from './chemicals/chemical.entity.js';
+import { ChemicalRepository } from './chemicals/chemical.repository.js';
+import { ChemicalService } from './chemicals/chemical.service.js';
+import { ChemicalsController } from './chemicals/chemicals.controller.js';
+import { CreditEventEntity, EnterpriseEntity } from './enterprises/enterprise.entity.js';
+import { EnterpriseRepository } from './enterprises/enterprise.repository.js';
+import { EnterpriseService } from './enterprises/enterprise.service.js';
+import { EnterprisesController } from './enterprises/enterprises.controller.js';
+import { FacilitiesController } from './facilities/facilities.controller.js';
+import { FacilityEntity } from './facilities/facility.entity.js';
+import { FacilityRepository } from './facilities/facility.repository.js';
+import { FacilityService } from './facilities/facility.service.js';
+import { ImportController } from './import/import.controller.js';
+import { ImportService } from './import/import.service.js';
+import { LicenceEntity } from './licences/licence.entity.js';
+import { LicenceRepository } from './licences/licence.repository.js';
+import { LicenceService } from './licences/licence.service.js';
+import { LicencesController } from './licences/licences.controller.js';
+import { PersonEntity } from './personnel/person.entity.js';
+import { PersonRepository } from './personnel/person.repository.js';
+import { PersonService } from './personnel/person.service.js';
+import { PersonnelController } from './personnel/personnel.controller.js';
+import { VehicleEntity } from './vehicles/vehicle.entity.js';
+import { VehicleRepository } from './vehicles/vehicle.repository.js';
+import { VehicleService } from './vehicles/vehicle.service.js';
+import { VehiclesController } from './vehicles/vehicles.controller.js';
+
+/** Who may do what with which chemical: enterprises, licences, the catalogue, vehicles, personnel, facilities. */
+@Module({
+  imports: [
+    DatabaseModule.forFeature([
+      EnterpriseEntity,
+      CreditEventEntity,
+      LicenceEntity,
+      ChemicalEntity,
+      VehicleEntity,
+      PersonEntity,
+      FacilityEntity,
+    ]),
+  ],
+  controllers: [
+    EnterprisesController,
+    LicencesController,
+    AuthorizationController,
+    ChemicalsController,
+    VehiclesController,
+    PersonnelController,
+    FacilitiesController,
+    ImportController,
+  ],
+  providers: [
+    EnterpriseRepository,
+    LicenceRepository,
+    ChemicalRepository,
+    VehicleRepository,
+    PersonRepository,
+    FacilityRepository,
+    EnterpriseService,
+    LicenceService,
+    AuthorizationService,
+    ChemicalService,
+    VehicleService,
+    PersonService,
+    FacilityService,
+    ImportService,
+  ],
+  exports: [
+    EnterpriseService,
+    AuthorizationService,
+    ChemicalService,
+    VehicleService,
+    PersonService,
+    FacilityService,
+    LicenceService,
+  ],
+})
+export class RegistryModule {}

@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+} from 'class-validator';
+import { PageQuery } from '@lib/platform';
+import { IsPlate, IsTerminalId } from '../identifiers/validators.js';
+import { HAZARD_CLASSES, VEHICLE_KINDS, type VehicleKind, VEHICLE_STATUSES } from '../vocabulary.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CreateVehicleDto {
+  @ApiProperty({ enum: VEHICLE_KINDS, example: 'tanker' }) @IsIn(VEHICLE_KINDS) kind: VehicleKind;
+
+  @ApiProperty({
+    description: 'Plate: province character, letter, 5 (6 for new energy) characters; trailers end in 挂.',
+    example: '苏B12345',
+  })
+  @IsPlate()
+  plate: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Owning carrier. An enterprise key may omit it (its own).' })
+  @IsOptional()
+  @IsUUID('all')
+  carrierId?: string;
+
+  @ApiProperty({
+    enum: HAZARD_CLASSES,
+    isArray: true,
+    description: 'Classes the vehicle is approved for (道路运输证经营范围).',
+    example: ['2.3', '8'],
+  })
+  @IsArray()
+  @IsIn(HAZARD_CLASSES, { each: true })
+  permittedClasses: string[];
+
+  @ApiPropertyOptional({ description: 'Tank volume (m3), for tankers and tank trailers.', example: 24.5 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(100)
+  tankVolumeM3?: number;
+
+  @ApiPropertyOptional({ description: 'Approved load, kg (核定载质量).', example: 30000 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(100_000)
+  approvedLoadKg?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: '适装介质列表: catalogue ids the tank may carry.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  approvedMedia?: string[];
+
+  @ApiPropertyOptional({ example: '2027-06-30' })
+  @IsOptional()
+  @Matches(DATE, { message: 'tankInspectionExpiry must be a date YYYY-MM-DD' })
+  tankInspectionExpiry?: string;
+  @ApiPropertyOptional({ description: '道路运输证号', example: '苏交运管无字320200123456号' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
+  transportCertNumber?: string;
+  @ApiPropertyOptional({ example: '2027-12-31' })
+  @IsOptional()
+  @Matches(DATE, { message: 'transportCertExpiry must be a date YYYY-MM-DD' })
+  transportCertExpiry?: string;
+
+  @ApiPropertyOptional({
+    description: 'GPS terminal: JT/T 808 terminal phone number (12 digits; 11 are padded).',
+    example: '013912345678',
+  })
+  @IsOptional()
+  @IsTerminalId()
+  terminalId?: string;
+}
+
+export class UpdateVehicleDto extends PartialType(OmitType(CreateVehicleDto, ['kind', 'plate', 'carrierId'] as const)) {
+  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @IsOptional() @IsIn(VEHICLE_STATUSES) status?:
+    'active' | 'suspended' | 'retired';
+}
+
+export class VehicleQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') carrierId?: string;
+  @ApiPropertyOptional({ enum: VEHICLE_KINDS }) @IsOptional() @IsIn(VEHICLE_KINDS) kind?: VehicleKind;
+  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @IsOptional() @IsIn(VEHICLE_STATUSES) status?: string;
+  @ApiPropertyOptional({ description: 'Part of the plate.', example: '苏B' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  plate?: string;
+  @ApiPropertyOptional({ example: '013912345678' }) @IsOptional() @Matches(/^\d{11,20}$/) terminalId?: string;
+}
+
+export class VehicleView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '苏B12345' }) plate: string;
+  @ApiProperty({ enum: VEHICLE_KINDS }) kind: VehicleKind;
+  @ApiProperty({ format: 'uuid' }) carrierId: string;
+  @ApiProperty({ type: [String] }) permittedClasses: string[];
+  @ApiProperty({ nullable: true, type: Number }) tankVolumeM3: number | null;
+  @ApiProperty({ nullable: true, type: Number }) approvedLoadKg: number | null;
+  @ApiProperty({ type: [String] }) approvedMedia: string[];
+  @ApiProperty({ nullable: true, type: String }) tankInspectionExpiry: string | null;
+  @ApiProperty({ nullable: true, type: String }) transportCertNumber: string | null;
+  @ApiProperty({ nullable: true, type: String }) transportCertExpiry: string | null;
+  @ApiProperty({ nullable: true, type: String }) terminalId: string | null;
+  @ApiProperty({ enum: VEHICLE_STATUSES }) status: string;
+}
+
+export class VehiclePage {
+  @ApiProperty({ type: [VehicleView] }) items: VehicleView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

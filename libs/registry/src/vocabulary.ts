@@ -1,0 +1,104 @@
+/** Wuxi's districts (无锡市辖区、县级市 and the economic development zone), plus 市外 for out-of-town parties. */
+export const DISTRICTS = ['梁溪', '锡山', '惠山', '滨湖', '新吴', '江阴', '宜兴', '经开区', '市外'] as const;
+export type District = (typeof DISTRICTS)[number];
+
+/** What an enterprise does with hazardous chemicals (生产、储存、使用、经营、运输、处置). */
+export const ENTERPRISE_ROLES = ['producer', 'storer', 'user', 'trader', 'carrier', 'disposer'] as const;
+export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];
+
+export const CREDIT_STATUSES = ['normal', 'warned', 'blacklisted'] as const;
+export type CreditStatus = (typeof CREDIT_STATUSES)[number];
+
+/**
+ * Licence kinds:
+ * safety_production 安全生产许可证; business 危险化学品经营许可证; safe_use 危险化学品安全使用许可证;
+ * road_transport 道路危险货物运输许可; hazardous_waste 危险废物经营许可证;
+ * highly_toxic_purchase 剧毒化学品购买许可证; explosive_precursor_filing 易制爆危险化学品备案.
+ */
+export const LICENCE_KINDS = [
+  'safety_production',
+  'business',
+  'safe_use',
+  'road_transport',
+  'hazardous_waste',
+  'highly_toxic_purchase',
+  'explosive_precursor_filing',
+] as const;
+export type LicenceKind = (typeof LICENCE_KINDS)[number];
+
+export const LICENCE_STATUSES = ['valid', 'suspended', 'revoked'] as const;
+export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
+
+/** Activities the authorization query answers for. */
+export const ACTIVITIES = ['produce', 'store', 'use', 'sell', 'buy', 'transport', 'dispose'] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+/** 禁限控: prohibited everywhere, restricted to listed districts, controlled (allowed, watched). */
+export const CONTROL_STATUSES = ['none', 'controlled', 'restricted', 'prohibited'] as const;
+export type ControlStatus = (typeof CONTROL_STATUSES)[number];
+
+export const VEHICLE_KINDS = ['tanker', 'van', 'tractor', 'trailer'] as const;
+export type VehicleKind = (typeof VEHICLE_KINDS)[number];
+export const VEHICLE_STATUSES = ['active', 'suspended', 'retired'] as const;
+
+export const PERSON_ROLES = ['driver', 'escort'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+/**
+ * 从业资格 kinds (JT/T 617 and 道路危险货物运输管理规定): driver or escort, and the categories for
+ * highly toxic chemicals and explosives (剧毒化学品、爆炸品), which need their own qualification.
+ */
+export const QUALIFICATION_KINDS = [
+  'dg_driver',
+  'dg_escort',
+  'dg_driver_toxic_explosive',
+  'dg_escort_toxic_explosive',
+] as const;
+export type QualificationKind = (typeof QUALIFICATION_KINDS)[number];
+
+export const FACILITY_KINDS = ['storage', 'production', 'use', 'disposal'] as const;
+export type FacilityKind = (typeof FACILITY_KINDS)[number];
+/** GB 18218-2018 §3.5/3.6: a unit is a production unit or a storage unit. */
+export const HAZARD_UNIT_KINDS = ['production_unit', 'storage_unit'] as const;
+export type HazardUnitKind = (typeof HAZARD_UNIT_KINDS)[number];
+
+/** UN/ADR classes and divisions a licence or vehicle can name ("2" covers 2.1, 2.2 and 2.3). */
+export const HAZARD_CLASSES = [
+  '1',
+  '1.1',
+  '1.2',
+  '1.3',
+  '1.4',
+  '1.5',
+  '1.6',
+  '2',
+  '2.1',
+  '2.2',
+  '2.3',
+  '3',
+  '4',
+  '4.1',
+  '4.2',
+  '4.3',
+  '5',
+  '5.1',
+  '5.2',
+  '6',
+  '6.1',
+  '6.2',
+  '7',
+  '8',
+  '9',
+] as const;
+
+/** Does a class named in a scope ("2", "6.1") cover a chemical's class ("2.3", "1.1D")? */
+export function classCovers(scope: string, chemicalClass: string | null): boolean {
+  if (!chemicalClass) return false;
+  if (scope === chemicalClass) return true;
+  const main = chemicalClass.split('.')[0]!;
+  if (scope === main) return true;
+  // Class 1 divisions carry a compatibility group letter: 1.1D is in division 1.1.
+  return /^1\.\d$/.test(scope) && chemicalClass.startsWith(scope);
+}
+
+/** National Hazardous Waste List (国家危险废物名录) category codes, HW01 to HW50. */
+export const WASTE_CODE = /^HW(0[1-9]|[1-4]\d|50)$/;
