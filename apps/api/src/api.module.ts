@@ -10,6 +10,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig, BodyParsingMiddleware, HttpMetricsMiddleware, PlatformModule } from '@lib/platform';
+import { LedgerModule } from '@lib/ledger';
 import { RegistryModule } from '@lib/registry';
 import { migrations } from '../../../migrations/index.js';
 import { SystemController } from './system.controller.js';
@@ -42,7 +43,7 @@ export class ApiModule implements NestModule {
   static register(config: AppConfig, extra: DynamicModule[] = []): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config, migrations), RegistryModule, ...extra],
+      imports: [PlatformModule.forRoot(config, migrations), RegistryModule, LedgerModule, ...extra],
       controllers: [SystemController],
       providers: [HttpDrain, BodyParsingMiddleware, HttpMetricsMiddleware],
     };

@@ -29,3 +29,6 @@ export * from './csv/csv.js';
 export * from './geo/geojson.js';
 export * from './geo/gcj02.js';
 export * from './time/local-time.js';
+export * from './outbox/events.js';
+export * from './outbox/outbox.js';
+export * from './outbox/outbox.entity.js';

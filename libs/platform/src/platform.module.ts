@@ -6,6 +6,8 @@ import { closeDataSource, DatabaseModule, type MigrationClass } from './database
 import { HealthService } from './health/health.service.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { OutboxEntity } from './outbox/outbox.entity.js';
+import { Outbox } from './outbox/outbox.js';
 import { JobQueue } from './queue/job-queue.js';
 import { QueueModule } from './queue/queue.module.js';
 
@@ -48,9 +50,10 @@ export class PlatformModule {
         QueueModule,
         LoggingModule,
         AuthModule,
+        DatabaseModule.forFeature([OutboxEntity]),
       ],
-      providers: [MetricsService, HealthService, PlatformLifecycle],
-      exports: [MetricsService, HealthService, AuthModule],
+      providers: [MetricsService, HealthService, PlatformLifecycle, Outbox],
+      exports: [MetricsService, HealthService, AuthModule, Outbox],
     };
   }
 }

@@ -15,3 +15,5 @@ export type { FacilityView } from './facilities/facility.dto.js';
 export { LicenceService } from './licences/licence.service.js';
 export { maskPersonal } from './identifiers/citizen-id.js';
 export { canonicalTerminalId } from './identifiers/terminal-id.js';
+export { RegistryLookup } from './registry-lookup.service.js';
+export type { EnterpriseView } from './enterprises/enterprise.dto.js';

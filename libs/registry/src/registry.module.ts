@@ -24,6 +24,7 @@ import { PersonEntity } from './personnel/person.entity.js';
 import { PersonRepository } from './personnel/person.repository.js';
 import { PersonService } from './personnel/person.service.js';
 import { PersonnelController } from './personnel/personnel.controller.js';
+import { RegistryLookup } from './registry-lookup.service.js';
 import { VehicleEntity } from './vehicles/vehicle.entity.js';
 import { VehicleRepository } from './vehicles/vehicle.repository.js';
 import { VehicleService } from './vehicles/vehicle.service.js';
@@ -67,8 +68,10 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     PersonService,
     FacilityService,
     ImportService,
+    RegistryLookup,
   ],
   exports: [
+    RegistryLookup,
     EnterpriseService,
     AuthorizationService,
     ChemicalService,

@@ -1,0 +1,9 @@
+// The ledger's public door.
+export * from './ledger.module.js';
+export * from './vocabulary.js';
+export { MovementService } from './movements/movement.service.js';
+export type { MovementView, RecordMovementDto } from './movements/movement.dto.js';
+export { StockService } from './stock/stock.service.js';
+export { LedgerWriter, type LegDraft, type OperationDraft } from './ledger-writer.js';
+export { TraceService } from './lots/trace.service.js';
+export { toKg, roundKg } from './quantity.js';

@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@lib/platform';
+import { type ChainRow, GENESIS_HASH } from './chain/hash-chain.js';
+import { LotEntity, MovementEntity } from './movement.entity.js';
+
+export interface ChainHead {
+  lastSeq: bigint;
+  lastHash: string;
+}
+
+export interface StockRow {
+  chemicalId: string;
+  lotId: string;
+  quantityKg: number;
+}
+
+/** SQL of the ledger. No rules here: the writer and the services decide. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Locks the chain heads of the given facilities (creating missing ones), in id order so that
+   * two operations over the same facilities never deadlock. Every writer of a facility passes
+   * here first: checks and writes on one facility are serialised by this lock.
+   */
+  async lockHeads(facilityIds: string[]): Promise<Map<string, ChainHead>> {
+    const ids = [...new Set(facilityIds)].sort();
+    await this.db.query(
+      `INSERT INTO ledger_chain_heads (facility_id, last_seq, last_hash) SELECT unnest($1::uuid[]), 0, $2 ON CONFLICT (facility_id) DO NOTHING`,
+      [ids, GENESIS_HASH],
+    );
+    const heads = new Map<string, ChainHead>();
+    for (const id of ids) {
+      const [row] = await this.db.query<{ last_seq: string; last_hash: string }>(
+        'SELECT last_seq, last_hash FROM ledger_chain_heads WHERE facility_id = $1 FOR UPDATE',
+        [id],
+      );
+      heads.set(id, { lastSeq: BigInt(row!.last_seq), lastHash: row!.last_hash });
+    }
+    return heads;
+  }
+
+  async saveHeads(heads: Map<string, ChainHead>): Promise<void> {
+    for (const [facilityId, head] of heads) {
+      await this.db.query('UPDATE ledger_chain_heads SET last_seq = $2, last_hash = $3 WHERE facility_id = $1', [facilityId, head.lastSeq.toString(), head.lastHash]);
+    }
+  }
+
+  /**
+   * The lowest stock the (facility, chemical, lot) would reach from `at` onward, in occurred-at
+   * order, if a change of `deltaKg` were booked at `at` (after everything already booked at `at`).
+   */
+  async lowestBalanceFrom(facilityId: string, chemicalId: string, lotId: string, at: Date, deltaKg: number): Promise<number> {
+    const [row] = await this.db.query<{ lowest: string | null }>(
+      `WITH m AS (
+         SELECT occurred_at, facility_seq, quantity_kg FROM movements WHERE facility_id = $1 AND chemical_id = $2 AND lot_id = $3
+         UNION ALL SELECT $4::timestamptz, 9223372036854775807, $5::numeric
+       ), r AS (
+         SELECT occurred_at, sum(quantity_kg) OVER (ORDER BY occurred_at, facility_seq ROWS UNBOUNDED PRECEDING) AS running FROM m
+       )
+       SELECT min(running) AS lowest FROM r WHERE occurred_at >= $4::timestamptz`,
+      [facilityId, chemicalId, lotId, at, deltaKg],
+    );
+    return Number(row!.lowest);
+  }
+
+  /** Current stock at a facility per chemical (all lots). */
+  async stockByChemical(facilityId: string): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ chemical_id: string; kg: string }>(
+      'SELECT chemical_id, sum(quantity_kg) AS kg FROM stock_balances WHERE facility_id = $1 GROUP BY chemical_id',
+      [facilityId],
+    );
+    return new Map(rows.map((r) => [r.chemical_id, Number(r.kg)]));
+  }
+
+  async insertLots(lots: LotEntity[]): Promise<void> {
+    if (lots.length) await this.db.repository(LotEntity).insert(lots);
+  }
+
+  async findLots(ids: string[]): Promise<LotEntity[]> {
+    if (ids.length === 0) return [];
+    return this.db.repository(LotEntity).createQueryBuilder('l').where('l.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  findLotByNumber(originEnterpriseId: string, chemicalId: string, number: string): Promise<LotEntity | null> {
+    return this.db.repository(LotEntity).findOneBy({ originEnterpriseId, chemicalId, number });
+  }
+
+  async insertMovements(rows: MovementEntity[]): Promise<void> {
+    await this.db.repository(MovementEntity).insert(rows);
+  }
+
+  async addToBalances(deltas: Array<{ facilityId: string; chemicalId: string; lotId: string; deltaKg: string }>): Promise<void> {
+    // UPDATE first: an INSERT of a negative delta would trip the non-negative check before any
+    // ON CONFLICT could turn it into an update. A key is only ever new on an addition.
+    for (const d of deltas) {
+      const [, updated] = (await this.db.query(
+        `UPDATE stock_balances SET quantity_kg = quantity_kg + $4 WHERE facility_id = $1 AND chemical_id = $2 AND lot_id = $3`,
+        [d.facilityId, d.chemicalId, d.lotId, d.deltaKg],
+      )) as unknown as [unknown, number];
+      if (updated === 0) {
+        await this.db.query(`INSERT INTO stock_balances (facility_id, chemical_id, lot_id, quantity_kg) VALUES ($1, $2, $3, $4)`, [d.facilityId, d.chemicalId, d.lotId, d.deltaKg]);
+      }
+    }
+  }
+
+  findMovement(id: string): Promise<MovementEntity | null> {
+    return this.db.repository(MovementEntity).findOneBy({ id });
+  }
+
+  findGroup(groupId: string): Promise<MovementEntity[]> {
+    return this.db.repository(MovementEntity).find({ where: { groupId }, order: { id: 'ASC' } });
+  }
+
+  /** Movements that point at any of these (a receipt of a shipment, a reversal). */
+  async dependents(ids: string[]): Promise<MovementEntity[]> {
+    return this.db
+      .repository(MovementEntity)
+      .createQueryBuilder('m')
+      .where('m.source_movement_id = ANY(:ids) OR m.reverses_id = ANY(:ids)', { ids })
+      .getMany();
+  }
+
+  async receivedAgainst(shipMovementId: string): Promise<number> {
+    const [row] = await this.db.query<{ kg: string | null }>(
+      `SELECT sum(quantity_kg) AS kg FROM movements WHERE source_movement_id = $1 AND type = 'receive'`,
+      [shipMovementId],
+    );
+    return Number(row!.kg ?? 0);
+  }
+
+  list(f: { enterpriseId?: string | null; facilityId?: string; chemicalId?: string; lotId?: string; type?: string; waybillId?: string; from?: Date; to?: Date; after: string | null; limit: number }): Promise<MovementEntity[]> {
+    const qb = this.db.repository(MovementEntity).createQueryBuilder('m').orderBy('m.id', 'ASC').limit(f.limit);
+    if (f.enterpriseId) qb.andWhere('m.enterprise_id = :e', { e: f.enterpriseId });
+    if (f.facilityId) qb.andWhere('m.facility_id = :f', { f: f.facilityId });
+    if (f.chemicalId) qb.andWhere('m.chemical_id = :c', { c: f.chemicalId });
+    if (f.lotId) qb.andWhere('m.lot_id = :l', { l: f.lotId });
+    if (f.type) qb.andWhere('m.type = :t', { t: f.type });
+    if (f.waybillId) qb.andWhere('m.waybill_id = :w', { w: f.waybillId });
+    if (f.from) qb.andWhere('m.occurred_at >= :from', { from: f.from });
+    if (f.to) qb.andWhere('m.occurred_at < :to', { to: f.to });
+    if (f.after) qb.andWhere('m.id > :after', { after: f.after });
+    return qb.getMany();
+  }
+
+  /** Stock derived from the ledger as of an instant (occurred-at), per chemical and lot. */
+  async stockAsOf(facilityId: string, at: Date): Promise<StockRow[]> {
+    const rows = await this.db.query<{ chemical_id: string; lot_id: string; kg: string }>(
+      `SELECT chemical_id, lot_id, sum(quantity_kg) AS kg FROM movements WHERE facility_id = $1 AND occurred_at <= $2
+        GROUP BY chemical_id, lot_id HAVING sum(quantity_kg) <> 0 ORDER BY chemical_id, lot_id`,
+      [facilityId, at],
+    );
+    return rows.map((r) => ({ chemicalId: r.chemical_id, lotId: r.lot_id, quantityKg: Number(r.kg) }));
+  }
+
+  /** Stock from the maintained balances (the fast path for "now"). */
+  async stockNow(facilityId: string): Promise<StockRow[]> {
+    const rows = await this.db.query<{ chemical_id: string; lot_id: string; quantity_kg: string }>(
+      `SELECT chemical_id, lot_id, quantity_kg FROM stock_balances WHERE facility_id = $1 AND quantity_kg <> 0 ORDER BY chemical_id, lot_id`,
+      [facilityId],
+    );
+    return rows.map((r) => ({ chemicalId: r.chemical_id, lotId: r.lot_id, quantityKg: Number(r.quantity_kg) }));
+  }
+
+  /** Keys where the maintained balance differs from the ledger's sum (should never return a row). */
+  mismatchedBalances(): Promise<Array<{ facility_id: string; chemical_id: string; lot_id: string; balance: string | null; ledger: string | null }>> {
+    return this.db.query(
+      `SELECT coalesce(b.facility_id, l.facility_id) AS facility_id, coalesce(b.chemical_id, l.chemical_id) AS chemical_id,
+              coalesce(b.lot_id, l.lot_id) AS lot_id, b.quantity_kg AS balance, l.kg AS ledger
+         FROM stock_balances b
+         FULL JOIN (SELECT facility_id, chemical_id, lot_id, sum(quantity_kg) AS kg FROM movements GROUP BY facility_id, chemical_id, lot_id) l
+           ON l.facility_id = b.facility_id AND l.chemical_id = b.chemical_id AND l.lot_id = b.lot_id
+        WHERE coalesce(b.quantity_kg, 0) <> coalesce(l.kg, 0)`,
+    );
+  }
+
+  /** One facility's chain in order, read in pages so that a long chain never sits in memory at once. */
+  async *chain(facilityId: string, pageSize = 2000): AsyncGenerator<ChainRow> {
+    let after = '0';
+    for (;;) {
+      const rows = await this.db.query<Record<string, string | Date | null>>(
+        `SELECT * FROM movements WHERE facility_id = $1 AND facility_seq > $2 ORDER BY facility_seq LIMIT $3`,
+        [facilityId, after, pageSize],
+      );
+      for (const r of rows) yield toChainRow(r);
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1]!.facility_seq as string;
+    }
+  }
+
+  /** The lot and every lot derived from it (forward) or every lot it came from (backward). */
+  async lineage(lotId: string, direction: 'forward' | 'backward'): Promise<LotEntity[]> {
+    const step =
+      direction === 'forward'
+        ? 'SELECT l.id FROM lots l JOIN tree t ON t.id = ANY(l.parent_lot_ids)'
+        : 'SELECT p FROM lots l JOIN tree t ON t.id = l.id, unnest(l.parent_lot_ids) AS p';
+    const rows = await this.db.query<{ id: string }>(`WITH RECURSIVE tree(id) AS (SELECT $1::uuid UNION ${step}) SELECT id FROM tree`, [lotId]);
+    return this.findLots(rows.map((r) => r.id));
+  }
+
+  async movementsOfLots(lotIds: string[]): Promise<MovementEntity[]> {
+    if (lotIds.length === 0) return [];
+    return this.db
+      .repository(MovementEntity)
+      .createQueryBuilder('m')
+      .where('m.lot_id = ANY(:lotIds)', { lotIds })
+      .orderBy('m.occurred_at', 'ASC')
+      .addOrderBy('m.recorded_at', 'ASC')
+      .getMany();
+  }
+
+  async balancesOfLots(lotIds: string[]): Promise<Array<{ facilityId: string; lotId: string; quantityKg: number }>> {
+    if (lotIds.length === 0) return [];
+    const rows = await this.db.query<{ facility_id: string; lot_id: string; quantity_kg: string }>(
+      'SELECT facility_id, lot_id, quantity_kg FROM stock_balances WHERE lot_id = ANY($1) AND quantity_kg <> 0',
+      [lotIds],
+    );
+    return rows.map((r) => ({ facilityId: r.facility_id, lotId: r.lot_id, quantityKg: Number(r.quantity_kg) }));
+  }
+}
+
+const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
+const s = (v: string | Date | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+
+/** A raw movements row (snake_case, as stored) as the fields its hash covers. */
+export function toChainRow(r: Record<string, string | Date | null>): ChainRow {
+  return {
+    prevHash: r.prev_hash as string,
+    hash: r.hash as string,
+    fields: {
+      id: r.id as string,
+      facilityId: r.facility_id as string,
+      facilitySeq: String(r.facility_seq),
+      enterpriseId: r.enterprise_id as string,
+      type: r.type as string,
+      chemicalId: r.chemical_id as string,
+      lotId: r.lot_id as string,
+      quantityKg: String(r.quantity_kg),
+      originalValue: String(r.original_value),
+      originalUnit: r.original_unit as string,
+      occurredAt: iso(r.occurred_at as Date),
+      recordedAt: iso(r.recorded_at as Date),
+      actorKeyId: s(r.actor_key_id),
+      groupId: r.group_id as string,
+      counterpartyFacilityId: s(r.counterparty_facility_id),
+      counterpartyEnterpriseId: s(r.counterparty_enterprise_id),
+      sourceMovementId: s(r.source_movement_id),
+      reversesId: s(r.reverses_id),
+      wasteCode: s(r.waste_code),
+      disposalMethod: s(r.disposal_method),
+      reason: s(r.reason),
+      countId: s(r.count_id),
+      waybillId: s(r.waybill_id),
+      manifestId: s(r.manifest_id),
+    },
+  };
+}

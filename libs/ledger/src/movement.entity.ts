@@ -1,0 +1,83 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { MovementType, Unit } from './vocabulary.js';
+
+/** One leg of the ledger. Rows are only ever inserted (a mistake is corrected by a reversal). */
+@Entity({ name: 'movements' })
+export class MovementEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid') facilityId: string;
+  /** Position in the facility's hash chain, from 1. */
+  @Column('bigint') facilitySeq: string;
+  @Column('uuid') enterpriseId: string;
+  @Column('text') type: MovementType;
+  @Column('uuid') chemicalId: string;
+  @Column('uuid') lotId: string;
+  /** Signed change of the facility's stock, kg. */
+  @Column({ type: 'numeric', precision: 18, scale: 3 }) quantityKg: string;
+  @Column({ type: 'numeric', precision: 18, scale: 6 }) originalValue: string;
+  @Column('text') originalUnit: Unit;
+  @Column('timestamptz') occurredAt: Date;
+  @Column('timestamptz') recordedAt: Date;
+  @Column({ type: 'uuid', nullable: true }) actorKeyId: string | null;
+  @Column('uuid') groupId: string;
+  @Column({ type: 'uuid', nullable: true }) counterpartyFacilityId: string | null;
+  @Column({ type: 'uuid', nullable: true }) counterpartyEnterpriseId: string | null;
+  @Column({ type: 'uuid', nullable: true }) sourceMovementId: string | null;
+  @Column({ type: 'uuid', nullable: true }) reversesId: string | null;
+  @Column({ type: 'text', nullable: true }) wasteCode: string | null;
+  @Column({ type: 'text', nullable: true }) disposalMethod: string | null;
+  @Column({ type: 'text', nullable: true }) reason: string | null;
+  @Column({ type: 'uuid', nullable: true }) countId: string | null;
+  @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
+  @Column({ type: 'uuid', nullable: true }) manifestId: string | null;
+  @Column({ type: 'char', length: 64 }) prevHash: string;
+  @Column({ type: 'char', length: 64 }) hash: string;
+}
+
+export type LotOrigin = 'produced' | 'received_external' | 'split' | 'merge' | 'waste';
+
+/** A lot follows material across enterprises; splits, merges and waste keep their parents. */
+@Entity({ name: 'lots' })
+export class LotEntity {
+  @PrimaryColumn('uuid') id: string;
+  /** The lot number (批号) as its origin labels it. */
+  @Column('text') number: string;
+  @Column('uuid') chemicalId: string;
+  @Column('uuid') originEnterpriseId: string;
+  @Column('uuid') originFacilityId: string;
+  @Column('text') origin: LotOrigin;
+  @Column({ type: 'text', nullable: true }) wasteCode: string | null;
+  @Column('uuid', { array: true }) parentLotIds: string[];
+  @Column('timestamptz') createdAt: Date;
+}
+
+export type ManifestState = 'created' | 'shipped' | 'received' | 'disposed' | 'rejected';
+
+/** 危险废物转移联单: one transfer of hazardous waste from its generator to a licensed receiver. */
+@Entity({ name: 'waste_manifests' })
+export class WasteManifestEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('text') number: string;
+  @Column('text') state: ManifestState;
+  @Column('text') wasteCode: string;
+  @Column('uuid') chemicalId: string;
+  @Column('uuid') lotId: string;
+  @Column('text') packaging: 'bulk' | 'packaged';
+  @Column('uuid') generatorEnterpriseId: string;
+  @Column('uuid') generatorFacilityId: string;
+  @Column('uuid') transporterEnterpriseId: string;
+  @Column('uuid') receiverEnterpriseId: string;
+  @Column('uuid') receiverFacilityId: string;
+  @Column({ type: 'numeric', precision: 18, scale: 3 }) plannedKg: string;
+  @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true }) shippedKg: string | null;
+  @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true }) receivedKg: string | null;
+  @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true }) disposedKg: string | null;
+  @Column({ type: 'text', nullable: true }) disposalMethod: string | null;
+  @Column({ type: 'numeric', precision: 8, scale: 6 }) toleranceRatio: string;
+  @Column({ type: 'numeric', precision: 18, scale: 3, nullable: true }) discrepancyKg: string | null;
+  @Column({ type: 'text', nullable: true }) rejectionReason: string | null;
+  @Column('timestamptz') createdAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) shippedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) receivedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
+}

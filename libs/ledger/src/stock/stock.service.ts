@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { Database, NotFound, type Principal } from '@lib/platform';
+import { RegistryLookup } from '@lib/registry';
+import { verifyChain } from '../chain/hash-chain.js';
+import { LedgerRepository, type StockRow } from '../ledger.repository.js';
+import { roundKg } from '../quantity.js';
+import type { ChainVerification, LedgerConsistency, StockView } from './stock.dto.js';
+
+@Injectable()
+export class StockService {
+  constructor(
+    private readonly db: Database,
+    private readonly repo: LedgerRepository,
+    private readonly registry: RegistryLookup,
+  ) {}
+
+  private async readable(facilityId: string, principal: Principal): Promise<void> {
+    const f = (await this.registry.facilityMap([facilityId])).get(facilityId);
+    if (!f || (principal.kind === 'enterprise' && f.enterpriseId !== principal.enterpriseId)) throw new NotFound('facility', facilityId);
+  }
+
+  /** Stock per chemical and lot: now from the balances, in the past summed from the ledger. */
+  async stock(facilityId: string, at: Date | null, principal: Principal): Promise<StockView> {
+    await this.readable(facilityId, principal);
+    const rows = at ? await this.repo.stockAsOf(facilityId, at) : await this.repo.stockNow(facilityId);
+    return this.view(facilityId, at ?? new Date(), at ? 'ledger' : 'balances', rows);
+  }
+
+  /** Stock of every chemical at a facility as of an instant, for other contexts (audits). */
+  async stockAsOf(facilityId: string, at: Date): Promise<StockRow[]> {
+    return this.repo.stockAsOf(facilityId, at);
+  }
+
+  private async view(facilityId: string, at: Date, source: 'balances' | 'ledger', rows: StockRow[]): Promise<StockView> {
+    const chemicals = await this.registry.chemicalMap(rows.map((r) => r.chemicalId));
+    const lots = new Map((await this.repo.findLots(rows.map((r) => r.lotId))).map((l) => [l.id, l]));
+    const totals: Record<string, number> = {};
+    for (const r of rows) totals[r.chemicalId] = roundKg((totals[r.chemicalId] ?? 0) + r.quantityKg);
+    return {
+      facilityId,
+      at: at.toISOString(),
+      source,
+      lines: rows.map((r) => ({
+        chemicalId: r.chemicalId,
+        chemicalName: chemicals.get(r.chemicalId)?.nameZh ?? '',
+        lotId: r.lotId,
+        lotNumber: lots.get(r.lotId)?.number ?? '',
+        wasteCode: lots.get(r.lotId)?.wasteCode ?? null,
+        quantityKg: r.quantityKg,
+      })),
+      totalsKg: totals,
+    };
+  }
+
+  /** Recomputes a facility's hash chain from its first movement and names the first broken link. */
+  async verify(facilityId: string, principal: Principal): Promise<ChainVerification> {
+    await this.readable(facilityId, principal);
+    const awaited = await verifyChain(this.repo.chain(facilityId));
+    const [head] = await this.db.query<{ last_hash: string }>('SELECT last_hash FROM ledger_chain_heads WHERE facility_id = $1', [facilityId]);
+    return {
+      facilityId,
+      valid: awaited.firstBreak === null && (!head || head.last_hash === awaited.lastHash),
+      checked: awaited.checked,
+      firstBreak: awaited.firstBreak,
+      headMatches: !head || head.last_hash === awaited.lastHash,
+    };
+  }
+
+  /** Every maintained balance equals the sum of its movements (run by tests and by operators). */
+  async consistency(): Promise<LedgerConsistency> {
+    const rows = await this.repo.mismatchedBalances();
+    return {
+      consistent: rows.length === 0,
+      mismatches: rows.map((r) => ({ facilityId: r.facility_id, chemicalId: r.chemical_id, lotId: r.lot_id, balanceKg: Number(r.balance ?? 0), ledgerKg: Number(r.ledger ?? 0) })),
+    };
+  }
+}

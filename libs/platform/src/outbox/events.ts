@@ -1,0 +1,85 @@
+/**
+ * The catalogue of published events, in one place (like jobs.ts): each type has a stream, a
+ * version, a description and a JSON schema of its payload. Producers write events to the outbox
+ * in the transaction of their change; the exchange relays them to agencies.
+ */
+export type JsonSchema = Record<string, unknown>;
+
+export interface EventDefinition {
+  /** Events of one stream share a sequence (ledger, waste, waybill, violation, registry, audit). */
+  stream: 'ledger' | 'waste' | 'waybill' | 'violation' | 'registry' | 'audit';
+  version: number;
+  description: string;
+  schema: JsonSchema;
+}
+
+const uuid = { type: 'string', format: 'uuid' };
+const dateTime = { type: 'string', format: 'date-time' };
+const kg = { type: 'number', description: 'kilograms' };
+
+const movementLeg = {
+  type: 'object',
+  required: ['movementId', 'type', 'facilityId', 'enterpriseId', 'chemicalId', 'lotId', 'quantityKg'],
+  properties: {
+    movementId: uuid,
+    type: { type: 'string' },
+    facilityId: uuid,
+    enterpriseId: uuid,
+    chemicalId: uuid,
+    lotId: uuid,
+    quantityKg: { ...kg, description: 'signed change of the facility stock, kg' },
+  },
+};
+
+export const EVENTS = {
+  'ledger.movement.recorded': {
+    stream: 'ledger',
+    version: 1,
+    description: 'One lifecycle operation (produce, ship, sale, use, waste, disposal, reversal, ...) was recorded; one leg per facility touched.',
+    schema: {
+      type: 'object',
+      required: ['groupId', 'operation', 'occurredAt', 'legs'],
+      properties: { groupId: uuid, operation: { type: 'string' }, occurredAt: dateTime, waybillId: uuid, manifestId: uuid, legs: { type: 'array', items: movementLeg } },
+    },
+  },
+  'waste.manifest.changed': {
+    stream: 'waste',
+    version: 1,
+    description: 'A hazardous waste transfer manifest (危险废物转移联单) changed state.',
+    schema: {
+      type: 'object',
+      required: ['manifestId', 'number', 'state', 'wasteCode'],
+      properties: {
+        manifestId: uuid,
+        number: { type: 'string' },
+        state: { enum: ['created', 'shipped', 'received', 'disposed', 'rejected'] },
+        wasteCode: { type: 'string' },
+        generatorEnterpriseId: uuid,
+        receiverEnterpriseId: uuid,
+        quantityKg: kg,
+      },
+    },
+  },
+  'waste.discrepancy': {
+    stream: 'waste',
+    version: 1,
+    description: 'The quantity received on a waste manifest differs from the quantity shipped beyond the tolerance.',
+    schema: {
+      type: 'object',
+      required: ['manifestId', 'number', 'shippedKg', 'receivedKg', 'differenceKg', 'toleranceRatio'],
+      properties: {
+        manifestId: uuid,
+        number: { type: 'string' },
+        wasteCode: { type: 'string' },
+        generatorEnterpriseId: uuid,
+        receiverEnterpriseId: uuid,
+        shippedKg: kg,
+        receivedKg: kg,
+        differenceKg: kg,
+        toleranceRatio: { type: 'number' },
+      },
+    },
+  },
+} as const satisfies Record<string, EventDefinition>;
+
+export type EventType = keyof typeof EVENTS;

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import type { ChemicalView } from './chemicals/chemical.dto.js';
+import { ChemicalRepository } from './chemicals/chemical.repository.js';
+import { toChemicalView } from './chemicals/chemical.service.js';
+import type { EnterpriseView } from './enterprises/enterprise.dto.js';
+import { EnterpriseRepository } from './enterprises/enterprise.repository.js';
+import { toEnterpriseView } from './enterprises/enterprise.service.js';
+import type { FacilityView } from './facilities/facility.dto.js';
+import { FacilityRepository } from './facilities/facility.repository.js';
+import { toFacilityView } from './facilities/facility.service.js';
+import type { PersonView } from './personnel/person.dto.js';
+import { PersonRepository } from './personnel/person.repository.js';
+import { toPersonView } from './personnel/person.service.js';
+import type { VehicleView } from './vehicles/vehicle.dto.js';
+import { VehicleRepository } from './vehicles/vehicle.repository.js';
+import { toVehicleView } from './vehicles/vehicle.service.js';
+
+/**
+ * Registry facts for other contexts' rules (ledger, waybill, geofence, audit), by id, in batches,
+ * unmasked: callers decide what their own callers may see. Missing ids are simply absent.
+ */
+@Injectable()
+export class RegistryLookup {
+  constructor(
+    private readonly enterprises: EnterpriseRepository,
+    private readonly chemicals: ChemicalRepository,
+    private readonly facilities: FacilityRepository,
+    private readonly vehicles: VehicleRepository,
+    private readonly people: PersonRepository,
+  ) {}
+
+  async enterpriseMap(ids: string[]): Promise<Map<string, EnterpriseView>> {
+    return new Map((await this.enterprises.findByIds([...new Set(ids)])).map((e) => [e.id, toEnterpriseView(e, null)]));
+  }
+
+  async chemicalMap(ids: string[]): Promise<Map<string, ChemicalView>> {
+    return new Map((await this.chemicals.findByIds([...new Set(ids)])).map((c) => [c.id, toChemicalView(c)]));
+  }
+
+  async facilityMap(ids: string[]): Promise<Map<string, FacilityView>> {
+    return new Map((await this.facilities.findByIds([...new Set(ids)])).map((f) => [f.id, toFacilityView(f)]));
+  }
+
+  async vehicleMap(ids: string[]): Promise<Map<string, VehicleView>> {
+    return new Map((await this.vehicles.findByIds([...new Set(ids)])).map((v) => [v.id, toVehicleView(v)]));
+  }
+
+  async personMap(ids: string[]): Promise<Map<string, PersonView>> {
+    return new Map((await this.people.findByIds([...new Set(ids)])).map((p) => [p.id, toPersonView(p, null)]));
+  }
+
+  async vehicleByTerminal(terminalId: string): Promise<VehicleView | null> {
+    const v = await this.vehicles.findByTerminal(terminalId);
+    return v ? toVehicleView(v) : null;
+  }
+}
