@@ -76,9 +76,13 @@ export class Ledger1795921200000 implements MigrationInterface {
         CONSTRAINT ck_movements_disposal CHECK (disposal_method IS NULL OR disposal_method IN ('incineration','landfill','recovery','physico_chemical'))
       )`);
     await q.query('CREATE INDEX ix_movements_lot ON movements (lot_id, occurred_at)');
-    await q.query('CREATE INDEX ix_movements_facility_time ON movements (facility_id, chemical_id, lot_id, occurred_at)');
+    await q.query(
+      'CREATE INDEX ix_movements_facility_time ON movements (facility_id, chemical_id, lot_id, occurred_at)',
+    );
     await q.query('CREATE INDEX ix_movements_group ON movements (group_id)');
-    await q.query('CREATE INDEX ix_movements_source ON movements (source_movement_id) WHERE source_movement_id IS NOT NULL');
+    await q.query(
+      'CREATE INDEX ix_movements_source ON movements (source_movement_id) WHERE source_movement_id IS NOT NULL',
+    );
     await q.query('CREATE INDEX ix_movements_waybill ON movements (waybill_id) WHERE waybill_id IS NOT NULL');
     await q.query('CREATE INDEX ix_movements_enterprise ON movements (enterprise_id, id)');
 
@@ -131,10 +135,13 @@ export class Ledger1795921200000 implements MigrationInterface {
       )`);
     await q.query('CREATE INDEX ix_manifests_generator ON waste_manifests (generator_enterprise_id)');
     await q.query('CREATE INDEX ix_manifests_receiver ON waste_manifests (receiver_enterprise_id)');
-    await q.query('CREATE INDEX ix_manifests_discrepancy ON waste_manifests (received_at) WHERE discrepancy_kg IS NOT NULL');
+    await q.query(
+      'CREATE INDEX ix_manifests_discrepancy ON waste_manifests (received_at) WHERE discrepancy_kg IS NOT NULL',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['waste_manifests', 'stock_balances', 'ledger_chain_heads', 'movements', 'lots', 'outbox']) await q.query(`DROP TABLE ${t}`);
+    for (const t of ['waste_manifests', 'stock_balances', 'ledger_chain_heads', 'movements', 'lots', 'outbox'])
+      await q.query(`DROP TABLE ${t}`);
   }
 }

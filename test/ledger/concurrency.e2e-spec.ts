@@ -15,16 +15,48 @@ describe('concurrent withdrawals from one facility', () => {
   it('lets exactly 10 of 20 parallel 10 kg withdrawals from 100 kg succeed, ending at 0', async () => {
     const ethanol = (await chemicalByCas(t, '64-17-5')).id as string;
     const a = await party(t, { licences: [PRODUCTION_LICENCE, SAFE_USE_LICENCE] });
-    const [p] = await recorded(t, a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: ethanol, lotNumber: 'C-1', quantity: { value: 100, unit: 'kg' } });
+    const [p] = await recorded(t, a.key, {
+      operation: 'produce',
+      facilityId: a.facilityId,
+      chemicalId: ethanol,
+      lotNumber: 'C-1',
+      quantity: { value: 100, unit: 'kg' },
+    });
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => record(t, a.key, { operation: 'use', facilityId: a.facilityId, chemicalId: ethanol, lotId: p!.lotId, quantity: { value: 10, unit: 'kg' } })),
+      Array.from({ length: 20 }, () =>
+        record(t, a.key, {
+          operation: 'use',
+          facilityId: a.facilityId,
+          chemicalId: ethanol,
+          lotId: p!.lotId,
+          quantity: { value: 10, unit: 'kg' },
+        }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 422)).toHaveLength(10);
-    expect(results.filter((r) => r.status === 422).every((r) => (r.body.errors as Array<{ rule: string }>)[0]!.rule === 'STOCK_NEGATIVE')).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === 422)
+        .every((r) => (r.body.errors as Array<{ rule: string }>)[0]!.rule === 'STOCK_NEGATIVE'),
+    ).toBe(true);
     expect(await stockKg(t, a.key, a.facilityId, ethanol)).toBe(0);
-    expect((await t.http().get(`/v1/facilities/${a.facilityId}/ledger/verify`).set(...bearer(a.key))).body).toMatchObject({ valid: true, checked: 11 });
-    expect((await t.http().get('/v1/ledger/consistency').set(...bearer(t.adminKey))).body.consistent).toBe(true);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/facilities/${a.facilityId}/ledger/verify`)
+          .set(...bearer(a.key))
+      ).body,
+    ).toMatchObject({ valid: true, checked: 11 });
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/ledger/consistency')
+          .set(...bearer(t.adminKey))
+      ).body.consistent,
+    ).toBe(true);
   });
 });

@@ -18,51 +18,137 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
 
   async function wasteReady(packaging: 'bulk' | 'packaged', kg = 1000) {
     const gen = await party(t, { licences: [PRODUCTION_LICENCE] });
-    const disposer = await party(t, { roles: ['disposer'], licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW42'] } }], facilityKind: 'disposal' });
-    const [p] = await recorded(t, gen.key, { operation: 'produce', facilityId: gen.facilityId, chemicalId: ethanol, lotNumber: `W${Math.random().toString(36).slice(2, 7)}`, quantity: { value: kg, unit: 'kg' } });
-    const waste = await recorded(t, gen.key, { operation: 'waste_generate', facilityId: gen.facilityId, chemicalId: ethanol, lotId: p!.lotId, wasteCode: 'HW42', quantity: { value: kg, unit: 'kg' } });
-    const res = await t.http().post('/v1/waste-manifests').set(...bearer(gen.key)).send({
-      generatorFacilityId: gen.facilityId, lotId: waste[1]!.lotId, wasteCode: 'HW42', transporterEnterpriseId: carrier, receiverFacilityId: disposer.facilityId, quantity: { value: kg, unit: 'kg' }, packaging,
+    const disposer = await party(t, {
+      roles: ['disposer'],
+      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW42'] } }],
+      facilityKind: 'disposal',
     });
+    const [p] = await recorded(t, gen.key, {
+      operation: 'produce',
+      facilityId: gen.facilityId,
+      chemicalId: ethanol,
+      lotNumber: `W${Math.random().toString(36).slice(2, 7)}`,
+      quantity: { value: kg, unit: 'kg' },
+    });
+    const waste = await recorded(t, gen.key, {
+      operation: 'waste_generate',
+      facilityId: gen.facilityId,
+      chemicalId: ethanol,
+      lotId: p!.lotId,
+      wasteCode: 'HW42',
+      quantity: { value: kg, unit: 'kg' },
+    });
+    const res = await t
+      .http()
+      .post('/v1/waste-manifests')
+      .set(...bearer(gen.key))
+      .send({
+        generatorFacilityId: gen.facilityId,
+        lotId: waste[1]!.lotId,
+        wasteCode: 'HW42',
+        transporterEnterpriseId: carrier,
+        receiverFacilityId: disposer.facilityId,
+        quantity: { value: kg, unit: 'kg' },
+        packaging,
+      });
     expect(res.status).toBe(201);
     return { gen, disposer, id: res.body.id as string, number: res.body.number as string };
   }
 
   it('raises a discrepancy for a bulk load received 2% short, readable by ecology, and publishes it', async () => {
     const { gen, disposer, id, number } = await wasteReady('bulk');
-    await t.http().post(`/v1/waste-manifests/${id}/ship`).set(...bearer(gen.key)).send({ occurredAt: '2026-06-02T00:00:00Z' });
-    const received = await t.http().post(`/v1/waste-manifests/${id}/receive`).set(...bearer(disposer.key)).send({ quantity: { value: 980, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
-    expect(received.body).toMatchObject({ state: 'received', shippedKg: 1000, receivedKg: 980, discrepancyKg: 20, toleranceRatio: 0.01 });
-    const listed = await t.http().get('/v1/waste-manifests?discrepancy=true&limit=500').set(...bearer(ecology));
+    await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/ship`)
+      .set(...bearer(gen.key))
+      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+    const received = await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/receive`)
+      .set(...bearer(disposer.key))
+      .send({ quantity: { value: 980, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+    expect(received.body).toMatchObject({
+      state: 'received',
+      shippedKg: 1000,
+      receivedKg: 980,
+      discrepancyKg: 20,
+      toleranceRatio: 0.01,
+    });
+    const listed = await t
+      .http()
+      .get('/v1/waste-manifests?discrepancy=true&limit=500')
+      .set(...bearer(ecology));
     expect(listed.body.items.map((m: { number: string }) => m.number)).toContain(number);
-    const [event] = await t.db.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM outbox WHERE type = 'waste.discrepancy' AND subject_id = $1`, [id]);
+    const [event] = await t.db.query<{ payload: Record<string, unknown> }>(
+      `SELECT payload FROM outbox WHERE type = 'waste.discrepancy' AND subject_id = $1`,
+      [id],
+    );
     expect(event!.payload).toMatchObject({ shippedKg: 1000, receivedKg: 980, differenceKg: 20 });
   });
 
   it('accepts a bulk load within 1%, but not a packaged one off by a kilogram', async () => {
     const bulk = await wasteReady('bulk');
-    await t.http().post(`/v1/waste-manifests/${bulk.id}/ship`).set(...bearer(bulk.gen.key)).send({ occurredAt: '2026-06-02T00:00:00Z' });
-    const ok = await t.http().post(`/v1/waste-manifests/${bulk.id}/receive`).set(...bearer(bulk.disposer.key)).send({ quantity: { value: 995, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+    await t
+      .http()
+      .post(`/v1/waste-manifests/${bulk.id}/ship`)
+      .set(...bearer(bulk.gen.key))
+      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+    const ok = await t
+      .http()
+      .post(`/v1/waste-manifests/${bulk.id}/receive`)
+      .set(...bearer(bulk.disposer.key))
+      .send({ quantity: { value: 995, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
     expect(ok.body.discrepancyKg).toBeNull();
     const packaged = await wasteReady('packaged', 200);
-    await t.http().post(`/v1/waste-manifests/${packaged.id}/ship`).set(...bearer(packaged.gen.key)).send({ occurredAt: '2026-06-02T00:00:00Z' });
-    const off = await t.http().post(`/v1/waste-manifests/${packaged.id}/receive`).set(...bearer(packaged.disposer.key)).send({ quantity: { value: 199, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+    await t
+      .http()
+      .post(`/v1/waste-manifests/${packaged.id}/ship`)
+      .set(...bearer(packaged.gen.key))
+      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+    const off = await t
+      .http()
+      .post(`/v1/waste-manifests/${packaged.id}/receive`)
+      .set(...bearer(packaged.disposer.key))
+      .send({ quantity: { value: 199, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
     expect(off.body.discrepancyKg).toBe(1);
   });
 
   it('keeps its state machine: steps out of order are 409 with the current state, steps by the wrong party refused', async () => {
     const { gen, disposer, id } = await wasteReady('packaged', 100);
-    const early = await t.http().post(`/v1/waste-manifests/${id}/receive`).set(...bearer(disposer.key)).send({ quantity: { value: 100, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+    const early = await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/receive`)
+      .set(...bearer(disposer.key))
+      .send({ quantity: { value: 100, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'INVALID_STATE', state: 'created' });
-    const wrongParty = await t.http().post(`/v1/waste-manifests/${id}/ship`).set(...bearer(disposer.key)).send({ occurredAt: '2026-06-02T00:00:00Z' });
+    const wrongParty = await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/ship`)
+      .set(...bearer(disposer.key))
+      .send({ occurredAt: '2026-06-02T00:00:00Z' });
     expect(wrongParty.status).toBe(422);
-    await t.http().post(`/v1/waste-manifests/${id}/ship`).set(...bearer(gen.key)).send({ occurredAt: '2026-06-02T00:00:00Z' });
+    await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/ship`)
+      .set(...bearer(gen.key))
+      .send({ occurredAt: '2026-06-02T00:00:00Z' });
     expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(0);
-    const rejected = await t.http().post(`/v1/waste-manifests/${id}/reject`).set(...bearer(disposer.key)).send({ reason: '包装破损', occurredAt: '2026-06-02T05:00:00Z' });
+    const rejected = await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/reject`)
+      .set(...bearer(disposer.key))
+      .send({ reason: '包装破损', occurredAt: '2026-06-02T05:00:00Z' });
     expect(rejected.body.state).toBe('rejected');
     expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(100);
     const other = await party(t);
-    expect((await t.http().get(`/v1/waste-manifests/${id}`).set(...bearer(other.key))).status).toBe(404);
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/waste-manifests/${id}`)
+          .set(...bearer(other.key))
+      ).status,
+    ).toBe(404);
   });
 });

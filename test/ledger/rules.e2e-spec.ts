@@ -1,5 +1,13 @@
 import { chemicalByCas, makeEnterprise, makeLicence } from '../support/factories.js';
-import { BUSINESS_LICENCE, ledgerRows, party, PRODUCTION_LICENCE, record, recorded, SAFE_USE_LICENCE } from '../support/ledger.js';
+import {
+  BUSINESS_LICENCE,
+  ledgerRows,
+  party,
+  PRODUCTION_LICENCE,
+  record,
+  recorded,
+  SAFE_USE_LICENCE,
+} from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 /** Each rule of the ledger refuses with 422 and its code, and leaves nothing written. */
@@ -25,47 +33,187 @@ describe('ledger rules', () => {
     expect(await ledgerRows(t)).toEqual(before);
   }
 
-  const produce = (p: { key: string; facilityId: string }, chemicalId: string, kg: number, lotNumber = `L${Math.random().toString(36).slice(2, 8)}`) =>
-    recorded(t, p.key, { operation: 'produce', facilityId: p.facilityId, chemicalId, lotNumber, quantity: { value: kg, unit: 'kg' } });
+  const produce = (
+    p: { key: string; facilityId: string },
+    chemicalId: string,
+    kg: number,
+    lotNumber = `L${Math.random().toString(36).slice(2, 8)}`,
+  ) =>
+    recorded(t, p.key, {
+      operation: 'produce',
+      facilityId: p.facilityId,
+      chemicalId,
+      lotNumber,
+      quantity: { value: kg, unit: 'kg' },
+    });
 
   it('STOCK_NEGATIVE: never below zero, now or at any later time', async () => {
     const a = await party(t, { licences: [PRODUCTION_LICENCE, SAFE_USE_LICENCE] });
     const [p] = await produce(a, ethanol, 100);
-    await refused(a.key, { operation: 'use', facilityId: a.facilityId, chemicalId: ethanol, lotId: p!.lotId, quantity: { value: 100.001, unit: 'kg' } }, ['STOCK_NEGATIVE']);
-    await recorded(t, a.key, { operation: 'use', facilityId: a.facilityId, chemicalId: ethanol, lotId: p!.lotId, quantity: { value: 100, unit: 'kg' }, occurredAt: '2026-06-05T00:00:00Z' });
+    await refused(
+      a.key,
+      {
+        operation: 'use',
+        facilityId: a.facilityId,
+        chemicalId: ethanol,
+        lotId: p!.lotId,
+        quantity: { value: 100.001, unit: 'kg' },
+      },
+      ['STOCK_NEGATIVE'],
+    );
+    await recorded(t, a.key, {
+      operation: 'use',
+      facilityId: a.facilityId,
+      chemicalId: ethanol,
+      lotId: p!.lotId,
+      quantity: { value: 100, unit: 'kg' },
+      occurredAt: '2026-06-05T00:00:00Z',
+    });
     // Backdated: at 06-03 there were 100 kg, but the use on 06-05 would then go 60 kg below zero.
-    await refused(a.key, { operation: 'loss', facilityId: a.facilityId, chemicalId: ethanol, lotId: p!.lotId, reason: '泄漏', quantity: { value: 60, unit: 'kg' }, occurredAt: '2026-06-03T00:00:00Z' }, ['STOCK_NEGATIVE']);
+    await refused(
+      a.key,
+      {
+        operation: 'loss',
+        facilityId: a.facilityId,
+        chemicalId: ethanol,
+        lotId: p!.lotId,
+        reason: '泄漏',
+        quantity: { value: 60, unit: 'kg' },
+        occurredAt: '2026-06-03T00:00:00Z',
+      },
+      ['STOCK_NEGATIVE'],
+    );
   });
 
   it('CAPACITY_EXCEEDED and CAPACITY_NOT_DECLARED: a facility never holds more than it is built for', async () => {
     const a = await party(t, { licences: [PRODUCTION_LICENCE], capacities: [{ chemicalId: ethanol, maxKg: 1000 }] });
     await produce(a, ethanol, 900);
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: ethanol, lotNumber: 'E-2', quantity: { value: 101, unit: 'kg' } }, ['CAPACITY_EXCEEDED']);
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: ethanol,
+        lotNumber: 'E-2',
+        quantity: { value: 101, unit: 'kg' },
+      },
+      ['CAPACITY_EXCEEDED'],
+    );
     await produce(a, ethanol, 100);
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: chlorine, lotNumber: 'C-1', quantity: { value: 1, unit: 'kg' } }, ['CAPACITY_NOT_DECLARED']);
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: chlorine,
+        lotNumber: 'C-1',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['CAPACITY_NOT_DECLARED'],
+    );
   });
 
   it('licences: the actor must be licensed for the activity on the chemical at the time', async () => {
-    const a = await party(t, { licences: [{ kind: 'safety_production', scope: { classes: ['3'] }, validTo: '2026-05-31' }] });
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: ethanol, lotNumber: 'X', quantity: { value: 1, unit: 'kg' } }, ['LICENCE_EXPIRED']);
+    const a = await party(t, {
+      licences: [{ kind: 'safety_production', scope: { classes: ['3'] }, validTo: '2026-05-31' }],
+    });
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: ethanol,
+        lotNumber: 'X',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['LICENCE_EXPIRED'],
+    );
     const b = await party(t, { licences: [{ kind: 'safety_production', scope: { classes: ['3'] } }] });
-    await refused(b.key, { operation: 'produce', facilityId: b.facilityId, chemicalId: chlorine, lotNumber: 'X', quantity: { value: 1, unit: 'kg' } }, ['LICENCE_OUT_OF_SCOPE']);
+    await refused(
+      b.key,
+      {
+        operation: 'produce',
+        facilityId: b.facilityId,
+        chemicalId: chlorine,
+        lotNumber: 'X',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['LICENCE_OUT_OF_SCOPE'],
+    );
     // A trader (business licence) may store what it buys from outside, but not use it in a process.
     const trader = await party(t, { licences: [{ kind: 'business', scope: { classes: ['3'] } }] });
-    const [lot] = await recorded(t, trader.key, { operation: 'receive', facilityId: trader.facilityId, chemicalId: ethanol, lotNumber: 'EXT-1', quantity: { value: 10, unit: 'kg' } });
-    await refused(trader.key, { operation: 'use', facilityId: trader.facilityId, chemicalId: ethanol, lotId: lot!.lotId, quantity: { value: 1, unit: 'kg' } }, ['LICENCE_MISSING']);
+    const [lot] = await recorded(t, trader.key, {
+      operation: 'receive',
+      facilityId: trader.facilityId,
+      chemicalId: ethanol,
+      lotNumber: 'EXT-1',
+      quantity: { value: 10, unit: 'kg' },
+    });
+    await refused(
+      trader.key,
+      {
+        operation: 'use',
+        facilityId: trader.facilityId,
+        chemicalId: ethanol,
+        lotId: lot!.lotId,
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['LICENCE_MISSING'],
+    );
   });
 
   it('CHEMICAL_PROHIBITED everywhere; CHEMICAL_RESTRICTED outside its districts', async () => {
-    const created = await t.http().post('/v1/chemicals').set(...bearer(t.adminKey)).send({ cas: '111-65-9', unNumber: '1262', nameZh: '正辛烷', unClass: '3' });
+    const created = await t
+      .http()
+      .post('/v1/chemicals')
+      .set(...bearer(t.adminKey))
+      .send({ cas: '111-65-9', unNumber: '1262', nameZh: '正辛烷', unClass: '3' });
     const octane = created.body.id as string;
     const a = await party(t, { licences: [PRODUCTION_LICENCE], district: '惠山' });
-    await t.http().put(`/v1/chemicals/${octane}/control`).set(...bearer(t.adminKey)).send({ status: 'prohibited' });
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: octane, lotNumber: 'O', quantity: { value: 1, unit: 'kg' } }, ['CHEMICAL_PROHIBITED']);
-    await t.http().put(`/v1/chemicals/${octane}/control`).set(...bearer(t.adminKey)).send({ status: 'restricted', allowedDistricts: ['新吴'] });
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: octane, lotNumber: 'O', quantity: { value: 1, unit: 'kg' } }, ['CHEMICAL_RESTRICTED']);
+    await t
+      .http()
+      .put(`/v1/chemicals/${octane}/control`)
+      .set(...bearer(t.adminKey))
+      .send({ status: 'prohibited' });
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: octane,
+        lotNumber: 'O',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['CHEMICAL_PROHIBITED'],
+    );
+    await t
+      .http()
+      .put(`/v1/chemicals/${octane}/control`)
+      .set(...bearer(t.adminKey))
+      .send({ status: 'restricted', allowedDistricts: ['新吴'] });
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: octane,
+        lotNumber: 'O',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['CHEMICAL_RESTRICTED'],
+    );
     const b = await party(t, { licences: [PRODUCTION_LICENCE], district: '新吴' });
-    expect((await record(t, b.key, { operation: 'produce', facilityId: b.facilityId, chemicalId: octane, lotNumber: 'O', quantity: { value: 1, unit: 'kg' } })).status).toBe(201);
+    expect(
+      (
+        await record(t, b.key, {
+          operation: 'produce',
+          facilityId: b.facilityId,
+          chemicalId: octane,
+          lotNumber: 'O',
+          quantity: { value: 1, unit: 'kg' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('PURCHASE_PERMIT_REQUIRED and PRECURSOR_FILING_REQUIRED on the buying side of a sale', async () => {
@@ -74,50 +222,137 @@ describe('ledger rules', () => {
     const [cl] = await produce(seller, chlorine, 500);
     const [hno3] = await produce(seller, nitricAcid, 500);
     // The buyer's business licence covers class 3 only, so it does not stand in for the permit (条例 Art. 38).
-    await refused(seller.key, { operation: 'sell', facilityId: seller.facilityId, toFacilityId: buyer.facilityId, chemicalId: chlorine, lotId: cl!.lotId, quantity: { value: 100, unit: 'kg' } }, [
-      'PURCHASE_PERMIT_REQUIRED',
-      'LICENCE_OUT_OF_SCOPE',
-      'LICENCE_OUT_OF_SCOPE',
-    ]);
-    await refused(seller.key, { operation: 'sell', facilityId: seller.facilityId, toFacilityId: buyer.facilityId, chemicalId: nitricAcid, lotId: hno3!.lotId, quantity: { value: 100, unit: 'kg' } }, [
-      'PRECURSOR_FILING_REQUIRED',
-      'LICENCE_OUT_OF_SCOPE',
-      'LICENCE_OUT_OF_SCOPE',
-    ]);
+    await refused(
+      seller.key,
+      {
+        operation: 'sell',
+        facilityId: seller.facilityId,
+        toFacilityId: buyer.facilityId,
+        chemicalId: chlorine,
+        lotId: cl!.lotId,
+        quantity: { value: 100, unit: 'kg' },
+      },
+      ['PURCHASE_PERMIT_REQUIRED', 'LICENCE_OUT_OF_SCOPE', 'LICENCE_OUT_OF_SCOPE'],
+    );
+    await refused(
+      seller.key,
+      {
+        operation: 'sell',
+        facilityId: seller.facilityId,
+        toFacilityId: buyer.facilityId,
+        chemicalId: nitricAcid,
+        lotId: hno3!.lotId,
+        quantity: { value: 100, unit: 'kg' },
+      },
+      ['PRECURSOR_FILING_REQUIRED', 'LICENCE_OUT_OF_SCOPE', 'LICENCE_OUT_OF_SCOPE'],
+    );
     await makeLicence(t, buyer.enterpriseId, { kind: 'business', scope: { chemicalIds: [chlorine, nitricAcid] } });
-    expect((await record(t, seller.key, { operation: 'sell', facilityId: seller.facilityId, toFacilityId: buyer.facilityId, chemicalId: chlorine, lotId: cl!.lotId, quantity: { value: 100, unit: 'kg' } })).status).toBe(201);
+    expect(
+      (
+        await record(t, seller.key, {
+          operation: 'sell',
+          facilityId: seller.facilityId,
+          toFacilityId: buyer.facilityId,
+          chemicalId: chlorine,
+          lotId: cl!.lotId,
+          quantity: { value: 100, unit: 'kg' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('ENTERPRISE_BLACKLISTED: starts nothing, while losses and corrections stay recordable', async () => {
     const a = await party(t, { licences: [PRODUCTION_LICENCE, BUSINESS_LICENCE] });
     const [lot] = await produce(a, ethanol, 100);
-    await t.http().put(`/v1/enterprises/${a.enterpriseId}/credit-status`).set(...bearer(t.adminKey)).send({ status: 'blacklisted', reason: '非法经营', effectiveAt: '2026-01-01T00:00:00Z' });
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: ethanol, lotNumber: 'B-2', quantity: { value: 1, unit: 'kg' } }, ['ENTERPRISE_BLACKLISTED']);
-    expect((await record(t, a.key, { operation: 'loss', facilityId: a.facilityId, chemicalId: ethanol, lotId: lot!.lotId, reason: '泄漏', quantity: { value: 1, unit: 'kg' } })).status).toBe(201);
+    await t
+      .http()
+      .put(`/v1/enterprises/${a.enterpriseId}/credit-status`)
+      .set(...bearer(t.adminKey))
+      .send({ status: 'blacklisted', reason: '非法经营', effectiveAt: '2026-01-01T00:00:00Z' });
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: ethanol,
+        lotNumber: 'B-2',
+        quantity: { value: 1, unit: 'kg' },
+      },
+      ['ENTERPRISE_BLACKLISTED'],
+    );
+    expect(
+      (
+        await record(t, a.key, {
+          operation: 'loss',
+          facilityId: a.facilityId,
+          chemicalId: ethanol,
+          lotId: lot!.lotId,
+          reason: '泄漏',
+          quantity: { value: 1, unit: 'kg' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('WASTE_RECEIVER_UNLICENSED: waste goes only to a disposer licensed for its code', async () => {
     const gen = await party(t, { licences: [PRODUCTION_LICENCE] });
-    const disposer = await party(t, { roles: ['disposer'], licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }], facilityKind: 'disposal' });
+    const disposer = await party(t, {
+      roles: ['disposer'],
+      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
+      facilityKind: 'disposal',
+    });
     const carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
     await makeLicence(t, carrier, { kind: 'road_transport', scope: { classes: ['3'] } });
     const [lot] = await produce(gen, ethanol, 100);
-    const waste = await recorded(t, gen.key, { operation: 'waste_generate', facilityId: gen.facilityId, chemicalId: ethanol, lotId: lot!.lotId, wasteCode: 'HW42', quantity: { value: 50, unit: 'kg' } });
-    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM waste_manifests');
-    const res = await t.http().post('/v1/waste-manifests').set(...bearer(gen.key)).send({
-      generatorFacilityId: gen.facilityId, lotId: waste[1]!.lotId, wasteCode: 'HW42', transporterEnterpriseId: carrier, receiverFacilityId: disposer.facilityId, quantity: { value: 50, unit: 'kg' }, packaging: 'bulk',
+    const waste = await recorded(t, gen.key, {
+      operation: 'waste_generate',
+      facilityId: gen.facilityId,
+      chemicalId: ethanol,
+      lotId: lot!.lotId,
+      wasteCode: 'HW42',
+      quantity: { value: 50, unit: 'kg' },
     });
+    const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM waste_manifests');
+    const res = await t
+      .http()
+      .post('/v1/waste-manifests')
+      .set(...bearer(gen.key))
+      .send({
+        generatorFacilityId: gen.facilityId,
+        lotId: waste[1]!.lotId,
+        wasteCode: 'HW42',
+        transporterEnterpriseId: carrier,
+        receiverFacilityId: disposer.facilityId,
+        quantity: { value: 50, unit: 'kg' },
+        packaging: 'bulk',
+      });
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { rule: string }) => e.rule)).toEqual(['WASTE_RECEIVER_UNLICENSED']);
     expect(await t.db.query('SELECT count(*) AS n FROM waste_manifests')).toEqual(before);
   });
 
-  it('refuses an enterprise acting on another\'s facility (404), and volumes without a density', async () => {
+  it("refuses an enterprise acting on another's facility (404), and volumes without a density", async () => {
     const a = await party(t, { licences: [PRODUCTION_LICENCE] });
     const b = await party(t, { licences: [PRODUCTION_LICENCE] });
-    const res = await record(t, b.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: ethanol, lotNumber: 'Z', quantity: { value: 1, unit: 'kg' } });
+    const res = await record(t, b.key, {
+      operation: 'produce',
+      facilityId: a.facilityId,
+      chemicalId: ethanol,
+      lotNumber: 'Z',
+      quantity: { value: 1, unit: 'kg' },
+    });
     expect(res.status).toBe(404);
     const caustic = (await chemicalByCas(t, '1310-73-2')).id as string; // 氢氧化钠溶液: no density in the catalogue
-    await refused(a.key, { operation: 'produce', facilityId: a.facilityId, chemicalId: caustic, lotNumber: 'Z', quantity: { value: 1, unit: 'L' } }, ['DENSITY_UNKNOWN']);
+    await refused(
+      a.key,
+      {
+        operation: 'produce',
+        facilityId: a.facilityId,
+        chemicalId: caustic,
+        lotNumber: 'Z',
+        quantity: { value: 1, unit: 'L' },
+      },
+      ['DENSITY_UNKNOWN'],
+    );
   });
 });

@@ -17,38 +17,66 @@ export async function party(
   t: TestApp,
   options: { roles?: string[]; licences?: Json[]; capacities?: Json[]; district?: string; facilityKind?: string } = {},
 ): Promise<Party> {
-  const e = await makeEnterprise(t, { roles: options.roles ?? ['producer', 'storer', 'trader'], district: options.district ?? '新吴' });
+  const e = await makeEnterprise(t, {
+    roles: options.roles ?? ['producer', 'storer', 'trader'],
+    district: options.district ?? '新吴',
+  });
   const enterpriseId = e.id as string;
   for (const l of options.licences ?? []) await makeLicence(t, enterpriseId, l);
   const f = await makeFacility(t, enterpriseId, {
     kind: options.facilityKind ?? 'storage',
     district: options.district ?? '新吴',
-    capacities: options.capacities ?? [{ unClass: '6.1', maxKg: 50_000 }, { unClass: '2', maxKg: 50_000 }, { unClass: '3', maxKg: 50_000 }, { unClass: '8', maxKg: 50_000 }],
+    capacities: options.capacities ?? [
+      { unClass: '6.1', maxKg: 50_000 },
+      { unClass: '2', maxKg: 50_000 },
+      { unClass: '3', maxKg: 50_000 },
+      { unClass: '8', maxKg: 50_000 },
+    ],
   });
   const key = await t.mintKey({ principal: 'enterprise', enterpriseId });
   return { enterpriseId, key, facilityId: f.id as string };
 }
 
-export async function record(t: TestApp, key: string, body: Json): Promise<{ status: number; body: Json & { [k: string]: unknown } }> {
-  const res = await t.http().post('/v1/movements').set(...bearer(key)).send({ occurredAt: '2026-06-01T02:00:00Z', ...body });
+export async function record(
+  t: TestApp,
+  key: string,
+  body: Json,
+): Promise<{ status: number; body: Json & { [k: string]: unknown } }> {
+  const res = await t
+    .http()
+    .post('/v1/movements')
+    .set(...bearer(key))
+    .send({ occurredAt: '2026-06-01T02:00:00Z', ...body });
   return { status: res.status, body: res.body as Json };
 }
 
 export async function recorded(t: TestApp, key: string, body: Json): Promise<Json[]> {
   const res = await record(t, key, body);
-  if (res.status !== 201) throw new Error(`movement ${String(body.operation)} refused: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`movement ${String(body.operation)} refused: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as unknown as Json[];
 }
 
-export async function stockKg(t: TestApp, key: string, facilityId: string, chemicalId?: string, at?: string): Promise<number> {
-  const res = await t.http().get(`/v1/facilities/${facilityId}/stock${at ? `?at=${at}` : ''}`).set(...bearer(key));
+export async function stockKg(
+  t: TestApp,
+  key: string,
+  facilityId: string,
+  chemicalId?: string,
+  at?: string,
+): Promise<number> {
+  const res = await t
+    .http()
+    .get(`/v1/facilities/${facilityId}/stock${at ? `?at=${at}` : ''}`)
+    .set(...bearer(key));
   const totals = res.body.totalsKg as Record<string, number>;
   return chemicalId ? (totals[chemicalId] ?? 0) : Object.values(totals).reduce((a, b) => a + b, 0);
 }
 
 export async function ledgerRows(t: TestApp): Promise<{ movements: number; balances: string }> {
   const [m] = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM movements');
-  const b = await t.db.query<{ s: string | null }>("SELECT string_agg(facility_id::text || lot_id::text || quantity_kg::text, ',' ORDER BY facility_id, lot_id) AS s FROM stock_balances");
+  const b = await t.db.query<{ s: string | null }>(
+    "SELECT string_agg(facility_id::text || lot_id::text || quantity_kg::text, ',' ORDER BY facility_id, lot_id) AS s FROM stock_balances",
+  );
   return { movements: Number(m!.n), balances: b[0]!.s ?? '' };
 }
 

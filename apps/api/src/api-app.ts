@@ -47,6 +47,11 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions): P
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
   await app.init();
+  // Keep idle connections longer than the usual 60 s load-balancer timeout, so the server never
+  // closes a socket a client is just reusing (the race shows up as ECONNRESET on the client).
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   if (options.consumeJobs || config.queue.kind === 'in-process') await app.get(JobRunner).start();
   return app;
 }

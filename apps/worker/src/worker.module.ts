@@ -8,6 +8,9 @@ import { migrations } from '../../../migrations/index.js';
 export class WorkerModule {
   /** The worker process: the same platform and contexts as the api, no HTTP. */
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [PlatformModule.forRoot(config, migrations), RegistryModule, LedgerModule] };
+    return {
+      module: WorkerModule,
+      imports: [PlatformModule.forRoot(config, migrations), RegistryModule, LedgerModule],
+    };
   }
 }

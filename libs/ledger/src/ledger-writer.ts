@@ -58,7 +58,9 @@ export class LedgerWriter {
     if (!this.db.inTransaction) throw new Error('LedgerWriter.commit must run inside a transaction');
     const keys = op.legs.map((l) => `${l.facility.id}|${l.lotId}`);
     if (new Set(keys).size !== keys.length) {
-      throw new RulesViolated([{ path: '', rule: 'DUPLICATE_LEG', message: 'an operation touches each lot of a facility once' }]);
+      throw new RulesViolated([
+        { path: '', rule: 'DUPLICATE_LEG', message: 'an operation touches each lot of a facility once' },
+      ]);
     }
     const heads = await this.repo.lockHeads(op.legs.map((l) => l.facility.id));
     for (const lot of op.newLots ?? []) lotNumbers.set(lot.id, lot.number);
@@ -99,11 +101,21 @@ export class LedgerWriter {
       };
       const prevHash = head.lastHash;
       head.lastHash = chainHash(prevHash, fields);
-      return { ...fields, type: leg.type, originalUnit: leg.originalUnit, occurredAt: op.occurredAt, recordedAt, prevHash, hash: head.lastHash };
+      return {
+        ...fields,
+        type: leg.type,
+        originalUnit: leg.originalUnit,
+        occurredAt: op.occurredAt,
+        recordedAt,
+        prevHash,
+        hash: head.lastHash,
+      };
     });
     await this.repo.insertMovements(rows);
     await this.repo.saveHeads(heads);
-    await this.repo.addToBalances(rows.map((r) => ({ facilityId: r.facilityId, chemicalId: r.chemicalId, lotId: r.lotId, deltaKg: r.quantityKg })));
+    await this.repo.addToBalances(
+      rows.map((r) => ({ facilityId: r.facilityId, chemicalId: r.chemicalId, lotId: r.lotId, deltaKg: r.quantityKg })),
+    );
     await this.outbox.append(
       'ledger.movement.recorded',
       {
@@ -131,7 +143,13 @@ export class LedgerWriter {
   private async stockProblems(op: OperationDraft, lots: Map<string, string>): Promise<ProblemItem[]> {
     const problems: ProblemItem[] = [];
     for (const leg of op.legs.filter((l) => l.deltaKg < 0)) {
-      const lowest = await this.repo.lowestBalanceFrom(leg.facility.id, leg.chemical.id, leg.lotId, op.occurredAt, leg.deltaKg);
+      const lowest = await this.repo.lowestBalanceFrom(
+        leg.facility.id,
+        leg.chemical.id,
+        leg.lotId,
+        op.occurredAt,
+        leg.deltaKg,
+      );
       if (lowest < -0.0005) {
         problems.push({
           path: 'quantity',
@@ -151,7 +169,11 @@ export class LedgerWriter {
       const legs = additions.filter((l) => l.facility.id === facilityId);
       const facility = legs[0]!.facility;
       if (facility.status !== 'active') {
-        problems.push({ path: 'facilityId', rule: 'FACILITY_CLOSED', message: `${facility.name} is closed and takes in nothing` });
+        problems.push({
+          path: 'facilityId',
+          rule: 'FACILITY_CLOSED',
+          message: `${facility.name} is closed and takes in nothing`,
+        });
         continue;
       }
       const stock = await this.repo.stockByChemical(facilityId);
@@ -159,15 +181,26 @@ export class LedgerWriter {
       const pending = new Map<number, number>();
       for (const leg of legs) {
         const index = facility.capacities.findIndex((c) => c.chemicalId === leg.chemical.id);
-        const entry = index >= 0 ? index : facility.capacities.findIndex((c) => c.unClass && classCovers(c.unClass, leg.chemical.unClass));
+        const entry =
+          index >= 0
+            ? index
+            : facility.capacities.findIndex((c) => c.unClass && classCovers(c.unClass, leg.chemical.unClass));
         if (entry < 0) {
-          problems.push({ path: 'facilityId', rule: 'CAPACITY_NOT_DECLARED', message: `${facility.name} declares no capacity for ${leg.chemical.nameZh}` });
+          problems.push({
+            path: 'facilityId',
+            rule: 'CAPACITY_NOT_DECLARED',
+            message: `${facility.name} declares no capacity for ${leg.chemical.nameZh}`,
+          });
           continue;
         }
         const cap = facility.capacities[entry]!;
         const held = [...stock].reduce((sum, [chemicalId, kg]) => {
           const c = chemicals.get(chemicalId);
-          const counts = cap.chemicalId ? chemicalId === cap.chemicalId : !!c && classCovers(cap.unClass!, c.unClass) && !facility.capacities.some((x) => x.chemicalId === chemicalId);
+          const counts = cap.chemicalId
+            ? chemicalId === cap.chemicalId
+            : !!c &&
+              classCovers(cap.unClass!, c.unClass) &&
+              !facility.capacities.some((x) => x.chemicalId === chemicalId);
           return counts ? sum + kg : sum;
         }, 0);
         const after = held + (pending.get(entry) ?? 0) + leg.deltaKg;

@@ -18,7 +18,15 @@ import { ManifestsController } from './waste/manifests.controller.js';
 @Module({
   imports: [RegistryModule, DatabaseModule.forFeature([MovementEntity, LotEntity, WasteManifestEntity])],
   controllers: [MovementsController, StockController, LotsController, ManifestsController],
-  providers: [LedgerRepository, LedgerWriter, MovementService, StockService, TraceService, ManifestRepository, ManifestService],
+  providers: [
+    LedgerRepository,
+    LedgerWriter,
+    MovementService,
+    StockService,
+    TraceService,
+    ManifestRepository,
+    ManifestService,
+  ],
   exports: [MovementService, StockService, LedgerWriter, TraceService],
 })
 export class LedgerModule {}

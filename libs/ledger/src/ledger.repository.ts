@@ -43,7 +43,11 @@ export class LedgerRepository {
 
   async saveHeads(heads: Map<string, ChainHead>): Promise<void> {
     for (const [facilityId, head] of heads) {
-      await this.db.query('UPDATE ledger_chain_heads SET last_seq = $2, last_hash = $3 WHERE facility_id = $1', [facilityId, head.lastSeq.toString(), head.lastHash]);
+      await this.db.query('UPDATE ledger_chain_heads SET last_seq = $2, last_hash = $3 WHERE facility_id = $1', [
+        facilityId,
+        head.lastSeq.toString(),
+        head.lastHash,
+      ]);
     }
   }
 
@@ -51,7 +55,13 @@ export class LedgerRepository {
    * The lowest stock the (facility, chemical, lot) would reach from `at` onward, in occurred-at
    * order, if a change of `deltaKg` were booked at `at` (after everything already booked at `at`).
    */
-  async lowestBalanceFrom(facilityId: string, chemicalId: string, lotId: string, at: Date, deltaKg: number): Promise<number> {
+  async lowestBalanceFrom(
+    facilityId: string,
+    chemicalId: string,
+    lotId: string,
+    at: Date,
+    deltaKg: number,
+  ): Promise<number> {
     const [row] = await this.db.query<{ lowest: string | null }>(
       `WITH m AS (
          SELECT occurred_at, facility_seq, quantity_kg FROM movements WHERE facility_id = $1 AND chemical_id = $2 AND lot_id = $3
@@ -91,7 +101,9 @@ export class LedgerRepository {
     await this.db.repository(MovementEntity).insert(rows);
   }
 
-  async addToBalances(deltas: Array<{ facilityId: string; chemicalId: string; lotId: string; deltaKg: string }>): Promise<void> {
+  async addToBalances(
+    deltas: Array<{ facilityId: string; chemicalId: string; lotId: string; deltaKg: string }>,
+  ): Promise<void> {
     // UPDATE first: an INSERT of a negative delta would trip the non-negative check before any
     // ON CONFLICT could turn it into an update. A key is only ever new on an addition.
     for (const d of deltas) {
@@ -100,7 +112,10 @@ export class LedgerRepository {
         [d.facilityId, d.chemicalId, d.lotId, d.deltaKg],
       )) as unknown as [unknown, number];
       if (updated === 0) {
-        await this.db.query(`INSERT INTO stock_balances (facility_id, chemical_id, lot_id, quantity_kg) VALUES ($1, $2, $3, $4)`, [d.facilityId, d.chemicalId, d.lotId, d.deltaKg]);
+        await this.db.query(
+          `INSERT INTO stock_balances (facility_id, chemical_id, lot_id, quantity_kg) VALUES ($1, $2, $3, $4)`,
+          [d.facilityId, d.chemicalId, d.lotId, d.deltaKg],
+        );
       }
     }
   }
@@ -130,7 +145,18 @@ export class LedgerRepository {
     return Number(row!.kg ?? 0);
   }
 
-  list(f: { enterpriseId?: string | null; facilityId?: string; chemicalId?: string; lotId?: string; type?: string; waybillId?: string; from?: Date; to?: Date; after: string | null; limit: number }): Promise<MovementEntity[]> {
+  list(f: {
+    enterpriseId?: string | null;
+    facilityId?: string;
+    chemicalId?: string;
+    lotId?: string;
+    type?: string;
+    waybillId?: string;
+    from?: Date;
+    to?: Date;
+    after: string | null;
+    limit: number;
+  }): Promise<MovementEntity[]> {
     const qb = this.db.repository(MovementEntity).createQueryBuilder('m').orderBy('m.id', 'ASC').limit(f.limit);
     if (f.enterpriseId) qb.andWhere('m.enterprise_id = :e', { e: f.enterpriseId });
     if (f.facilityId) qb.andWhere('m.facility_id = :f', { f: f.facilityId });
@@ -164,7 +190,9 @@ export class LedgerRepository {
   }
 
   /** Keys where the maintained balance differs from the ledger's sum (should never return a row). */
-  mismatchedBalances(): Promise<Array<{ facility_id: string; chemical_id: string; lot_id: string; balance: string | null; ledger: string | null }>> {
+  mismatchedBalances(): Promise<
+    Array<{ facility_id: string; chemical_id: string; lot_id: string; balance: string | null; ledger: string | null }>
+  > {
     return this.db.query(
       `SELECT coalesce(b.facility_id, l.facility_id) AS facility_id, coalesce(b.chemical_id, l.chemical_id) AS chemical_id,
               coalesce(b.lot_id, l.lot_id) AS lot_id, b.quantity_kg AS balance, l.kg AS ledger
@@ -195,7 +223,10 @@ export class LedgerRepository {
       direction === 'forward'
         ? 'SELECT l.id FROM lots l JOIN tree t ON t.id = ANY(l.parent_lot_ids)'
         : 'SELECT p FROM lots l JOIN tree t ON t.id = l.id, unnest(l.parent_lot_ids) AS p';
-    const rows = await this.db.query<{ id: string }>(`WITH RECURSIVE tree(id) AS (SELECT $1::uuid UNION ${step}) SELECT id FROM tree`, [lotId]);
+    const rows = await this.db.query<{ id: string }>(
+      `WITH RECURSIVE tree(id) AS (SELECT $1::uuid UNION ${step}) SELECT id FROM tree`,
+      [lotId],
+    );
     return this.findLots(rows.map((r) => r.id));
   }
 

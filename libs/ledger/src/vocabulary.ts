@@ -25,7 +25,20 @@ export const MOVEMENT_TYPES = [
 export type MovementType = (typeof MOVEMENT_TYPES)[number];
 
 /** What a client may ask for at POST /v1/movements (the rest are written by pairs and manifests). */
-export const OPERATIONS = ['produce', 'receive', 'ship', 'transfer', 'use', 'sell', 'waste_generate', 'dispose', 'loss', 'adjust', 'split', 'merge'] as const;
+export const OPERATIONS = [
+  'produce',
+  'receive',
+  'ship',
+  'transfer',
+  'use',
+  'sell',
+  'waste_generate',
+  'dispose',
+  'loss',
+  'adjust',
+  'split',
+  'merge',
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const UNITS = ['kg', 't', 'L', 'm3'] as const;

@@ -32,9 +32,30 @@ export interface ChainedFields {
 }
 
 const ORDER: Array<keyof ChainedFields> = [
-  'id', 'facilityId', 'facilitySeq', 'enterpriseId', 'type', 'chemicalId', 'lotId', 'quantityKg', 'originalValue', 'originalUnit',
-  'occurredAt', 'recordedAt', 'actorKeyId', 'groupId', 'counterpartyFacilityId', 'counterpartyEnterpriseId', 'sourceMovementId',
-  'reversesId', 'wasteCode', 'disposalMethod', 'reason', 'countId', 'waybillId', 'manifestId',
+  'id',
+  'facilityId',
+  'facilitySeq',
+  'enterpriseId',
+  'type',
+  'chemicalId',
+  'lotId',
+  'quantityKg',
+  'originalValue',
+  'originalUnit',
+  'occurredAt',
+  'recordedAt',
+  'actorKeyId',
+  'groupId',
+  'counterpartyFacilityId',
+  'counterpartyEnterpriseId',
+  'sourceMovementId',
+  'reversesId',
+  'wasteCode',
+  'disposalMethod',
+  'reason',
+  'countId',
+  'waybillId',
+  'manifestId',
 ];
 
 /** hash = SHA-256(previous hash ‖ canonical JSON of the fields): altering any field or any earlier row breaks every later link. */
@@ -54,15 +75,19 @@ export interface ChainRow {
 export type ChainBreak = { movementId: string; facilitySeq: string; problem: 'sequence' | 'prev_hash' | 'hash' };
 
 /** Walks one facility's chain in sequence order and names the first broken link, if any. */
-export async function verifyChain(rows: AsyncIterable<ChainRow> | Iterable<ChainRow>): Promise<{ checked: number; lastHash: string; firstBreak: ChainBreak | null }> {
+export async function verifyChain(
+  rows: AsyncIterable<ChainRow> | Iterable<ChainRow>,
+): Promise<{ checked: number; lastHash: string; firstBreak: ChainBreak | null }> {
   let prev = GENESIS_HASH;
   let expectedSeq = 1n;
   let checked = 0;
   for await (const row of rows) {
     const at = { movementId: row.fields.id, facilitySeq: row.fields.facilitySeq };
-    if (BigInt(row.fields.facilitySeq) !== expectedSeq) return { checked, lastHash: prev, firstBreak: { ...at, problem: 'sequence' } };
+    if (BigInt(row.fields.facilitySeq) !== expectedSeq)
+      return { checked, lastHash: prev, firstBreak: { ...at, problem: 'sequence' } };
     if (row.prevHash !== prev) return { checked, lastHash: prev, firstBreak: { ...at, problem: 'prev_hash' } };
-    if (chainHash(prev, row.fields) !== row.hash) return { checked, lastHash: prev, firstBreak: { ...at, problem: 'hash' } };
+    if (chainHash(prev, row.fields) !== row.hash)
+      return { checked, lastHash: prev, firstBreak: { ...at, problem: 'hash' } };
     prev = row.hash;
     expectedSeq++;
     checked++;

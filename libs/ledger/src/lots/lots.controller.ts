@@ -12,11 +12,17 @@ export class LotsController {
   @Get(':id/trace')
   @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
-    summary: 'Trace a lot across enterprises: forward to every use, sale, waste and disposal, or backward to its producer.',
-    description: 'Returns the lots, facilities, enterprises, movements and the edges between them, with a mass balance per lot and overall.',
+    summary:
+      'Trace a lot across enterprises: forward to every use, sale, waste and disposal, or backward to its producer.',
+    description:
+      'Returns the lots, facilities, enterprises, movements and the edges between them, with a mass balance per lot and overall.',
   })
   @ApiOkResponse({ type: TraceGraph })
-  trace(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: TraceQuery, @CurrentPrincipal() p: Principal): Promise<TraceGraph> {
+  trace(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: TraceQuery,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<TraceGraph> {
     return this.traces.trace(id, q.direction ?? 'forward', p);
   }
 }

@@ -3,14 +3,22 @@ import { IsIn, IsOptional } from 'class-validator';
 import { MovementView } from '../movements/movement.dto.js';
 
 export class TraceQuery {
-  @ApiPropertyOptional({ enum: ['forward', 'backward'], default: 'forward', description: 'forward: to every use, sale, waste and disposal; backward: back to the producer.' })
+  @ApiPropertyOptional({
+    enum: ['forward', 'backward'],
+    default: 'forward',
+    description: 'forward: to every use, sale, waste and disposal; backward: back to the producer.',
+  })
   @IsOptional()
   @IsIn(['forward', 'backward'])
   direction?: 'forward' | 'backward';
 }
 
 export class LotBalance {
-  @ApiProperty({ description: 'Brought into the traced lots from outside them: production, receipts from outside the system, positive adjustments.' }) inputKg: number;
+  @ApiProperty({
+    description:
+      'Brought into the traced lots from outside them: production, receipts from outside the system, positive adjustments.',
+  })
+  inputKg: number;
   @ApiProperty({ description: 'Taken out for good: use, disposal, loss, negative adjustments.' }) consumedKg: number;
   @ApiProperty() inStockKg: number;
   @ApiProperty({ description: 'Shipped and not (yet) received.' }) inTransitKg: number;
@@ -25,14 +33,20 @@ export class TraceLot {
   @ApiProperty({ nullable: true, type: String }) wasteCode: string | null;
   @ApiProperty({ type: [String] }) parentLotIds: string[];
   @ApiProperty({ format: 'uuid' }) originEnterpriseId: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'kg moved per movement type (absolute values).' }) byType: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'kg moved per movement type (absolute values).',
+  })
+  byType: Record<string, number>;
   @ApiProperty({ type: LotBalance }) balance: LotBalance;
 }
 
 export class TraceEdge {
   @ApiProperty({ format: 'uuid' }) from: string;
   @ApiProperty({ format: 'uuid' }) to: string;
-  @ApiProperty({ enum: ['shipment', 'sale', 'transfer', 'waste', 'split', 'merge', 'manifest', 'reversal'] }) kind: string;
+  @ApiProperty({ enum: ['shipment', 'sale', 'transfer', 'waste', 'split', 'merge', 'manifest', 'reversal'] })
+  kind: string;
   @ApiProperty() quantityKg: number;
 }
 
@@ -40,9 +54,16 @@ export class TraceGraph {
   @ApiProperty({ format: 'uuid' }) lotId: string;
   @ApiProperty({ enum: ['forward', 'backward'] }) direction: string;
   @ApiProperty({ type: [TraceLot] }) lots: TraceLot[];
-  @ApiProperty({ description: 'Facilities the material passed through.' }) facilities: Array<{ id: string; name: string; enterpriseId: string; district: string; kind: string }>;
+  @ApiProperty({ description: 'Facilities the material passed through.' }) facilities: Array<{
+    id: string;
+    name: string;
+    enterpriseId: string;
+    district: string;
+    kind: string;
+  }>;
   @ApiProperty() enterprises: Array<{ id: string; name: string; creditCode: string }>;
   @ApiProperty({ type: [MovementView], description: 'In occurred-at order.' }) movements: MovementView[];
-  @ApiProperty({ type: [TraceEdge], description: 'How the material went from one movement to the next.' }) edges: TraceEdge[];
+  @ApiProperty({ type: [TraceEdge], description: 'How the material went from one movement to the next.' })
+  edges: TraceEdge[];
   @ApiProperty({ type: LotBalance, description: 'The mass balance over all traced lots.' }) balance: LotBalance;
 }

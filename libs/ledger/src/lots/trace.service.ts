@@ -41,7 +41,11 @@ export class TraceService {
     if (!root) throw new NotFound('lot', lotId);
     const lots = await this.repo.lineage(lotId, direction);
     const movements = await this.repo.movementsOfLots(lots.map((l) => l.id));
-    if (principal.kind === 'enterprise' && !movements.some((m) => m.enterpriseId === principal.enterpriseId) && root.originEnterpriseId !== principal.enterpriseId) {
+    if (
+      principal.kind === 'enterprise' &&
+      !movements.some((m) => m.enterpriseId === principal.enterpriseId) &&
+      root.originEnterpriseId !== principal.enterpriseId
+    ) {
       throw new NotFound('lot', lotId);
     }
     const balances = await this.repo.balancesOfLots(lots.map((l) => l.id));
@@ -50,10 +54,17 @@ export class TraceService {
     const edges = this.edges(movements);
     // What arrived against each shipment (by source movement) and each waste transfer (by manifest).
     const received = new Map<string, number>();
-    for (const m of movements) if (m.sourceMovementId) received.set(m.sourceMovementId, (received.get(m.sourceMovementId) ?? 0) + Number(m.quantityKg));
+    for (const m of movements)
+      if (m.sourceMovementId)
+        received.set(m.sourceMovementId, (received.get(m.sourceMovementId) ?? 0) + Number(m.quantityKg));
     for (const t of movements.filter((m) => m.type === 'waste_transfer' && m.manifestId)) {
-      const back = movements.filter((m) => m.manifestId === t.manifestId && (m.type === 'waste_receive' || m.type === 'waste_return'));
-      received.set(t.id, back.reduce((sum, m) => sum + Number(m.quantityKg), 0));
+      const back = movements.filter(
+        (m) => m.manifestId === t.manifestId && (m.type === 'waste_receive' || m.type === 'waste_return'),
+      );
+      received.set(
+        t.id,
+        back.reduce((sum, m) => sum + Number(m.quantityKg), 0),
+      );
     }
     const reversed = new Set(movements.filter((m) => m.reversesId).map((m) => m.reversesId!));
 
@@ -76,20 +87,27 @@ export class TraceService {
         else if (c === 'sink') consumed -= q;
         // Splits, merges and waste: only what crosses the edge of the traced set counts.
         else if (c === 'derived') derivedNet.set(m.groupId, (derivedNet.get(m.groupId) ?? 0) + q);
-        if ((m.type === 'ship' || m.type === 'waste_transfer') && !reversed.has(m.id)) transit += -q - (received.get(m.id) ?? 0);
+        if ((m.type === 'ship' || m.type === 'waste_transfer') && !reversed.has(m.id))
+          transit += -q - (received.get(m.id) ?? 0);
       }
       for (const net of derivedNet.values()) {
         if (net > 0) input += net;
         else consumed -= net;
       }
       const stock = balances.filter((b) => ids.has(b.lotId)).reduce((sum, b) => sum + b.quantityKg, 0);
-      const r = { inputKg: roundKg(input), consumedKg: roundKg(consumed), inStockKg: roundKg(stock), inTransitKg: roundKg(transit) };
+      const r = {
+        inputKg: roundKg(input),
+        consumedKg: roundKg(consumed),
+        inStockKg: roundKg(stock),
+        inTransitKg: roundKg(transit),
+      };
       return { ...r, balanced: Math.abs(r.inputKg - r.consumedKg - r.inStockKg - r.inTransitKg) < 0.001 };
     };
 
     const traceLots: TraceLot[] = lots.map((l) => {
       const byType: Record<string, number> = {};
-      for (const m of movements.filter((x) => x.lotId === l.id)) byType[m.type] = roundKg((byType[m.type] ?? 0) + Math.abs(Number(m.quantityKg)));
+      for (const m of movements.filter((x) => x.lotId === l.id))
+        byType[m.type] = roundKg((byType[m.type] ?? 0) + Math.abs(Number(m.quantityKg)));
       return {
         id: l.id,
         number: l.number,
@@ -104,12 +122,21 @@ export class TraceService {
     });
 
     const facilities = await this.registry.facilityMap(movements.map((m) => m.facilityId));
-    const enterprises = await this.registry.enterpriseMap([...movements.map((m) => m.enterpriseId), ...lots.map((l) => l.originEnterpriseId)]);
+    const enterprises = await this.registry.enterpriseMap([
+      ...movements.map((m) => m.enterpriseId),
+      ...lots.map((l) => l.originEnterpriseId),
+    ]);
     return {
       lotId,
       direction,
       lots: traceLots,
-      facilities: [...facilities.values()].map((f) => ({ id: f.id, name: f.name, enterpriseId: f.enterpriseId, district: f.district, kind: f.kind })),
+      facilities: [...facilities.values()].map((f) => ({
+        id: f.id,
+        name: f.name,
+        enterpriseId: f.enterpriseId,
+        district: f.district,
+        kind: f.kind,
+      })),
       enterprises: [...enterprises.values()].map((e) => ({ id: e.id, name: e.name, creditCode: e.creditCode })),
       movements: movements.map(toMovementView),
       edges,
@@ -122,7 +149,8 @@ export class TraceService {
     const byGroup = new Map<string, MovementEntity[]>();
     for (const m of movements) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m]);
     const byManifest = new Map<string, MovementEntity[]>();
-    for (const m of movements) if (m.manifestId) byManifest.set(m.manifestId, [...(byManifest.get(m.manifestId) ?? []), m]);
+    for (const m of movements)
+      if (m.manifestId) byManifest.set(m.manifestId, [...(byManifest.get(m.manifestId) ?? []), m]);
     for (const m of movements) {
       const q = Math.abs(Number(m.quantityKg));
       if (m.sourceMovementId) edges.push({ from: m.sourceMovementId, to: m.id, kind: 'shipment', quantityKg: q });
@@ -134,11 +162,17 @@ export class TraceService {
       }
       if (['waste_generate', 'split', 'merge'].includes(m.type) && Number(m.quantityKg) < 0) {
         for (const out of byGroup.get(m.groupId)!.filter((x) => Number(x.quantityKg) > 0)) {
-          edges.push({ from: m.id, to: out.id, kind: m.type === 'waste_generate' ? 'waste' : (m.type as 'split' | 'merge'), quantityKg: Math.abs(Number(out.quantityKg)) });
+          edges.push({
+            from: m.id,
+            to: out.id,
+            kind: m.type === 'waste_generate' ? 'waste' : (m.type as 'split' | 'merge'),
+            quantityKg: Math.abs(Number(out.quantityKg)),
+          });
         }
       }
       if (m.type === 'waste_transfer' && m.manifestId) {
-        for (const r of byManifest.get(m.manifestId)!.filter((x) => x.type === 'waste_receive')) edges.push({ from: m.id, to: r.id, kind: 'manifest', quantityKg: Number(r.quantityKg) });
+        for (const r of byManifest.get(m.manifestId)!.filter((x) => x.type === 'waste_receive'))
+          edges.push({ from: m.id, to: r.id, kind: 'manifest', quantityKg: Number(r.quantityKg) });
       }
     }
     return edges;

@@ -20,7 +20,16 @@ import {
 } from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { WASTE_CODE } from '@lib/registry';
-import { DISPOSAL_METHODS, type DisposalMethod, MOVEMENT_TYPES, type MovementType, type Operation, OPERATIONS, type Unit, UNITS } from '../vocabulary.js';
+import {
+  DISPOSAL_METHODS,
+  type DisposalMethod,
+  MOVEMENT_TYPES,
+  type MovementType,
+  type Operation,
+  OPERATIONS,
+  type Unit,
+  UNITS,
+} from '../vocabulary.js';
 
 const LOT_NUMBER = /^[\p{L}\p{N}][\p{L}\p{N}\-_/.#]{0,63}$/u;
 
@@ -31,22 +40,39 @@ export class QuantityDto {
   @Max(1e9)
   value: number;
 
-  @ApiProperty({ enum: UNITS, description: 'Volumes are converted to kg by the catalogue density; both are kept.', example: 'kg' })
+  @ApiProperty({
+    enum: UNITS,
+    description: 'Volumes are converted to kg by the catalogue density; both are kept.',
+    example: 'kg',
+  })
   @IsIn(UNITS)
   unit: Unit;
 }
 
 export class SplitPartDto {
-  @ApiProperty({ example: 'CL-20261101-A' }) @Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' }) lotNumber: string;
-  @ApiProperty({ example: 500 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() @Max(1e9) value: number;
+  @ApiProperty({ example: 'CL-20261101-A' })
+  @Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
+  lotNumber: string;
+  @ApiProperty({ example: 500 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1e9)
+  value: number;
 }
 
 export class MergeSourceDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all') lotId: string;
-  @ApiProperty({ example: 500 }) @IsNumber({ allowNaN: false, allowInfinity: false }) @IsPositive() @Max(1e9) value: number;
+  @ApiProperty({ example: 500 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1e9)
+  value: number;
 }
 
-const needs = (...ops: Operation[]) => (o: RecordMovementDto) => ops.includes(o.operation);
+const needs =
+  (...ops: Operation[]) =>
+  (o: RecordMovementDto) =>
+    ops.includes(o.operation);
 
 /**
  * One lifecycle operation. Which fields apply depends on `operation`; the others must be absent.
@@ -56,18 +82,31 @@ const needs = (...ops: Operation[]) => (o: RecordMovementDto) => ops.includes(o.
 export class RecordMovementDto {
   @ApiProperty({ enum: OPERATIONS, example: 'produce' }) @IsIn(OPERATIONS) operation: Operation;
 
-  @ApiProperty({ format: 'uuid', description: 'Where it happens (the seller\'s, shipper\'s, sender\'s facility for two-sided operations).' })
+  @ApiProperty({
+    format: 'uuid',
+    description: "Where it happens (the seller's, shipper's, sender's facility for two-sided operations).",
+  })
   @IsUUID('all')
   facilityId: string;
 
   @ApiProperty({ format: 'uuid', description: 'Catalogue id of the chemical.' }) @IsUUID('all') chemicalId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The lot (all operations but produce, merge and receive of outside material).' })
-  @ValidateIf((o: RecordMovementDto) => !['produce', 'merge'].includes(o.operation) && !(o.operation === 'receive' && (o.lotNumber || o.sourceMovementId)))
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The lot (all operations but produce, merge and receive of outside material).',
+  })
+  @ValidateIf(
+    (o: RecordMovementDto) =>
+      !['produce', 'merge'].includes(o.operation) &&
+      !(o.operation === 'receive' && (o.lotNumber || o.sourceMovementId)),
+  )
   @IsUUID('all', { message: 'lotId must be the UUID of a lot' })
   lotId?: string;
 
-  @ApiPropertyOptional({ description: 'produce: the lot number (批号); receive: a lot from outside the system; merge: the new lot.', example: 'CL-20261101' })
+  @ApiPropertyOptional({
+    description: 'produce: the lot number (批号); receive: a lot from outside the system; merge: the new lot.',
+    example: 'CL-20261101',
+  })
   @ValidateIf((o: RecordMovementDto) => ['produce', 'merge'].includes(o.operation) || o.lotNumber !== undefined)
   @Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
   lotNumber?: string;
@@ -82,7 +121,10 @@ export class RecordMovementDto {
   @IsISO8601({ strict: true })
   occurredAt: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'transfer: the receiving facility of the same enterprise; sell: the buyer\'s facility.' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "transfer: the receiving facility of the same enterprise; sell: the buyer's facility.",
+  })
   @ValidateIf(needs('transfer', 'sell'))
   @IsUUID('all')
   toFacilityId?: string;
@@ -92,27 +134,41 @@ export class RecordMovementDto {
   @IsUUID('all')
   counterpartyFacilityId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'ship: the consignee enterprise; receive: the supplier (if registered).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'ship: the consignee enterprise; receive: the supplier (if registered).',
+  })
   @IsOptional()
   @IsUUID('all')
   counterpartyEnterpriseId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'receive: the ship movement this receipt completes (keeps the lot).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'receive: the ship movement this receipt completes (keeps the lot).',
+  })
   @IsOptional()
   @IsUUID('all')
   sourceMovementId?: string;
 
-  @ApiPropertyOptional({ description: 'waste_generate: the category of the National Hazardous Waste List.', example: 'HW06' })
+  @ApiPropertyOptional({
+    description: 'waste_generate: the category of the National Hazardous Waste List.',
+    example: 'HW06',
+  })
   @ValidateIf(needs('waste_generate'))
   @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50 (国家危险废物名录)' })
   wasteCode?: string;
 
-  @ApiPropertyOptional({ description: 'waste_generate: number of the new waste lot (default: the lot number and the waste code).' })
+  @ApiPropertyOptional({
+    description: 'waste_generate: number of the new waste lot (default: the lot number and the waste code).',
+  })
   @IsOptional()
   @Matches(LOT_NUMBER)
   wasteLotNumber?: string;
 
-  @ApiPropertyOptional({ enum: DISPOSAL_METHODS }) @ValidateIf(needs('dispose')) @IsIn(DISPOSAL_METHODS) disposalMethod?: DisposalMethod;
+  @ApiPropertyOptional({ enum: DISPOSAL_METHODS })
+  @ValidateIf(needs('dispose'))
+  @IsIn(DISPOSAL_METHODS)
+  disposalMethod?: DisposalMethod;
 
   @ApiPropertyOptional({ description: 'loss and adjust: why.', example: '储罐呼吸阀泄漏' })
   @ValidateIf(needs('loss', 'adjust'))
@@ -126,10 +182,16 @@ export class RecordMovementDto {
   @IsIn(['increase', 'decrease'])
   direction?: 'increase' | 'decrease';
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'adjust: the stock count it came from.' }) @IsOptional() @IsUUID('all') countId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'adjust: the stock count it came from.' })
+  @IsOptional()
+  @IsUUID('all')
+  countId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') waybillId?: string;
 
-  @ApiPropertyOptional({ type: [SplitPartDto], description: 'split: the new lots and their quantities (unit: quantity.unit or kg).' })
+  @ApiPropertyOptional({
+    type: [SplitPartDto],
+    description: 'split: the new lots and their quantities (unit: quantity.unit or kg).',
+  })
   @ValidateIf(needs('split'))
   @IsArray()
   @ArrayMinSize(2)
@@ -185,7 +247,7 @@ export class MovementView {
   @ApiProperty({ nullable: true, type: String }) countId: string | null;
   @ApiProperty({ nullable: true, type: String }) waybillId: string | null;
   @ApiProperty({ nullable: true, type: String }) manifestId: string | null;
-  @ApiProperty({ description: 'This leg\'s link in its facility\'s hash chain.' }) hash: string;
+  @ApiProperty({ description: "This leg's link in its facility's hash chain." }) hash: string;
 }
 
 export class MovementPage {

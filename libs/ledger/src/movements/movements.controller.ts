@@ -12,7 +12,8 @@ export class MovementsController {
   @Post()
   @Allow('admin', 'enterprise')
   @ApiOperation({
-    summary: 'Record a lifecycle operation; answers its legs (two for transfer, sale, waste generation; more for split and merge).',
+    summary:
+      'Record a lifecycle operation; answers its legs (two for transfer, sale, waste generation; more for split and merge).',
     description:
       'Refusals are 422 with a rule code per failed check: STOCK_NEGATIVE, CAPACITY_EXCEEDED, CAPACITY_NOT_DECLARED, ENTERPRISE_BLACKLISTED, CHEMICAL_PROHIBITED, CHEMICAL_RESTRICTED, LICENCE_* , PURCHASE_PERMIT_REQUIRED, PRECURSOR_FILING_REQUIRED, DENSITY_UNKNOWN, ... Nothing is written when any fails.',
   })
@@ -37,9 +38,16 @@ export class MovementsController {
 
   @Post(':id/reverse')
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Correct a mistake: book the opposite of every leg of the operation, pointing at what it reverses. Nothing is ever updated or deleted.' })
+  @ApiOperation({
+    summary:
+      'Correct a mistake: book the opposite of every leg of the operation, pointing at what it reverses. Nothing is ever updated or deleted.',
+  })
   @ApiCreatedResponse({ type: [MovementView] })
-  reverse(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReverseMovementDto, @CurrentPrincipal() p: Principal): Promise<MovementView[]> {
+  reverse(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReverseMovementDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<MovementView[]> {
     return this.movements.reverse(id, body, p);
   }
 }

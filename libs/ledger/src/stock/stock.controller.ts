@@ -11,9 +11,15 @@ export class StockController {
 
   @Get('facilities/:id/stock')
   @Allow('admin', 'agency', 'enterprise')
-  @ApiOperation({ summary: 'Stock per chemical and lot (kg), now or as of a past time (?at=), derived from the ledger.' })
+  @ApiOperation({
+    summary: 'Stock per chemical and lot (kg), now or as of a past time (?at=), derived from the ledger.',
+  })
   @ApiOkResponse({ type: StockView })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: StockQuery, @CurrentPrincipal() p: Principal): Promise<StockView> {
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: StockQuery,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<StockView> {
     return this.stock.stock(id, q.at ? new Date(q.at) : null, p);
   }
 

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 
 export class StockQuery {
-  @ApiPropertyOptional({ description: 'Stock as of this instant (by occurred-at); default now.', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Stock as of this instant (by occurred-at); default now.',
+    example: '2026-11-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   at?: string;
@@ -20,16 +23,24 @@ export class StockLine {
 export class StockView {
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty({ format: 'date-time' }) at: string;
-  @ApiProperty({ description: 'balances: the maintained table (now); ledger: summed from the movements (as of a past time).' }) source: 'balances' | 'ledger';
+  @ApiProperty({
+    description: 'balances: the maintained table (now); ledger: summed from the movements (as of a past time).',
+  })
+  source: 'balances' | 'ledger';
   @ApiProperty({ type: [StockLine] }) lines: StockLine[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Total kg per chemical id.' }) totalsKg: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Total kg per chemical id.' })
+  totalsKg: Record<string, number>;
 }
 
 export class ChainVerification {
   @ApiProperty({ format: 'uuid' }) facilityId: string;
   @ApiProperty() valid: boolean;
   @ApiProperty({ description: 'Movements checked before the first break (all of them when valid).' }) checked: number;
-  @ApiProperty({ nullable: true, description: 'The first broken link: the movement whose hash, previous hash or sequence does not match.', example: { movementId: '0190…', facilitySeq: '17', problem: 'hash' } })
+  @ApiProperty({
+    nullable: true,
+    description: 'The first broken link: the movement whose hash, previous hash or sequence does not match.',
+    example: { movementId: '0190…', facilitySeq: '17', problem: 'hash' },
+  })
   firstBreak: { movementId: string; facilitySeq: string; problem: string } | null;
   @ApiProperty({ description: 'Whether the stored chain head matches the last link.' }) headMatches: boolean;
 }

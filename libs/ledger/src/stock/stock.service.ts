@@ -16,7 +16,8 @@ export class StockService {
 
   private async readable(facilityId: string, principal: Principal): Promise<void> {
     const f = (await this.registry.facilityMap([facilityId])).get(facilityId);
-    if (!f || (principal.kind === 'enterprise' && f.enterpriseId !== principal.enterpriseId)) throw new NotFound('facility', facilityId);
+    if (!f || (principal.kind === 'enterprise' && f.enterpriseId !== principal.enterpriseId))
+      throw new NotFound('facility', facilityId);
   }
 
   /** Stock per chemical and lot: now from the balances, in the past summed from the ledger. */
@@ -31,7 +32,12 @@ export class StockService {
     return this.repo.stockAsOf(facilityId, at);
   }
 
-  private async view(facilityId: string, at: Date, source: 'balances' | 'ledger', rows: StockRow[]): Promise<StockView> {
+  private async view(
+    facilityId: string,
+    at: Date,
+    source: 'balances' | 'ledger',
+    rows: StockRow[],
+  ): Promise<StockView> {
     const chemicals = await this.registry.chemicalMap(rows.map((r) => r.chemicalId));
     const lots = new Map((await this.repo.findLots(rows.map((r) => r.lotId))).map((l) => [l.id, l]));
     const totals: Record<string, number> = {};
@@ -56,7 +62,10 @@ export class StockService {
   async verify(facilityId: string, principal: Principal): Promise<ChainVerification> {
     await this.readable(facilityId, principal);
     const awaited = await verifyChain(this.repo.chain(facilityId));
-    const [head] = await this.db.query<{ last_hash: string }>('SELECT last_hash FROM ledger_chain_heads WHERE facility_id = $1', [facilityId]);
+    const [head] = await this.db.query<{ last_hash: string }>(
+      'SELECT last_hash FROM ledger_chain_heads WHERE facility_id = $1',
+      [facilityId],
+    );
     return {
       facilityId,
       valid: awaited.firstBreak === null && (!head || head.last_hash === awaited.lastHash),
@@ -71,7 +80,13 @@ export class StockService {
     const rows = await this.repo.mismatchedBalances();
     return {
       consistent: rows.length === 0,
-      mismatches: rows.map((r) => ({ facilityId: r.facility_id, chemicalId: r.chemical_id, lotId: r.lot_id, balanceKg: Number(r.balance ?? 0), ledgerKg: Number(r.ledger ?? 0) })),
+      mismatches: rows.map((r) => ({
+        facilityId: r.facility_id,
+        chemicalId: r.chemical_id,
+        lotId: r.lot_id,
+        balanceKg: Number(r.balance ?? 0),
+        ledgerKg: Number(r.ledger ?? 0),
+      })),
     };
   }
 }

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { WASTE_CODE } from '@lib/registry';
 import { QuantityDto } from '../movements/movement.dto.js';
@@ -9,13 +22,24 @@ import { DISPOSAL_METHODS, type DisposalMethod } from '../vocabulary.js';
 export const MANIFEST_STATES = ['created', 'shipped', 'received', 'disposed', 'rejected'] as const;
 
 export class CreateManifestDto {
-  @ApiProperty({ format: 'uuid', description: 'The generator\'s facility holding the waste lot.' }) @IsUUID('all') generatorFacilityId: string;
+  @ApiProperty({ format: 'uuid', description: "The generator's facility holding the waste lot." })
+  @IsUUID('all')
+  generatorFacilityId: string;
   @ApiProperty({ format: 'uuid', description: 'The waste lot (from waste_generate).' }) @IsUUID('all') lotId: string;
-  @ApiProperty({ example: 'HW06' }) @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' }) wasteCode: string;
+  @ApiProperty({ example: 'HW06' })
+  @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
+  wasteCode: string;
   @ApiProperty({ format: 'uuid', description: 'The licensed carrier.' }) @IsUUID('all') transporterEnterpriseId: string;
-  @ApiProperty({ format: 'uuid', description: 'The receiving disposal facility (licensed for the waste code).' }) @IsUUID('all') receiverFacilityId: string;
+  @ApiProperty({ format: 'uuid', description: 'The receiving disposal facility (licensed for the waste code).' })
+  @IsUUID('all')
+  receiverFacilityId: string;
   @ApiProperty({ type: QuantityDto }) @ValidateNested() @Type(() => QuantityDto) quantity: QuantityDto;
-  @ApiProperty({ enum: ['bulk', 'packaged'], description: 'Tolerance on receipt: 1% for bulk, 0 for packaged (default).' }) @IsIn(['bulk', 'packaged']) packaging: 'bulk' | 'packaged';
+  @ApiProperty({
+    enum: ['bulk', 'packaged'],
+    description: 'Tolerance on receipt: 1% for bulk, 0 for packaged (default).',
+  })
+  @IsIn(['bulk', 'packaged'])
+  packaging: 'bulk' | 'packaged';
   @ApiPropertyOptional({ description: 'Override the tolerance (fraction, e.g. 0.01).', example: 0.01 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -25,12 +49,19 @@ export class CreateManifestDto {
 }
 
 export class ShipManifestDto {
-  @ApiPropertyOptional({ type: QuantityDto, description: 'What left (default: the planned quantity).' }) @IsOptional() @ValidateNested() @Type(() => QuantityDto) quantity?: QuantityDto;
+  @ApiPropertyOptional({ type: QuantityDto, description: 'What left (default: the planned quantity).' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuantityDto)
+  quantity?: QuantityDto;
   @ApiProperty({ example: '2026-11-28T01:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class ReceiveManifestDto {
-  @ApiProperty({ type: QuantityDto, description: 'What was weighed in at the receiver.' }) @ValidateNested() @Type(() => QuantityDto) quantity: QuantityDto;
+  @ApiProperty({ type: QuantityDto, description: 'What was weighed in at the receiver.' })
+  @ValidateNested()
+  @Type(() => QuantityDto)
+  quantity: QuantityDto;
   @ApiProperty({ example: '2026-11-28T05:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
 }
 
@@ -46,7 +77,10 @@ export class RejectManifestDto {
 
 export class ManifestQuery extends PageQuery {
   @ApiPropertyOptional({ enum: MANIFEST_STATES }) @IsOptional() @IsIn(MANIFEST_STATES) state?: string;
-  @ApiPropertyOptional({ enum: ['true'], description: 'Only manifests whose receipt differed from the shipment beyond the tolerance.' })
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description: 'Only manifests whose receipt differed from the shipment beyond the tolerance.',
+  })
   @IsOptional()
   @IsIn(['true'])
   discrepancy?: 'true';
@@ -72,7 +106,8 @@ export class ManifestView {
   @ApiProperty({ nullable: true, type: Number }) disposedKg: number | null;
   @ApiProperty({ nullable: true, type: String }) disposalMethod: string | null;
   @ApiProperty() toleranceRatio: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'shipped − received, when beyond the tolerance.' }) discrepancyKg: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'shipped − received, when beyond the tolerance.' })
+  discrepancyKg: number | null;
   @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ nullable: true, type: String }) shippedAt: string | null;

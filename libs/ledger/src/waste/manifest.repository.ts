@@ -27,10 +27,20 @@ export class ManifestRepository {
     await this.repo.update({ id }, patch);
   }
 
-  list(f: { enterpriseId: string | null; state?: string; discrepancy?: boolean; wasteCode?: string; after: string | null; limit: number }): Promise<WasteManifestEntity[]> {
+  list(f: {
+    enterpriseId: string | null;
+    state?: string;
+    discrepancy?: boolean;
+    wasteCode?: string;
+    after: string | null;
+    limit: number;
+  }): Promise<WasteManifestEntity[]> {
     const qb = this.repo.createQueryBuilder('m').orderBy('m.id', 'ASC').limit(f.limit);
     if (f.enterpriseId) {
-      qb.andWhere('(m.generator_enterprise_id = :e OR m.receiver_enterprise_id = :e OR m.transporter_enterprise_id = :e)', { e: f.enterpriseId });
+      qb.andWhere(
+        '(m.generator_enterprise_id = :e OR m.receiver_enterprise_id = :e OR m.transporter_enterprise_id = :e)',
+        { e: f.enterpriseId },
+      );
     }
     if (f.state) qb.andWhere('m.state = :s', { s: f.state });
     if (f.discrepancy) qb.andWhere('m.discrepancy_kg IS NOT NULL');

@@ -1,12 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Conflict, Database, decodeCursor, isUuidString, NotFound, Outbox, type Page, type Principal, type ProblemItem, RulesViolated, shanghaiDate, toPage, uuid7 } from '@lib/platform';
+import {
+  Conflict,
+  Database,
+  decodeCursor,
+  isUuidString,
+  NotFound,
+  Outbox,
+  type Page,
+  type Principal,
+  type ProblemItem,
+  RulesViolated,
+  shanghaiDate,
+  toPage,
+  uuid7,
+} from '@lib/platform';
 import { AuthorizationService, type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
 import { LedgerWriter } from '../ledger-writer.js';
 import type { ManifestState, WasteManifestEntity } from '../movement.entity.js';
 import { roundKg, toKg } from '../quantity.js';
-import type { CreateManifestDto, DisposeManifestDto, ManifestQuery, ManifestView, ReceiveManifestDto, RejectManifestDto, ShipManifestDto } from './manifest.dto.js';
+import type {
+  CreateManifestDto,
+  DisposeManifestDto,
+  ManifestQuery,
+  ManifestView,
+  ReceiveManifestDto,
+  RejectManifestDto,
+  ShipManifestDto,
+} from './manifest.dto.js';
 import { ManifestRepository } from './manifest.repository.js';
 
 const n = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -61,11 +83,29 @@ export class ManifestService {
     private readonly outbox: Outbox,
   ) {}
 
-  private async receiverProblems(receiver: FacilityView, chemical: ChemicalView, wasteCode: string, at: Date): Promise<ProblemItem[]> {
-    const answer = await this.authorization.authorize({ enterpriseId: receiver.enterpriseId, activity: 'dispose', chemicalId: chemical.id, at, wasteCode, district: receiver.district });
+  private async receiverProblems(
+    receiver: FacilityView,
+    chemical: ChemicalView,
+    wasteCode: string,
+    at: Date,
+  ): Promise<ProblemItem[]> {
+    const answer = await this.authorization.authorize({
+      enterpriseId: receiver.enterpriseId,
+      activity: 'dispose',
+      chemicalId: chemical.id,
+      at,
+      wasteCode,
+      district: receiver.district,
+    });
     const reasons = answer.reasons.filter((r) => r.code !== 'CHEMICAL_PROHIBITED' && r.code !== 'CHEMICAL_RESTRICTED');
     return reasons.length
-      ? [{ path: 'receiverFacilityId', rule: 'WASTE_RECEIVER_UNLICENSED', message: `the receiver may not take ${wasteCode}: ${reasons.map((r) => r.text).join('; ')}` }]
+      ? [
+          {
+            path: 'receiverFacilityId',
+            rule: 'WASTE_RECEIVER_UNLICENSED',
+            message: `the receiver may not take ${wasteCode}: ${reasons.map((r) => r.text).join('; ')}`,
+          },
+        ]
       : [];
   }
 
@@ -73,24 +113,56 @@ export class ManifestService {
     const entity = await this.db.transaction(async () => {
       const facilities = await this.registry.facilityMap([dto.generatorFacilityId, dto.receiverFacilityId]);
       const generator = facilities.get(dto.generatorFacilityId);
-      if (!generator || (principal.kind === 'enterprise' && principal.enterpriseId !== generator.enterpriseId)) throw new NotFound('facility', dto.generatorFacilityId);
+      if (!generator || (principal.kind === 'enterprise' && principal.enterpriseId !== generator.enterpriseId))
+        throw new NotFound('facility', dto.generatorFacilityId);
       const receiver = facilities.get(dto.receiverFacilityId);
       const [lot] = await this.ledger.findLots([dto.lotId]);
       const problems: ProblemItem[] = [];
-      if (!receiver) problems.push({ path: 'receiverFacilityId', rule: 'REFERENCE_NOT_FOUND', message: 'the receiving facility does not exist' });
-      if (!lot) throw new RulesViolated([{ path: 'lotId', rule: 'REFERENCE_NOT_FOUND', message: `lot ${dto.lotId} does not exist` }]);
-      if (lot.wasteCode !== dto.wasteCode) problems.push({ path: 'wasteCode', rule: 'WASTE_CODE_MISMATCH', message: `lot ${lot.number} is ${lot.wasteCode ?? 'not waste'}, not ${dto.wasteCode}` });
+      if (!receiver)
+        problems.push({
+          path: 'receiverFacilityId',
+          rule: 'REFERENCE_NOT_FOUND',
+          message: 'the receiving facility does not exist',
+        });
+      if (!lot)
+        throw new RulesViolated([
+          { path: 'lotId', rule: 'REFERENCE_NOT_FOUND', message: `lot ${dto.lotId} does not exist` },
+        ]);
+      if (lot.wasteCode !== dto.wasteCode)
+        problems.push({
+          path: 'wasteCode',
+          rule: 'WASTE_CODE_MISMATCH',
+          message: `lot ${lot.number} is ${lot.wasteCode ?? 'not waste'}, not ${dto.wasteCode}`,
+        });
       const chemical = (await this.registry.chemicalMap([lot.chemicalId])).get(lot.chemicalId)!;
-      const transporter = (await this.registry.enterpriseMap([dto.transporterEnterpriseId])).get(dto.transporterEnterpriseId);
-      if (!transporter) problems.push({ path: 'transporterEnterpriseId', rule: 'REFERENCE_NOT_FOUND', message: 'the transporter does not exist' });
+      const transporter = (await this.registry.enterpriseMap([dto.transporterEnterpriseId])).get(
+        dto.transporterEnterpriseId,
+      );
+      if (!transporter)
+        problems.push({
+          path: 'transporterEnterpriseId',
+          rule: 'REFERENCE_NOT_FOUND',
+          message: 'the transporter does not exist',
+        });
       else {
-        const t = await this.authorization.authorize({ enterpriseId: transporter.id, activity: 'transport', chemicalId: chemical.id, at: new Date() });
+        const t = await this.authorization.authorize({
+          enterpriseId: transporter.id,
+          activity: 'transport',
+          chemicalId: chemical.id,
+          at: new Date(),
+        });
         const reasons = t.reasons.filter((r) => r.code !== 'CHEMICAL_PROHIBITED' && r.code !== 'CHEMICAL_RESTRICTED');
-        if (reasons.length) problems.push({ path: 'transporterEnterpriseId', rule: 'TRANSPORTER_UNLICENSED', message: reasons.map((r) => r.text).join('; ') });
+        if (reasons.length)
+          problems.push({
+            path: 'transporterEnterpriseId',
+            rule: 'TRANSPORTER_UNLICENSED',
+            message: reasons.map((r) => r.text).join('; '),
+          });
       }
       if (receiver) problems.push(...(await this.receiverProblems(receiver, chemical, dto.wasteCode, new Date())));
       const planned = toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL);
-      if (planned === null) problems.push({ path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' });
+      if (planned === null)
+        problems.push({ path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' });
       if (problems.length) throw new RulesViolated(problems);
       const now = new Date();
       const m: WasteManifestEntity = {
@@ -127,14 +199,23 @@ export class ManifestService {
   }
 
   /** Loads and locks the manifest, checks who may move it and from which state. */
-  private async transition(id: string, principal: Principal, side: 'generator' | 'receiver', from: ManifestState[]): Promise<WasteManifestEntity> {
+  private async transition(
+    id: string,
+    principal: Principal,
+    side: 'generator' | 'receiver',
+    from: ManifestState[],
+  ): Promise<WasteManifestEntity> {
     const m = await this.manifests.findForUpdate(id);
     const party = side === 'generator' ? m?.generatorEnterpriseId : m?.receiverEnterpriseId;
-    if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId))) throw new NotFound('waste manifest', id);
+    if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId)))
+      throw new NotFound('waste manifest', id);
     if (principal.kind === 'enterprise' && principal.enterpriseId !== party) {
       throw new RulesViolated([{ path: 'id', rule: 'NOT_YOUR_STEP', message: `this step belongs to the ${side}` }]);
     }
-    if (!from.includes(m.state)) throw new Conflict('INVALID_STATE', `the manifest is ${m.state}; this step needs ${from.join(' or ')}`, { state: m.state });
+    if (!from.includes(m.state))
+      throw new Conflict('INVALID_STATE', `the manifest is ${m.state}; this step needs ${from.join(' or ')}`, {
+        state: m.state,
+      });
     return m;
   }
 
@@ -145,7 +226,11 @@ export class ManifestService {
   private async parties(m: WasteManifestEntity) {
     const facilities = await this.registry.facilityMap([m.generatorFacilityId, m.receiverFacilityId]);
     const chemical = (await this.registry.chemicalMap([m.chemicalId])).get(m.chemicalId)!;
-    return { generator: facilities.get(m.generatorFacilityId)!, receiver: facilities.get(m.receiverFacilityId)!, chemical };
+    return {
+      generator: facilities.get(m.generatorFacilityId)!,
+      receiver: facilities.get(m.receiverFacilityId)!,
+      chemical,
+    };
   }
 
   async ship(id: string, dto: ShipManifestDto, principal: Principal): Promise<ManifestView> {
@@ -153,15 +238,34 @@ export class ManifestService {
       const m = await this.transition(id, principal, 'generator', ['created']);
       const { generator, receiver, chemical } = await this.parties(m);
       const at = new Date(dto.occurredAt);
-      const kg = dto.quantity ? toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL) : Number(m.plannedKg);
-      if (kg === null) throw new RulesViolated([{ path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' }]);
+      const kg = dto.quantity
+        ? toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL)
+        : Number(m.plannedKg);
+      if (kg === null)
+        throw new RulesViolated([
+          { path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' },
+        ]);
       const problems = await this.receiverProblems(receiver, chemical, m.wasteCode, at);
       if (problems.length) throw new RulesViolated(problems);
       await this.writer.commit({
         operation: 'waste_transfer',
         occurredAt: at,
         actorKeyId: principal.keyId,
-        legs: [{ facility: generator, type: 'waste_transfer', chemical, lotId: m.lotId, deltaKg: -kg, originalValue: dto.quantity?.value ?? kg, originalUnit: dto.quantity?.unit ?? 'kg', wasteCode: m.wasteCode, manifestId: m.id, counterpartyFacilityId: receiver.id, counterpartyEnterpriseId: receiver.enterpriseId }],
+        legs: [
+          {
+            facility: generator,
+            type: 'waste_transfer',
+            chemical,
+            lotId: m.lotId,
+            deltaKg: -kg,
+            originalValue: dto.quantity?.value ?? kg,
+            originalUnit: dto.quantity?.unit ?? 'kg',
+            wasteCode: m.wasteCode,
+            manifestId: m.id,
+            counterpartyFacilityId: receiver.id,
+            counterpartyEnterpriseId: receiver.enterpriseId,
+          },
+        ],
       });
       return { ...m, state: 'shipped', shippedKg: kg.toFixed(3), shippedAt: at };
     });
@@ -173,19 +277,42 @@ export class ManifestService {
       const { generator, receiver, chemical } = await this.parties(m);
       const at = new Date(dto.occurredAt);
       const kg = toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL);
-      if (kg === null) throw new RulesViolated([{ path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' }]);
+      if (kg === null)
+        throw new RulesViolated([
+          { path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' },
+        ]);
       const problems = await this.receiverProblems(receiver, chemical, m.wasteCode, at);
       if (problems.length) throw new RulesViolated(problems);
       await this.writer.commit({
         operation: 'waste_receive',
         occurredAt: at,
         actorKeyId: principal.keyId,
-        legs: [{ facility: receiver, type: 'waste_receive', chemical, lotId: m.lotId, deltaKg: kg, originalValue: dto.quantity.value, originalUnit: dto.quantity.unit, wasteCode: m.wasteCode, manifestId: m.id, counterpartyFacilityId: generator.id, counterpartyEnterpriseId: generator.enterpriseId }],
+        legs: [
+          {
+            facility: receiver,
+            type: 'waste_receive',
+            chemical,
+            lotId: m.lotId,
+            deltaKg: kg,
+            originalValue: dto.quantity.value,
+            originalUnit: dto.quantity.unit,
+            wasteCode: m.wasteCode,
+            manifestId: m.id,
+            counterpartyFacilityId: generator.id,
+            counterpartyEnterpriseId: generator.enterpriseId,
+          },
+        ],
       });
       const shipped = Number(m.shippedKg);
       const difference = roundKg(shipped - kg);
       const beyond = Math.abs(difference) > shipped * Number(m.toleranceRatio) + 0.0005;
-      const next = { ...m, state: 'received' as const, receivedKg: kg.toFixed(3), receivedAt: at, discrepancyKg: beyond ? difference.toFixed(3) : null };
+      const next = {
+        ...m,
+        state: 'received' as const,
+        receivedKg: kg.toFixed(3),
+        receivedAt: at,
+        discrepancyKg: beyond ? difference.toFixed(3) : null,
+      };
       if (beyond) {
         await this.outbox.append(
           'waste.discrepancy',
@@ -219,7 +346,20 @@ export class ManifestService {
         operation: 'dispose',
         occurredAt: at,
         actorKeyId: principal.keyId,
-        legs: [{ facility: receiver, type: 'dispose', chemical, lotId: m.lotId, deltaKg: -kg, originalValue: kg, originalUnit: 'kg', wasteCode: m.wasteCode, disposalMethod: dto.method, manifestId: m.id }],
+        legs: [
+          {
+            facility: receiver,
+            type: 'dispose',
+            chemical,
+            lotId: m.lotId,
+            deltaKg: -kg,
+            originalValue: kg,
+            originalUnit: 'kg',
+            wasteCode: m.wasteCode,
+            disposalMethod: dto.method,
+            manifestId: m.id,
+          },
+        ],
       });
       return { ...m, state: 'disposed', disposedKg: kg.toFixed(3), disposalMethod: dto.method, closedAt: at };
     });
@@ -234,7 +374,22 @@ export class ManifestService {
         operation: 'waste_return',
         occurredAt: at,
         actorKeyId: principal.keyId,
-        legs: [{ facility: generator, type: 'waste_return', chemical, lotId: m.lotId, deltaKg: Number(m.shippedKg), originalValue: Number(m.shippedKg), originalUnit: 'kg', wasteCode: m.wasteCode, manifestId: m.id, reason: dto.reason, counterpartyFacilityId: receiver.id, counterpartyEnterpriseId: receiver.enterpriseId }],
+        legs: [
+          {
+            facility: generator,
+            type: 'waste_return',
+            chemical,
+            lotId: m.lotId,
+            deltaKg: Number(m.shippedKg),
+            originalValue: Number(m.shippedKg),
+            originalUnit: 'kg',
+            wasteCode: m.wasteCode,
+            manifestId: m.id,
+            reason: dto.reason,
+            counterpartyFacilityId: receiver.id,
+            counterpartyEnterpriseId: receiver.enterpriseId,
+          },
+        ],
       });
       return { ...m, state: 'rejected', rejectionReason: dto.reason, closedAt: at };
     });
@@ -270,7 +425,8 @@ export class ManifestService {
 
   async get(id: string, principal: Principal): Promise<ManifestView> {
     const m = await this.manifests.findById(id);
-    if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId))) throw new NotFound('waste manifest', id);
+    if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId)))
+      throw new NotFound('waste manifest', id);
     return toManifestView(m);
   }
 

@@ -1,7 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
-import { CreateManifestDto, DisposeManifestDto, ManifestPage, ManifestQuery, ManifestView, ReceiveManifestDto, RejectManifestDto, ShipManifestDto } from './manifest.dto.js';
+import {
+  CreateManifestDto,
+  DisposeManifestDto,
+  ManifestPage,
+  ManifestQuery,
+  ManifestView,
+  ReceiveManifestDto,
+  RejectManifestDto,
+  ShipManifestDto,
+} from './manifest.dto.js';
 import { ManifestService } from './manifest.service.js';
 
 @ApiTags('ledger: hazardous waste manifests')
@@ -11,7 +20,9 @@ export class ManifestsController {
 
   @Post()
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Open a waste transfer manifest (危险废物转移联单): the receiver must be licensed for the waste code.' })
+  @ApiOperation({
+    summary: 'Open a waste transfer manifest (危险废物转移联单): the receiver must be licensed for the waste code.',
+  })
   @ApiCreatedResponse({ type: ManifestView })
   create(@Body() body: CreateManifestDto, @CurrentPrincipal() p: Principal): Promise<ManifestView> {
     return this.manifests.create(body, p);
@@ -19,7 +30,9 @@ export class ManifestsController {
 
   @Get()
   @Allow('admin', 'agency', 'enterprise')
-  @ApiOperation({ summary: 'List manifests; ?discrepancy=true lists those received short or over beyond the tolerance.' })
+  @ApiOperation({
+    summary: 'List manifests; ?discrepancy=true lists those received short or over beyond the tolerance.',
+  })
   @ApiOkResponse({ type: ManifestPage })
   list(@Query() q: ManifestQuery, @CurrentPrincipal() p: Principal): Promise<Page<ManifestView>> {
     return this.manifests.list(q, p);
@@ -37,16 +50,26 @@ export class ManifestsController {
   @Allow('admin', 'enterprise')
   @ApiOperation({ summary: 'Generator: the waste leaves (waste_transfer from its stock).' })
   @ApiOkResponse({ type: ManifestView })
-  ship(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ShipManifestDto, @CurrentPrincipal() p: Principal): Promise<ManifestView> {
+  ship(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ShipManifestDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
     return this.manifests.ship(id, body, p);
   }
 
   @Post(':id/receive')
   @HttpCode(200)
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Receiver: weighed in (waste_receive); a difference beyond the tolerance is a discrepancy.' })
+  @ApiOperation({
+    summary: 'Receiver: weighed in (waste_receive); a difference beyond the tolerance is a discrepancy.',
+  })
   @ApiOkResponse({ type: ManifestView })
-  receive(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ReceiveManifestDto, @CurrentPrincipal() p: Principal): Promise<ManifestView> {
+  receive(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReceiveManifestDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
     return this.manifests.receive(id, body, p);
   }
 
@@ -54,16 +77,24 @@ export class ManifestsController {
   @HttpCode(200)
   @Allow('admin', 'enterprise')
   @ApiOkResponse({ type: ManifestView })
-  dispose(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: DisposeManifestDto, @CurrentPrincipal() p: Principal): Promise<ManifestView> {
+  dispose(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: DisposeManifestDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
     return this.manifests.dispose(id, body, p);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Receiver refuses the load: it returns to the generator\'s stock (waste_return).' })
+  @ApiOperation({ summary: "Receiver refuses the load: it returns to the generator's stock (waste_return)." })
   @ApiOkResponse({ type: ManifestView })
-  reject(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RejectManifestDto, @CurrentPrincipal() p: Principal): Promise<ManifestView> {
+  reject(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RejectManifestDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
     return this.manifests.reject(id, body, p);
   }
 }

@@ -35,11 +35,19 @@ export const EVENTS = {
   'ledger.movement.recorded': {
     stream: 'ledger',
     version: 1,
-    description: 'One lifecycle operation (produce, ship, sale, use, waste, disposal, reversal, ...) was recorded; one leg per facility touched.',
+    description:
+      'One lifecycle operation (produce, ship, sale, use, waste, disposal, reversal, ...) was recorded; one leg per facility touched.',
     schema: {
       type: 'object',
       required: ['groupId', 'operation', 'occurredAt', 'legs'],
-      properties: { groupId: uuid, operation: { type: 'string' }, occurredAt: dateTime, waybillId: uuid, manifestId: uuid, legs: { type: 'array', items: movementLeg } },
+      properties: {
+        groupId: uuid,
+        operation: { type: 'string' },
+        occurredAt: dateTime,
+        waybillId: uuid,
+        manifestId: uuid,
+        legs: { type: 'array', items: movementLeg },
+      },
     },
   },
   'waste.manifest.changed': {

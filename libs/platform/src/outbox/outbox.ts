@@ -17,13 +17,25 @@ export interface OutboxEvent {
 export class Outbox {
   constructor(private readonly db: Database) {}
 
-  async append(type: EventType, payload: Record<string, unknown>, options: { subjectId?: string; occurredAt?: Date } = {}): Promise<OutboxEvent> {
+  async append(
+    type: EventType,
+    payload: Record<string, unknown>,
+    options: { subjectId?: string; occurredAt?: Date } = {},
+  ): Promise<OutboxEvent> {
     if (!this.db.inTransaction) throw new Error(`outbox: ${type} must be written inside the transaction of its change`);
     const def = EVENTS[type];
     const id = uuid7();
     await this.db.query(
       `INSERT INTO outbox (id, stream, type, version, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, def.stream, type, def.version, options.subjectId ?? null, JSON.stringify(payload), options.occurredAt ?? new Date()],
+      [
+        id,
+        def.stream,
+        type,
+        def.version,
+        options.subjectId ?? null,
+        JSON.stringify(payload),
+        options.occurredAt ?? new Date(),
+      ],
     );
     return { id, type, payload };
   }
