@@ -86,6 +86,18 @@ export class Ledger1795921200000 implements MigrationInterface {
     await q.query('CREATE INDEX ix_movements_waybill ON movements (waybill_id) WHERE waybill_id IS NOT NULL');
     await q.query('CREATE INDEX ix_movements_enterprise ON movements (enterprise_id, id)');
 
+    // Append-only in the database too: no statement of the service (or a mistaken script) can
+    // change or remove a movement. Someone who bypasses this (a superuser disabling triggers) is
+    // still caught by the hash chain.
+    await q.query(`
+      CREATE FUNCTION movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'movements are append-only: record a reversal instead (% refused)', TG_OP USING ERRCODE = 'restrict_violation';
+      END $$`);
+    await q.query(
+      `CREATE TRIGGER movements_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON movements FOR EACH STATEMENT EXECUTE FUNCTION movements_append_only()`,
+    );
+
     await q.query(`
       CREATE TABLE ledger_chain_heads (
         facility_id uuid PRIMARY KEY CONSTRAINT fk_chain_heads_facility REFERENCES facilities(id),

@@ -12,6 +12,13 @@ describe('ledger integrity', () => {
   });
   afterAll(() => t.close());
 
+  /** A superuser's edit: triggers off (session_replication_role = replica) for one transaction. */
+  const tamper = (sql: string, params: unknown[]): Promise<unknown> =>
+    t.db.transaction(async (m) => {
+      await m.query(`SET LOCAL session_replication_role = replica`);
+      return m.query(sql, params);
+    });
+
   const verify = async (key: string, facilityId: string) =>
     (
       await t
@@ -50,8 +57,12 @@ describe('ledger integrity', () => {
       headMatches: true,
     });
 
-    // Someone with database access "fixes" the third use from 10 kg to 1 kg.
-    await t.db.query(`UPDATE movements SET quantity_kg = -1 WHERE id = $1`, [uses[2]!.id]);
+    // The database refuses an ordinary UPDATE of a movement...
+    await expect(t.db.query(`UPDATE movements SET quantity_kg = -1 WHERE id = $1`, [uses[2]!.id])).rejects.toThrow(
+      /append-only/,
+    );
+    // ...so someone with superuser access disables the trigger and "fixes" the third use to 1 kg.
+    await tamper(`UPDATE movements SET quantity_kg = -1 WHERE id = $1`, [uses[2]!.id]);
     const broken = await verify(a.key, a.facilityId);
     expect(broken).toMatchObject({
       valid: false,
@@ -67,7 +78,7 @@ describe('ledger integrity', () => {
           .set(...bearer(t.adminKey))
       ).body.consistent,
     ).toBe(false);
-    await t.db.query(`UPDATE movements SET quantity_kg = -10 WHERE id = $1`, [uses[2]!.id]);
+    await tamper(`UPDATE movements SET quantity_kg = -10 WHERE id = $1`, [uses[2]!.id]);
     expect((await verify(a.key, a.facilityId)).valid).toBe(true);
   });
 
@@ -95,7 +106,8 @@ describe('ledger integrity', () => {
       quantity: { value: 5, unit: 'kg' },
     });
     expect(first[0]!.lotId).toBe(second[0]!.lotId);
-    await t.db.query('DELETE FROM movements WHERE id = $1', [second[0]!.id]);
+    await expect(t.db.query('DELETE FROM movements WHERE id = $1', [second[0]!.id])).rejects.toThrow(/append-only/);
+    await tamper('DELETE FROM movements WHERE id = $1', [second[0]!.id]);
     expect((await verify(a.key, a.facilityId)).firstBreak).toMatchObject({ facilitySeq: '3', problem: 'sequence' });
   });
 
