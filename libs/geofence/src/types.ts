@@ -1,0 +1,204 @@
+/**
+ * The geofence engine's contract. Pure data in, pure data out: no Nest, no I/O, no clock (time
+ * comes in with each fix, or as `now` for ticks). Coordinates are WGS-84 degrees; times are epoch
+ * milliseconds (UTC); rules that speak of local time use Asia/Shanghai (UTC+8, no DST).
+ */
+
+export type RuleCode =
+  | 'ROUTE_DEVIATION'
+  | 'ZONE_INTRUSION'
+  | 'OVERSPEED'
+  | 'UNAUTHORIZED_STOP'
+  | 'FATIGUE_DRIVING'
+  | 'SIGNAL_LOST'
+  | 'UNDECLARED_TRIP'
+  | 'TERMINAL_ALARM';
+
+export const RULE_CODES: readonly RuleCode[] = [
+  'ROUTE_DEVIATION',
+  'ZONE_INTRUSION',
+  'OVERSPEED',
+  'UNAUTHORIZED_STOP',
+  'FATIGUE_DRIVING',
+  'SIGNAL_LOST',
+  'UNDECLARED_TRIP',
+  'TERMINAL_ALARM',
+];
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** One GPS fix, as the engine sees it (the caller has validated ranges and resolved the vehicle). */
+export interface Fix {
+  vehicleId: string;
+  /** Epoch milliseconds, UTC. */
+  ts: number;
+  lon: number;
+  lat: number;
+  speedKmh: number;
+  /** Degrees clockwise from north, 0..359. */
+  heading: number;
+  /** Horizontal accuracy in metres (from the device, or hdop × 5 by the caller); null when unknown. */
+  accuracyM: number | null;
+  /** JT/T 808 alarm bits (bit 0: emergency button). 0 when none. */
+  alarmFlags: number;
+}
+
+/** A permitted route (transport bureau), approved and in force. */
+export interface RouteDef {
+  id: string;
+  /** LineString coordinates, [lon, lat]. */
+  coordinates: Array<[number, number]>;
+  /** Corridor half-width, metres. */
+  halfWidthM: number;
+  speedLimitKmh: number | null;
+  /** An expressway route: class default 80 km/h instead of 60. */
+  expressway: boolean;
+}
+
+export type ZoneKind = 'ban' | 'water_source' | 'school' | 'tunnel' | 'parking';
+
+/** Local-time schedule: minutes of day [from, to) (to < from wraps midnight) on ISO weekdays (1 = Monday). */
+export interface Schedule {
+  minutes: Array<[number, number]>;
+  weekdays: number[];
+}
+
+export interface ZoneDef {
+  id: string;
+  kind: ZoneKind;
+  /** MultiPolygon coordinates: polygons → rings (first outer, rest holes) → [lon, lat]. */
+  polygons: Array<Array<Array<[number, number]>>>;
+  /** ADR classes affected ("2.3", "3", "2" covers 2.x); empty = every dangerous load. */
+  hazardClasses: string[];
+  /** null = always active. */
+  schedule: Schedule | null;
+  /** Vehicles holding a pass for this zone. */
+  exemptVehicleIds: string[];
+  speedLimitKmh: number | null;
+}
+
+/** A registered facility: a stop inside its fence is not an unauthorised stop. */
+export interface FacilityFence {
+  id: string;
+  /** Polygon rings, or null for a point facility. */
+  polygon: Array<Array<[number, number]>> | null;
+  /** Point facilities: the point; polygons: ignored. */
+  point: [number, number] | null;
+  /** Fence distance around the polygon or point, metres. */
+  radiusM: number;
+}
+
+export interface World {
+  routes: RouteDef[];
+  zones: ZoneDef[];
+  facilities: FacilityFence[];
+}
+
+/** What a vehicle carries and must keep to (set by transport, the carrier, or its active e-waybill). */
+export interface Assignment {
+  routeId: string | null;
+  loaded: boolean;
+  /** ADR classes of the load (for zone applicability). */
+  hazardClasses: string[];
+  chemicalIds: string[];
+  waybillId: string | null;
+  /** Epoch ms; outside [validFrom, validTo] the vehicle counts as unassigned. */
+  validFrom: number;
+  validTo: number;
+}
+
+export interface Dwell {
+  /** The condition must hold for at least this many consecutive usable points... */
+  points: number;
+  /** ...spanning at least this many seconds (first to last of them). */
+  seconds: number;
+}
+
+export interface RuleThresholds {
+  open: Dwell;
+  close: Dwell;
+  severity: Severity;
+}
+
+export interface EngineConfig {
+  rules: Record<RuleCode, RuleThresholds>;
+  /** Below this speed a vehicle is stopped. */
+  stopSpeedKmh: number;
+  /** UNAUTHORIZED_STOP: a loaded stop longer than this, outside parking zones and facilities. */
+  stopMaxSeconds: number;
+  /** FATIGUE_DRIVING: driving longer than this without a rest... */
+  fatigueDrivingSeconds: number;
+  /** ...where a rest is a stop at least this long. */
+  restSeconds: number;
+  /** SIGNAL_LOST: no fix for longer than this while loaded (checked by tick). */
+  signalLostSeconds: number;
+  /** UNDECLARED_TRIP: moving longer than this with no active assignment. */
+  undeclaredMovingSeconds: number;
+  /** A fix implying a higher speed from the previous usable one is a jump: kept, flagged, ignored. */
+  maxImpliedSpeedKmh: number;
+  /** OVERSPEED class defaults. */
+  defaultLimitKmh: { expressway: number; other: number };
+  /** Consecutive fixes farther apart than this are tested for crossing a zone between them. */
+  sparseSegmentM: number;
+  /** Late fixes within this many ms of the newest are told apart from duplicates. */
+  recentWindowMs: number;
+  /** At most this many evidence points are kept per violation. */
+  maxEvidencePoints: number;
+}
+
+export interface EvidencePoint {
+  ts: number;
+  lon: number;
+  lat: number;
+  speedKmh: number;
+  /** Distance from the route (ROUTE_DEVIATION), metres. */
+  deviationM?: number;
+}
+
+/** A violation opening or closing. Ids are made by the caller from (vehicle, rule, target, openedAt). */
+export interface ViolationEvent {
+  kind: 'opened' | 'closed';
+  rule: RuleCode;
+  vehicleId: string;
+  /** Route or zone id; null for rules without a target (speed, stop, fatigue, signal, alarm). */
+  targetId: string | null;
+  severity: Severity;
+  /** ts of the first point of the episode: with (vehicle, rule, target) it identifies the violation. */
+  openedAt: number;
+  /** ts of the fix (or tick) that met the open dwell; for closed events, the one that met the close dwell. */
+  at: number;
+  closedAt: number | null;
+  firstPoint: EvidencePoint;
+  worstPoint: EvidencePoint;
+  /** ROUTE_DEVIATION: max distance from the corridor centre line; OVERSPEED: max speed; else null. */
+  maxValue: number | null;
+  points: EvidencePoint[];
+  /** The load at the time (from the assignment). */
+  waybillId: string | null;
+  chemicalIds: string[];
+  /** Free detail: the limit that applied, the stop duration, the alarm bits... */
+  detail: Record<string, number | string | boolean | null>;
+}
+
+export type Disposition = 'evaluated' | 'duplicate' | 'late' | 'jump' | 'inaccurate';
+
+export interface EvaluationResult {
+  disposition: Disposition;
+  events: ViolationEvent[];
+  /** For late fixes: what the point-in-time checks found (no live alert is raised). */
+  lateFindings?: Array<{ rule: RuleCode; targetId: string | null }>;
+}
+
+/**
+ * Everything the engine remembers about one vehicle between fixes. Plain JSON (serialisable as
+ * is), so the caller can checkpoint it and restore it on another worker.
+ */
+export interface VehicleState {
+  vehicleId: string;
+  /** ts of the newest evaluated fix (0 before the first). */
+  watermark: number;
+  /** ts of recently evaluated fixes (within recentWindowMs of the newest), to tell duplicates from late fixes. */
+  recent: number[];
+  /** Engine-private; the caller never reads it. */
+  [key: string]: unknown;
+}
