@@ -3,6 +3,7 @@ import { Platform1795910400000 } from './1795910400000-platform.js';
 import { Registry1795914000000 } from './1795914000000-registry.js';
 import { ChemicalCatalogueSeed1795917600000 } from './1795917600000-chemical-catalogue-seed.js';
 import { Ledger1795921200000 } from './1795921200000-ledger.js';
+import { Telematics1795924800000 } from './1795924800000-telematics.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -10,4 +11,5 @@ export const migrations: MigrationClass[] = [
   Registry1795914000000,
   ChemicalCatalogueSeed1795917600000,
   Ledger1795921200000,
+  Telematics1795924800000,
 ];

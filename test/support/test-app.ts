@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import supertest from 'supertest';
-import { type Agency, type AppConfig, Database, JobQueue, loadConfig } from '@lib/platform';
+import { type Agency, type AppConfig, Database, JobQueue, loadConfig, ShardedStreams, StreamName } from '@lib/platform';
 import { bootstrapAdminKey, createApiApp } from '../../apps/api/src/api-app.js';
 import { databaseUrl, TEST_ENV, templateDatabaseName } from './stores.js';
 
@@ -27,6 +27,8 @@ export interface TestApp {
   ): Promise<string>;
   /** Waits until the in-process queue is idle (no-op wait loop on BullMQ: polls `until`). */
   settle(until?: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /** Waits until every fix appended to the stream has been consumed by the evaluator. */
+  drainFixes(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -128,6 +130,21 @@ export async function createTestApp(
       if (!until) return;
       while (!(await until())) {
         if (Date.now() > deadline) throw new Error('condition not reached before the timeout');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async drainFixes(timeoutMs = 60_000) {
+      const streams = app.get(ShardedStreams);
+      const deadline = Date.now() + timeoutMs;
+      let quietSince = 0;
+      for (;;) {
+        const { pending } = await streams.stats(StreamName.Fixes);
+        if (pending === 0) {
+          quietSince ||= Date.now();
+          // Entries leave the stream only once their batch is committed; wait a poll more for positions.
+          if (Date.now() - quietSince > 150) return;
+        } else quietSince = 0;
+        if (Date.now() > deadline) throw new Error(`fixes stream not drained within ${timeoutMs} ms (${pending} pending)`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

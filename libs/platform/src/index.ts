@@ -32,3 +32,6 @@ export * from './time/local-time.js';
 export * from './outbox/events.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox.entity.js';
+export * from './queue/streams.js';
+export * from './queue/in-process-streams.js';
+export { REDIS } from './queue/queue.module.js';

@@ -10,6 +10,7 @@ import { OutboxEntity } from './outbox/outbox.entity.js';
 import { Outbox } from './outbox/outbox.js';
 import { JobQueue } from './queue/job-queue.js';
 import { QueueModule } from './queue/queue.module.js';
+import { ShardedStreams } from './queue/streams.js';
 
 /**
  * Closes what the process holds, in order, after the HTTP server has drained (Nest closes the
@@ -19,10 +20,12 @@ class PlatformLifecycle implements OnApplicationShutdown {
   private readonly log = new Logger('Lifecycle');
   constructor(
     @Inject(JobQueue) private readonly queue: JobQueue,
+    @Inject(ShardedStreams) private readonly streams: ShardedStreams,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.streams.close();
     await this.queue.close();
     this.log.log('queue closed');
     await closeDataSource(this.dataSource).catch((err: unknown) =>

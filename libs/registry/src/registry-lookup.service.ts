@@ -49,6 +49,18 @@ export class RegistryLookup {
     return new Map((await this.people.findByIds([...new Set(ids)])).map((p) => [p.id, toPersonView(p, null)]));
   }
 
+  /** Every active facility (the evaluator's fences for arrivals, departures and allowed stops). */
+  async activeFacilities(): Promise<FacilityView[]> {
+    const out: FacilityView[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const rows = await this.facilities.list({ activeOnly: true, after, limit: 1000 });
+      out.push(...rows.map(toFacilityView));
+      if (rows.length < 1000) return out;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
   async vehicleByTerminal(terminalId: string): Promise<VehicleView | null> {
     const v = await this.vehicles.findByTerminal(terminalId);
     return v ? toVehicleView(v) : null;

@@ -83,6 +83,20 @@ export class EnvironmentVariables {
   @Matches(/^\d+(kb|mb)$/, { message: 'must be a size such as 512kb or 4mb' })
   BODY_LIMIT = '4mb';
 
+  /** How long fixes wait after receipt so that a vehicle's fixes arriving close together are evaluated in time order. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 60000 (milliseconds)' })
+  @Min(0, { message: 'must be an integer between 0 and 60000 (milliseconds)' })
+  @Max(60000, { message: 'must be an integer between 0 and 60000 (milliseconds)' })
+  FIX_HOLD_MS = 250;
+
+  /** GPS fixes are kept this many days (daily partitions older than this are dropped). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 3650 (days)' })
+  @Min(1, { message: 'must be an integer between 1 and 3650 (days)' })
+  @Max(3650, { message: 'must be an integer between 1 and 3650 (days)' })
+  FIX_RETENTION_DAYS = 180;
+
   /** Comma-separated origins allowed by CORS; empty means CORS is closed. */
   @IsString()
   CORS_ORIGINS = '';
@@ -95,14 +109,15 @@ export class AppConfig {
     readonly http: { port: number; host: string; bodyLimit: string; corsOrigins: string[] },
     readonly database:
       { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null; template?: Blob },
-    readonly queue: { kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string },
+    readonly queue: ({ kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string }) & { fixHoldMs?: number },
     readonly log: { level: EnvironmentVariables['LOG_LEVEL'] },
     readonly auth: { adminApiKey?: string },
     readonly shutdownGraceMs: number,
+    readonly telematics: { fixRetentionDays: number } = { fixRetentionDays: 180 },
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
-  with(overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth'>>): AppConfig {
+  with(overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth' | 'telematics'>>): AppConfig {
     return new AppConfig(
       this.env,
       overrides.http ?? this.http,
@@ -111,6 +126,7 @@ export class AppConfig {
       overrides.log ?? this.log,
       overrides.auth ?? this.auth,
       this.shutdownGraceMs,
+      overrides.telematics ?? this.telematics,
     );
   }
 }
@@ -156,11 +172,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       ? { kind: 'postgres', url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE }
       : { kind: 'pglite', dataDir: vars.DATA_DIR },
     vars.REDIS_URL
-      ? { kind: 'bullmq', redisUrl: vars.REDIS_URL, prefix: vars.QUEUE_PREFIX }
-      : { kind: 'in-process', prefix: vars.QUEUE_PREFIX },
+      ? { kind: 'bullmq', redisUrl: vars.REDIS_URL, prefix: vars.QUEUE_PREFIX, fixHoldMs: vars.FIX_HOLD_MS }
+      : { kind: 'in-process', prefix: vars.QUEUE_PREFIX, fixHoldMs: vars.FIX_HOLD_MS },
     { level: vars.LOG_LEVEL },
     { adminApiKey: vars.ADMIN_API_KEY },
     vars.SHUTDOWN_GRACE_MS,
+    { fixRetentionDays: vars.FIX_RETENTION_DAYS },
   );
 }
 

@@ -31,6 +31,35 @@ const movementLeg = {
   },
 };
 
+const point = {
+  type: 'object',
+  required: ['ts', 'lon', 'lat'],
+  properties: { ts: dateTime, lon: { type: 'number' }, lat: { type: 'number' }, speedKmh: { type: 'number' }, deviationM: { type: 'number' } },
+};
+
+const VIOLATION_SCHEMA = {
+  type: 'object',
+  required: ['violationId', 'vehicleId', 'rule', 'severity', 'status', 'openedAt'],
+  properties: {
+    violationId: uuid,
+    vehicleId: uuid,
+    plate: { type: 'string' },
+    rule: { enum: ['ROUTE_DEVIATION', 'ZONE_INTRUSION', 'OVERSPEED', 'UNAUTHORIZED_STOP', 'FATIGUE_DRIVING', 'SIGNAL_LOST', 'UNDECLARED_TRIP', 'TERMINAL_ALARM'] },
+    targetId: { type: ['string', 'null'], format: 'uuid' },
+    targetKind: { enum: ['route', 'zone', null] },
+    severity: { enum: ['critical', 'high', 'medium', 'low'] },
+    status: { enum: ['open', 'closed'] },
+    openedAt: dateTime,
+    closedAt: { type: ['string', 'null'], format: 'date-time' },
+    firstPoint: point,
+    worstPoint: point,
+    maxValue: { type: ['number', 'null'] },
+    waybillId: { type: ['string', 'null'], format: 'uuid' },
+    chemicalIds: { type: 'array', items: uuid },
+    detail: { type: 'object' },
+  },
+};
+
 export const EVENTS = {
   'ledger.movement.recorded': {
     stream: 'ledger',
@@ -86,6 +115,28 @@ export const EVENTS = {
         differenceKg: kg,
         toleranceRatio: { type: 'number' },
       },
+    },
+  },
+  'violation.opened': {
+    stream: 'violation',
+    version: 1,
+    description: 'A geofence or telematics rule opened a violation (after its dwell): route deviation, zone intrusion, overspeed, unauthorised stop, fatigue, signal lost, undeclared trip, terminal alarm.',
+    schema: VIOLATION_SCHEMA,
+  },
+  'violation.closed': {
+    stream: 'violation',
+    version: 1,
+    description: 'The condition of a violation has been clear for its dwell; the violation is closed.',
+    schema: VIOLATION_SCHEMA,
+  },
+  'violation.acknowledged': {
+    stream: 'violation',
+    version: 1,
+    description: 'An agency acknowledged a violation.',
+    schema: {
+      type: 'object',
+      required: ['violationId', 'agency', 'at'],
+      properties: { violationId: uuid, vehicleId: uuid, rule: { type: 'string' }, agency: { type: 'string' }, note: { type: 'string' }, at: dateTime },
     },
   },
 } as const satisfies Record<string, EventDefinition>;

@@ -17,25 +17,22 @@ export interface OutboxEvent {
 export class Outbox {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Appends an event. Give `id` when the change may be written again by a replay (a deterministic
+   * id): the second write is then a no-op, so the event exists exactly once.
+   */
   async append(
     type: EventType,
     payload: Record<string, unknown>,
-    options: { subjectId?: string; occurredAt?: Date } = {},
+    options: { id?: string; subjectId?: string; occurredAt?: Date } = {},
   ): Promise<OutboxEvent> {
     if (!this.db.inTransaction) throw new Error(`outbox: ${type} must be written inside the transaction of its change`);
     const def = EVENTS[type];
-    const id = uuid7();
+    const id = options.id ?? uuid7();
     await this.db.query(
-      `INSERT INTO outbox (id, stream, type, version, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        id,
-        def.stream,
-        type,
-        def.version,
-        options.subjectId ?? null,
-        JSON.stringify(payload),
-        options.occurredAt ?? new Date(),
-      ],
+      `INSERT INTO outbox (id, stream, type, version, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO NOTHING`,
+      [id, def.stream, type, def.version, options.subjectId ?? null, JSON.stringify(payload), options.occurredAt ?? new Date()],
     );
     return { id, type, payload };
   }

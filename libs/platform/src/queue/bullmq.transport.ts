@@ -135,6 +135,11 @@ export class BullmqTransport extends JobQueue {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    // Repeating jobs: one scheduler per job in Redis, so any number of workers run it once per period.
+    for (const name of Object.keys(JOB_DEFINITIONS) as JobName[]) {
+      const every = JOB_DEFINITIONS[name].repeatEveryMs;
+      if (every) await this.queue(JOB_DEFINITIONS[name].queue).upsertJobScheduler(`repeat:${name}`, { every }, { name, data: {}, opts: this.options(name) });
+    }
   }
 
   async health(): Promise<QueueHealth> {

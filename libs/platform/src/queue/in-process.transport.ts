@@ -26,6 +26,7 @@ export class InProcessTransport extends JobQueue {
   private readonly lanes = new Map<QueueName, Lane>();
   private readonly ids = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly repeats = new Set<NodeJS.Timeout>();
   private handlers: Map<JobName, JobHandlerFn> | null = null;
   private closing = false;
   private idleWaiters: Array<() => void> = [];
@@ -111,6 +112,16 @@ export class InProcessTransport extends JobQueue {
 
   consume(handlers: Map<JobName, JobHandlerFn>): Promise<void> {
     this.handlers = handlers;
+    for (const name of Object.keys(JOB_DEFINITIONS) as JobName[]) {
+      const every = JOB_DEFINITIONS[name].repeatEveryMs;
+      if (!every) continue;
+      this.scope.runInAsyncScope(() => {
+        const t = setInterval(() => {
+          if (!this.closing) this.add(name, {}, { jobId: `repeat:${name}` });
+        }, every);
+        this.repeats.add(t);
+      });
+    }
     for (const lane of this.lanes.values()) this.scope.runInAsyncScope(() => setImmediate(() => this.drain(lane)));
     return Promise.resolve();
   }
@@ -138,6 +149,7 @@ export class InProcessTransport extends JobQueue {
 
   async close(graceMs = 5000): Promise<void> {
     this.closing = true;
+    for (const t of this.repeats) clearInterval(t);
     for (const t of this.timers) clearTimeout(t);
     if (this.timers.size > 0) this.log.warn(`${this.timers.size} delayed or retrying job(s) dropped at shutdown`);
     this.timers.clear();

@@ -2,6 +2,7 @@ import { Injectable, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type Job, type JobHandlerFn, JobQueue } from './job-queue.js';
 import { JobName } from './jobs.js';
+import { ShardedStreams, STREAM_CONSUMER_METADATA, type StreamConsumer, StreamName } from './streams.js';
 
 const JOB_HANDLER = 'hazchem:job-handler';
 
@@ -50,6 +51,26 @@ export class JobHandlerRegistry {
     if (problems.length > 0) throw new JobWiringError(problems.join('; '));
     return new Map([...found].map(([name, list]) => [name, list[0]!.fn]));
   }
+
+  /** The one consumer of each stream (a provider marked @ConsumesStream), checked like job handlers. */
+  streamConsumers(): Map<StreamName, StreamConsumer> {
+    const found = new Map<StreamName, Array<{ where: string; instance: StreamConsumer }>>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as object | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const name = this.reflector.get<StreamName | undefined>(STREAM_CONSUMER_METADATA, instance.constructor);
+      if (!name) continue;
+      found.set(name, [...(found.get(name) ?? []), { where: instance.constructor.name, instance: instance as StreamConsumer }]);
+    }
+    const problems: string[] = [];
+    for (const name of Object.values(StreamName)) {
+      const list = found.get(name) ?? [];
+      if (list.length === 0) problems.push(`stream ${name} has no consumer`);
+      if (list.length > 1) problems.push(`stream ${name} has ${list.length} consumers (${list.map((c) => c.where).join(', ')})`);
+    }
+    if (problems.length > 0) throw new JobWiringError(problems.join('; '));
+    return new Map([...found].map(([name, list]) => [name, list[0]!.instance]));
+  }
 }
 
 /** Starts this process consuming jobs, after checking the handler wiring. */
@@ -58,9 +79,13 @@ export class JobRunner {
   constructor(
     private readonly registry: JobHandlerRegistry,
     private readonly queue: JobQueue,
+    private readonly streams: ShardedStreams,
   ) {}
 
   async start(): Promise<void> {
-    await this.queue.consume(this.registry.collect());
+    const handlers = this.registry.collect();
+    const consumers = this.registry.streamConsumers();
+    await this.queue.consume(handlers);
+    for (const [name, consumer] of consumers) await this.streams.consume(name, consumer);
   }
 }

@@ -5,15 +5,20 @@
 export enum QueueName {
   /** Housekeeping: small, unordered, retried. */
   Platform = 'platform',
+  /** Periodic maintenance (partitions, sweeps): one at a time. */
+  Maintenance = 'maintenance',
 }
 
 export enum JobName {
   /** Records when an API key was last used (debounced per key by the auth guard). */
   ApiKeyUsed = 'platform.api-key-used',
+  /** Creates the next days' partitions of the fixes table and drops those past the retention. */
+  FixPartitions = 'telematics.fix-partitions',
 }
 
 export interface JobPayloads {
   [JobName.ApiKeyUsed]: { keyId: string; usedAt: string };
+  [JobName.FixPartitions]: Record<string, never>;
 }
 
 export interface JobDefinition {
@@ -25,6 +30,8 @@ export interface JobDefinition {
   timeoutMs: number;
   /** How many completed jobs to keep for inspection; failed ones are kept for a week. */
   keepCompleted: number;
+  /** Runs on its own every this many ms (once across all workers), with an empty payload. */
+  repeatEveryMs?: number;
 }
 
 export interface QueueDefinition {
@@ -43,10 +50,19 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     timeoutMs: 10_000,
     keepCompleted: 100,
   },
+  [JobName.FixPartitions]: {
+    queue: QueueName.Maintenance,
+    attempts: 5,
+    backoff: { type: 'exponential', delayMs: 5000 },
+    timeoutMs: 120_000,
+    keepCompleted: 10,
+    repeatEveryMs: 6 * 3600_000,
+  },
 };
 
 export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
   [QueueName.Platform]: { concurrency: 4, lockDurationMs: 30_000 },
+  [QueueName.Maintenance]: { concurrency: 1, lockDurationMs: 150_000 },
 };
 
 export const FAILED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;

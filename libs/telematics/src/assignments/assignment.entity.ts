@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** What a vehicle carries and which route it must keep: the engine's one input about the load. */
+@Entity({ name: 'vehicle_assignments' })
+export class AssignmentEntity {
+  @PrimaryColumn('uuid') vehicleId: string;
+  @Column({ type: 'uuid', nullable: true }) routeId: string | null;
+  @Column('boolean') loaded: boolean;
+  @Column('uuid', { array: true }) chemicalIds: string[];
+  /** ADR classes of the load, derived from the chemicals. */
+  @Column('text', { array: true }) hazardClasses: string[];
+  @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
+  @Column('timestamptz') validFrom: Date;
+  @Column('timestamptz') validTo: Date;
+  @Column('text') source: 'manual' | 'waybill';
+  @Column({ type: 'uuid', nullable: true }) setBy: string | null;
+  @Column('timestamptz') updatedAt: Date;
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { Database, NotFound, type Principal, type ProblemItem, RulesViolated } from '@lib/platform';
+import { RegistryLookup } from '@lib/registry';
+import { FencesRepository } from '../fences/fences.repository.js';
+import { AssignmentEntity } from './assignment.entity.js';
+import type { AssignmentView, SetAssignmentDto } from './assignment.dto.js';
+
+export function toAssignmentView(a: AssignmentEntity): AssignmentView {
+  return {
+    vehicleId: a.vehicleId,
+    routeId: a.routeId,
+    loaded: a.loaded,
+    chemicalIds: a.chemicalIds,
+    hazardClasses: a.hazardClasses,
+    waybillId: a.waybillId,
+    validFrom: a.validFrom.toISOString(),
+    validTo: a.validTo.toISOString(),
+    source: a.source,
+  };
+}
+
+export interface AssignmentInput {
+  routeId: string | null;
+  loaded: boolean;
+  chemicalIds: string[];
+  validFrom: Date;
+  validTo: Date;
+  waybillId?: string | null;
+}
+
+/**
+ * The vehicle's assignment: set by the transport bureau or the carrier by hand, or by the
+ * vehicle's active e-waybill. One row per vehicle; the engine reads it for every fix.
+ */
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly db: Database,
+    private readonly registry: RegistryLookup,
+    private readonly fences: FencesRepository,
+  ) {}
+
+  private repo() {
+    return this.db.repository(AssignmentEntity);
+  }
+
+  async setByRequest(vehicleId: string, dto: SetAssignmentDto, principal: Principal): Promise<AssignmentView> {
+    const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
+    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId)) throw new NotFound('vehicle', vehicleId);
+    return this.assign(vehicleId, { routeId: dto.routeId ?? null, loaded: dto.loaded, chemicalIds: dto.chemicalIds, validFrom: new Date(dto.validFrom), validTo: new Date(dto.validTo) }, 'manual', principal.keyId);
+  }
+
+  /** Sets (replaces) the assignment; used by the route above and by the waybill context. */
+  async assign(vehicleId: string, input: AssignmentInput, source: 'manual' | 'waybill', setBy: string | null): Promise<AssignmentView> {
+    const problems: ProblemItem[] = [];
+    if (input.validTo <= input.validFrom) problems.push({ path: 'validTo', rule: 'ASSIGNMENT_WINDOW', message: 'validTo must be after validFrom' });
+    if (input.routeId) {
+      const route = await this.fences.route(input.routeId);
+      if (!route) problems.push({ path: 'routeId', rule: 'REFERENCE_NOT_FOUND', message: `route ${input.routeId} does not exist` });
+      else if (route.status !== 'approved') problems.push({ path: 'routeId', rule: 'ROUTE_NOT_APPROVED', message: `route ${route.name} is ${route.status}, not approved` });
+    }
+    const chemicals = await this.registry.chemicalMap(input.chemicalIds);
+    input.chemicalIds.forEach((id, i) => {
+      if (!chemicals.has(id)) problems.push({ path: `chemicalIds[${i}]`, rule: 'REFERENCE_NOT_FOUND', message: `chemical ${id} is not in the catalogue` });
+    });
+    if (problems.length) throw new RulesViolated(problems);
+    const row: AssignmentEntity = {
+      vehicleId,
+      routeId: input.routeId,
+      loaded: input.loaded,
+      chemicalIds: [...new Set(input.chemicalIds)],
+      hazardClasses: [...new Set([...chemicals.values()].flatMap((c) => (c.unClass ? [c.unClass] : [])))],
+      waybillId: input.waybillId ?? null,
+      validFrom: input.validFrom,
+      validTo: input.validTo,
+      source,
+      setBy,
+      updatedAt: new Date(),
+    };
+    await this.repo().upsert(row, ['vehicleId']);
+    return toAssignmentView(row);
+  }
+
+  /** Clears the assignment a waybill set (not one set since by someone else). */
+  async releaseWaybill(vehicleId: string, waybillId: string): Promise<void> {
+    await this.db.query('DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2', [vehicleId, waybillId]);
+  }
+
+  async get(vehicleId: string, principal: Principal): Promise<AssignmentView> {
+    const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
+    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId)) throw new NotFound('vehicle', vehicleId);
+    const row = await this.repo().findOneBy({ vehicleId });
+    if (!row) throw new NotFound('assignment of vehicle', vehicleId);
+    return toAssignmentView(row);
+  }
+
+  /** Assignments of many vehicles at once (the evaluator's read per batch). */
+  async forVehicles(vehicleIds: string[]): Promise<Map<string, AssignmentEntity>> {
+    if (vehicleIds.length === 0) return new Map();
+    const rows = await this.repo().createQueryBuilder('a').where('a.vehicle_id = ANY(:ids)', { ids: vehicleIds }).getMany();
+    return new Map(rows.map((r) => [r.vehicleId, r]));
+  }
+}

@@ -1,0 +1,229 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Assignment, Fix, GeofenceEngine, VehicleState, ViolationEvent } from '@lib/geofence';
+import { ConsumesStream, Database, MetricsService, type StreamConsumer, type StreamEntry, StreamName } from '@lib/platform';
+import { Counter, Histogram } from 'prom-client';
+import type { AssignmentEntity } from '../assignments/assignment.entity.js';
+import { AssignmentsService } from '../assignments/assignments.service.js';
+import { FIX_FLAG, type PackedFix } from '../fixes/fix.js';
+import { FixesRepository, type StoredFix } from '../fixes/fixes.repository.js';
+import { type LatestPosition, PositionsStore } from '../fixes/positions.store.js';
+import { ViolationsService } from '../violations/violations.service.js';
+import { EngineStatesRepository } from './engine-states.repository.js';
+import { WorldService } from './world.service.js';
+
+/** Checkpoint each shard's changed vehicle states at most this often. */
+const CHECKPOINT_MS = 2000;
+/**
+ * On taking a shard over, fixes received since its last checkpoint (less this margin for fixes
+ * still held or in flight then) are replayed; with no checkpoint at all, this far back.
+ */
+const REPLAY_MARGIN_MS = 60_000;
+const FIRST_START_WINDOW_MS = 15 * 60_000;
+
+const toAssignment = (a: AssignmentEntity | undefined): Assignment | null =>
+  a
+    ? { routeId: a.routeId, loaded: a.loaded, hazardClasses: a.hazardClasses, chemicalIds: a.chemicalIds, waybillId: a.waybillId, validFrom: a.validFrom.getTime(), validTo: a.validTo.getTime() }
+    : null;
+
+interface Shard {
+  states: Map<string, VehicleState>;
+  dirty: Set<string>;
+  checkpointedAt: number;
+  /** Fixes evaluated ahead of their hold (vehicle|ts): skipped when they come due. */
+  evaluatedAhead: Set<string>;
+}
+
+interface Work {
+  fix: Fix;
+  receivedAt: number;
+  /** Stored by this receipt (false: the fix was stored before, by an earlier send of the same batch). */
+  fresh: boolean;
+}
+
+/**
+ * The evaluation step of the spine: consumes the fixes stream shard by shard, each vehicle's
+ * fixes in time order, through the geofence engine; writes the violations it opens and closes
+ * with their outbox events in one transaction, flags late/jumping/inaccurate fixes, updates the
+ * latest positions, and checkpoints the engine's per-vehicle state. Replays after a crash or a
+ * takeover write the same rows again, which are then no-ops (violation and event ids are derived
+ * from the episode), so every alert exists exactly once.
+ */
+@Injectable()
+@ConsumesStream(StreamName.Fixes)
+export class FixEvaluator implements StreamConsumer<PackedFix> {
+  private readonly log = new Logger('FixEvaluator');
+  private readonly shards = new Map<number, Shard>();
+  private readonly evaluated: Counter<'disposition'>;
+  private readonly opened: Counter<'rule'>;
+  private readonly latency: Histogram;
+
+  constructor(
+    private readonly db: Database,
+    private readonly world: WorldService,
+    private readonly states: EngineStatesRepository,
+    private readonly assignments: AssignmentsService,
+    private readonly fixes: FixesRepository,
+    private readonly positions: PositionsStore,
+    private readonly violations: ViolationsService,
+    metrics: MetricsService,
+  ) {
+    this.evaluated = new Counter({ name: 'fixes_evaluated_total', help: 'Fixes through the engine, by disposition', labelNames: ['disposition'], registers: [metrics.registry] });
+    this.opened = new Counter({ name: 'violations_opened_total', help: 'Violations opened, by rule', labelNames: ['rule'], registers: [metrics.registry] });
+    this.latency = new Histogram({
+      name: 'fix_receipt_to_evaluation_seconds',
+      help: 'From a fix being received to its evaluation',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [metrics.registry],
+    });
+  }
+
+  private shard(n: number): Shard {
+    let s = this.shards.get(n);
+    if (!s) {
+      s = { states: new Map(), dirty: new Set(), checkpointedAt: Date.now(), evaluatedAhead: new Set() };
+      this.shards.set(n, s);
+    }
+    return s;
+  }
+
+  async onAcquire(shardNo: number): Promise<void> {
+    const shard = this.shard(shardNo);
+    const { states, lastCheckpoint } = await this.states.ofShard(shardNo);
+    for (const state of states) shard.states.set(state.vehicleId, state);
+    // Whatever arrived after the last checkpoint may have been evaluated by a worker that died
+    // before checkpointing it: replay it. What was evaluated already gives no-op writes.
+    const since = lastCheckpoint ? lastCheckpoint.getTime() - REPLAY_MARGIN_MS : Date.now() - FIRST_START_WINDOW_MS;
+    const recent = await this.fixes.receivedSince(shardNo, new Date(since));
+    if (recent.length) {
+      this.log.log({ shard: shardNo, fixes: recent.length }, 'replaying recent fixes after taking the shard');
+      await this.process(shardNo, recent.map((f) => ({ fix: fromStored(f), receivedAt: f.receivedAt.getTime(), fresh: true })), 'replay');
+    }
+  }
+
+  async onBatch(shardNo: number, entries: StreamEntry<PackedFix>[], lookahead: StreamEntry<PackedFix>[]): Promise<void> {
+    const toWork = ({ item: p }: StreamEntry<PackedFix>): Work => ({
+      fix: { vehicleId: p.v, ts: p.t, lon: p.x, lat: p.y, speedKmh: p.s, heading: p.h, accuracyM: p.a, alarmFlags: p.f },
+      receivedAt: p.r,
+      fresh: p.n === 1,
+    });
+    const ahead = this.shard(shardNo).evaluatedAhead;
+    const work = entries.filter((e) => !ahead.delete(`${e.item.v}|${e.item.t}`)).map(toWork);
+    // A fix still on hold that belongs before a due fix of its vehicle (it arrived within the hold
+    // of that later fix) is evaluated with it, in time order, and skipped when it comes due.
+    const newestDue = new Map<string, number>();
+    for (const w of work) newestDue.set(w.fix.vehicleId, Math.max(newestDue.get(w.fix.vehicleId) ?? 0, w.fix.ts));
+    const taken: string[] = [];
+    for (const e of lookahead) {
+      const due = newestDue.get(e.item.v);
+      const key = `${e.item.v}|${e.item.t}`;
+      if (due !== undefined && e.item.t < due && !ahead.has(key)) {
+        work.push(toWork(e));
+        taken.push(key);
+      }
+    }
+    await this.process(shardNo, work, 'live');
+    for (const key of taken) ahead.add(key);
+  }
+
+  private async process(shardNo: number, work: Work[], mode: 'live' | 'replay'): Promise<void> {
+    const shard = this.shard(shardNo);
+    const engine = await this.world.current();
+    const byVehicle = new Map<string, Work[]>();
+    for (const w of work) {
+      const list = byVehicle.get(w.fix.vehicleId);
+      if (list) list.push(w);
+      else byVehicle.set(w.fix.vehicleId, [w]);
+    }
+    const vehicleIds = [...byVehicle.keys()];
+    const missing = vehicleIds.filter((id) => !shard.states.has(id));
+    for (const s of await this.states.ofVehicles(missing)) shard.states.set(s.vehicleId, s);
+    const assignments = await this.assignments.forVehicles(vehicleIds);
+
+    const events: ViolationEvent[] = [];
+    const flags: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }> = [];
+    const latest: LatestPosition[] = [];
+    const receivedAt = new Map<string, number>();
+    const now = Date.now();
+    for (const [vehicleId, list] of byVehicle) {
+      list.sort((a, b) => a.fix.ts - b.fix.ts);
+      let state = shard.states.get(vehicleId);
+      if (!state) {
+        state = engine.newState(vehicleId);
+        shard.states.set(vehicleId, state);
+      }
+      const assignment = toAssignment(assignments.get(vehicleId));
+      let newest: Work | null = null;
+      for (const w of list) {
+        // Already evaluated: on replay, anything up to the checkpoint; live, a resent fix stored
+        // before (a fix stored for the first time but older than the watermark is late instead).
+        if (w.fix.ts <= state.watermark && (mode === 'replay' || !w.fresh)) {
+          this.evaluated.inc({ disposition: 'duplicate' });
+          continue;
+        }
+        receivedAt.set(`${vehicleId}|${w.fix.ts}`, w.receivedAt);
+        const result = engine.evaluate(state, assignment, w.fix);
+        this.evaluated.inc({ disposition: result.disposition });
+        if (result.disposition === 'duplicate') continue;
+        if (mode === 'live') this.latency.observe((now - w.receivedAt) / 1000);
+        if (result.events.length) events.push(...result.events);
+        if (result.disposition === 'late') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.late, lateFindings: result.lateFindings ?? [] });
+        else if (result.disposition === 'jump') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.jump, lateFindings: null });
+        else if (result.disposition === 'inaccurate') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.inaccurate, lateFindings: null });
+        if (result.disposition !== 'late' && result.disposition !== 'jump') newest = w;
+      }
+      shard.dirty.add(vehicleId);
+      if (newest) {
+        const f = newest.fix;
+        latest.push({ vehicleId, ts: f.ts, lon: f.lon, lat: f.lat, speedKmh: f.speedKmh, heading: f.heading, receivedAt: newest.receivedAt });
+      }
+    }
+    await this.commit(shardNo, events, flags, receivedAt, mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS);
+    if (latest.length) await this.positions.update(latest);
+  }
+
+  /** Violations, their events, fix flags and (when due) the checkpoint: one transaction. */
+  private async commit(shardNo: number, events: ViolationEvent[], flags: Parameters<FixesRepository['flag']>[0], receivedAt: Map<string, number>, checkpoint: boolean): Promise<void> {
+    const shard = this.shard(shardNo);
+    if (events.length === 0 && flags.length === 0 && !checkpoint) return;
+    const dirty = checkpoint ? [...shard.dirty].map((id) => shard.states.get(id)!).filter(Boolean) : [];
+    await this.db.transaction(async () => {
+      const { opened } = await this.violations.record(events, receivedAt);
+      if (opened) for (const e of events) if (e.kind === 'opened') this.opened.inc({ rule: e.rule });
+      await this.fixes.flag(flags);
+      if (checkpoint) await this.states.save(shardNo, dirty);
+    });
+    if (checkpoint) {
+      shard.dirty.clear();
+      shard.checkpointedAt = Date.now();
+    }
+  }
+
+  /** Time-driven rules (signal lost) for vehicles that have gone quiet. */
+  async onTick(shardNo: number, now: number): Promise<void> {
+    const shard = this.shard(shardNo);
+    const engine: GeofenceEngine = await this.world.current();
+    const quiet = [...shard.states.values()].filter((s) => s.watermark > 0 && now - s.watermark > 60_000);
+    if (quiet.length === 0) return;
+    const assignments = await this.assignments.forVehicles(quiet.map((s) => s.vehicleId));
+    const events: ViolationEvent[] = [];
+    for (const state of quiet) {
+      const e = engine.tick(state, toAssignment(assignments.get(state.vehicleId)), now);
+      if (e.length) {
+        events.push(...e);
+        shard.dirty.add(state.vehicleId);
+      }
+    }
+    if (events.length) await this.commit(shardNo, events, [], new Map(), true);
+  }
+
+  async onRelease(shardNo: number): Promise<void> {
+    const shard = this.shards.get(shardNo);
+    if (!shard) return;
+    await this.commit(shardNo, [], [], new Map(), true);
+    this.shards.delete(shardNo);
+  }
+}
+
+function fromStored(f: StoredFix): Fix {
+  return { vehicleId: f.vehicleId, ts: f.ts.getTime(), lon: f.lon, lat: f.lat, speedKmh: f.speedKmh, heading: f.heading, accuracyM: f.accuracyM, alarmFlags: f.alarmFlags };
+}

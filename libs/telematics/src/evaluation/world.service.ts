@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GeofenceEngine, type World } from '@lib/geofence';
+import { RegistryLookup } from '@lib/registry';
+import type { RouteEntity, ZoneEntity } from '../fences/fence.entity.js';
+import { FencesRepository } from '../fences/fences.repository.js';
+
+/** How often the evaluator asks whether the fences changed, and how long it keeps facilities. */
+const VERSION_CHECK_MS = 1000;
+const FACILITIES_TTL_MS = 5 * 60_000;
+
+export function toWorld(routes: RouteEntity[], zones: ZoneEntity[], facilities: Awaited<ReturnType<RegistryLookup['activeFacilities']>>): World {
+  return {
+    routes: routes.map((r) => ({ id: r.id, coordinates: r.geometry.coordinates, halfWidthM: r.halfWidthM, speedLimitKmh: r.speedLimitKmh, expressway: r.roadClass === 'expressway' })),
+    zones: zones.map((z) => ({
+      id: z.id,
+      kind: z.kind,
+      polygons: z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates,
+      hazardClasses: z.hazardClasses,
+      schedule: z.schedule ? { minutes: z.schedule.minutes, weekdays: z.schedule.weekdays.length ? z.schedule.weekdays : [1, 2, 3, 4, 5, 6, 7] } : null,
+      exemptVehicleIds: z.exemptVehicleIds,
+      speedLimitKmh: z.speedLimitKmh,
+    })),
+    facilities: facilities.map((f) => {
+      const g = f.geometry as { type: string; coordinates: unknown };
+      return g.type === 'Point'
+        ? { id: f.id, polygon: null, point: g.coordinates as [number, number], radiusM: f.fenceRadiusM }
+        : { id: f.id, polygon: g.coordinates as Array<Array<[number, number]>>, point: null, radiusM: f.fenceRadiusM };
+    }),
+  };
+}
+
+/**
+ * The engine over what is enforced now: approved routes and zones, and registered facilities.
+ * Rebuilt when the fences' version changes (approval, retirement) and every few minutes for
+ * facilities; building takes milliseconds.
+ */
+@Injectable()
+export class WorldService {
+  private readonly log = new Logger('World');
+  private engine: GeofenceEngine | null = null;
+  private version = -1;
+  private checkedAt = 0;
+  private builtAt = 0;
+  private building: Promise<GeofenceEngine> | null = null;
+
+  constructor(
+    private readonly fences: FencesRepository,
+    private readonly registry: RegistryLookup,
+  ) {}
+
+  async current(): Promise<GeofenceEngine> {
+    const now = Date.now();
+    if (this.engine && now - this.checkedAt < VERSION_CHECK_MS && now - this.builtAt < FACILITIES_TTL_MS) return this.engine;
+    this.building ??= this.refresh(now).finally(() => (this.building = null));
+    return this.building;
+  }
+
+  /** Forget the engine (tests change fences and want the next batch to see them at once). */
+  invalidate(): void {
+    this.checkedAt = 0;
+    this.version = -1;
+  }
+
+  private async refresh(now: number): Promise<GeofenceEngine> {
+    const version = await this.fences.version();
+    this.checkedAt = now;
+    if (this.engine && version === this.version && now - this.builtAt < FACILITIES_TTL_MS) return this.engine;
+    const [{ routes, zones }, facilities] = await Promise.all([this.fences.approved(), this.registry.activeFacilities()]);
+    const started = performance.now();
+    this.engine = new GeofenceEngine(toWorld(routes, zones, facilities));
+    this.version = version;
+    this.builtAt = now;
+    this.log.log({ routes: routes.length, zones: zones.length, facilities: facilities.length, ms: Math.round(performance.now() - started), version }, 'geofence engine built');
+    return this.engine;
+  }
+}

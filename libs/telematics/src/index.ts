@@ -1,0 +1,9 @@
+// The telematics context's public door.
+export * from './telematics.module.js';
+export { IngestService, type IngestReport } from './fixes/ingest.service.js';
+export type { IncomingFix } from './fixes/fix.js';
+export { AssignmentsService, type AssignmentInput } from './assignments/assignments.service.js';
+export { FencesService } from './fences/fences.service.js';
+export type { RouteView, ZoneView } from './fences/fences.dto.js';
+export { ViolationsService } from './violations/violations.service.js';
+export { WorldService } from './evaluation/world.service.js';

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import type { EvidencePoint, ViolationEvent } from '@lib/geofence';
+import { Database, decodeCursor, isUuidString, NotFound, Outbox, type Page, type Principal, RulesViolated, toPage, uuid7, uuidFromName } from '@lib/platform';
+import { RegistryLookup, VehicleService } from '@lib/registry';
+import type { ViolationPage, ViolationQuery, ViolationView } from './violation.dto.js';
+import type { AcknowledgementEntity, PointRecord, ViolationEntity } from './violation.entity.js';
+import { ViolationsRepository } from './violations.repository.js';
+
+const point = (p: EvidencePoint): PointRecord => ({ ts: new Date(p.ts).toISOString(), lon: p.lon, lat: p.lat, speedKmh: p.speedKmh, ...(p.deviationM !== undefined ? { deviationM: Math.round(p.deviationM * 10) / 10 } : {}) });
+
+/** A violation's id: the same episode (vehicle, rule, target, first point) always gets the same id. */
+export const violationId = (e: Pick<ViolationEvent, 'vehicleId' | 'rule' | 'targetId' | 'openedAt'>): string =>
+  uuidFromName(`violation|${e.vehicleId}|${e.rule}|${e.targetId ?? ''}|${e.openedAt}`);
+
+export function toViolationView(v: ViolationEntity, acks: AcknowledgementEntity[] = []): ViolationView {
+  return {
+    id: v.id,
+    vehicleId: v.vehicleId,
+    rule: v.rule,
+    targetId: v.targetId,
+    targetKind: v.targetKind,
+    severity: v.severity,
+    status: v.status,
+    openedAt: v.openedAt.toISOString(),
+    detectedAt: v.detectedAt.toISOString(),
+    closedAt: v.closedAt?.toISOString() ?? null,
+    firstPoint: v.firstPoint,
+    worstPoint: v.worstPoint,
+    maxValue: v.maxValue,
+    points: v.points,
+    waybillId: v.waybillId,
+    chemicalIds: v.chemicalIds,
+    detail: v.detail,
+    acknowledgements: acks.map((a) => ({ agency: a.agency, note: a.note, at: a.at.toISOString() })),
+  };
+}
+
+/**
+ * Violations: written from the engine's events (with their outbox event in the same transaction,
+ * idempotent under replay), read and acknowledged by agencies.
+ */
+@Injectable()
+export class ViolationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly violations: ViolationsRepository,
+    private readonly outbox: Outbox,
+    private readonly registry: RegistryLookup,
+    private readonly vehicles: VehicleService,
+  ) {}
+
+  /** Applies engine events inside the caller's transaction. `receivedAt` maps vehicle|ts → receipt time of that fix. */
+  async record(events: ViolationEvent[], receivedAt: Map<string, number>): Promise<{ opened: number; closed: number }> {
+    if (events.length === 0) return { opened: 0, closed: 0 };
+    const plates = await this.registry.vehicleMap(events.map((e) => e.vehicleId));
+    let opened = 0;
+    let closed = 0;
+    const now = new Date();
+    for (const e of events) {
+      const id = violationId(e);
+      const received = receivedAt.get(`${e.vehicleId}|${e.at}`);
+      const entity: ViolationEntity = {
+        id,
+        vehicleId: e.vehicleId,
+        rule: e.rule,
+        targetId: e.targetId,
+        targetKind: e.rule === 'ROUTE_DEVIATION' ? 'route' : e.rule === 'ZONE_INTRUSION' ? 'zone' : null,
+        severity: e.severity,
+        status: 'open',
+        openedAt: new Date(e.openedAt),
+        detectedAt: now,
+        triggerReceivedAt: received !== undefined ? new Date(received) : null,
+        closedAt: null,
+        closeDetectedAt: null,
+        firstPoint: point(e.firstPoint),
+        worstPoint: point(e.worstPoint),
+        maxValue: e.maxValue === null ? null : Math.round(e.maxValue * 10) / 10,
+        points: e.points.map(point),
+        waybillId: e.waybillId,
+        chemicalIds: e.chemicalIds,
+        detail: e.detail,
+      };
+      const payload = (status: 'open' | 'closed', closedAt: Date | null) => ({
+        violationId: id,
+        vehicleId: e.vehicleId,
+        plate: plates.get(e.vehicleId)?.plate,
+        rule: e.rule,
+        targetId: e.targetId,
+        targetKind: entity.targetKind,
+        severity: e.severity,
+        status,
+        openedAt: entity.openedAt.toISOString(),
+        closedAt: closedAt?.toISOString() ?? null,
+        firstPoint: entity.firstPoint,
+        worstPoint: entity.worstPoint,
+        maxValue: entity.maxValue,
+        waybillId: e.waybillId,
+        chemicalIds: e.chemicalIds,
+        detail: e.detail,
+      });
+      if (e.kind === 'opened') {
+        if (await this.violations.insertOpened(entity)) {
+          opened++;
+          await this.outbox.append('violation.opened', payload('open', null), { id: uuidFromName(`${id}|opened`), subjectId: e.vehicleId, occurredAt: new Date(e.at) });
+        }
+      } else {
+        const closedAt = new Date(e.closedAt ?? e.at);
+        // An episode that opened and closed in one batch (a zone crossed between two sparse fixes) may not be stored yet.
+        await this.violations.insertOpened(entity);
+        if (await this.violations.close(id, { closedAt, closeDetectedAt: now, worstPoint: entity.worstPoint, maxValue: entity.maxValue, points: entity.points })) {
+          closed++;
+          await this.outbox.append('violation.closed', payload('closed', closedAt), { id: uuidFromName(`${id}|closed`), subjectId: e.vehicleId, occurredAt: closedAt });
+        }
+      }
+    }
+    return { opened, closed };
+  }
+
+  private async scope(principal: Principal): Promise<string[] | undefined> {
+    if (principal.kind !== 'enterprise') return undefined;
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.vehicles.list({ limit: 500, cursor }, principal);
+      ids.push(...page.items.map((v) => v.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  async list(q: ViolationQuery, principal: Principal): Promise<ViolationPage> {
+    const limit = q.limit ?? 50;
+    const rows = await this.violations.list({
+      vehicleIds: await this.scope(principal),
+      vehicleId: q.vehicleId,
+      waybillId: q.waybillId,
+      rule: q.rule,
+      status: q.status,
+      severity: q.severity,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      after: decodeCursor(q.cursor, isUuidString),
+      limit: limit + 1,
+    });
+    const page = toPage(rows, limit, (v) => v.id);
+    const acks = await this.violations.acknowledgements(page.items.map((v) => v.id));
+    return { items: page.items.map((v) => toViolationView(v, acks.filter((a) => a.violationId === v.id))), nextCursor: page.nextCursor };
+  }
+
+  async get(id: string, principal: Principal): Promise<ViolationView> {
+    const v = await this.violations.findById(id);
+    const scope = await this.scope(principal);
+    if (!v || (scope && !scope.includes(v.vehicleId))) throw new NotFound('violation', id);
+    return toViolationView(v, await this.violations.acknowledgements([id]));
+  }
+
+  /** An agency acknowledges: once per agency (a repeat is harmless), published as violation.acknowledged. */
+  async acknowledge(id: string, note: string | undefined, principal: Principal): Promise<ViolationView> {
+    if (principal.kind !== 'agency') throw new RulesViolated([{ path: '', rule: 'AGENCY_ONLY', message: 'agencies acknowledge violations' }]);
+    await this.db.transaction(async () => {
+      const v = await this.violations.findById(id);
+      if (!v) throw new NotFound('violation', id);
+      const at = new Date();
+      const inserted = await this.violations.acknowledge({ id: uuid7(), violationId: id, agency: principal.agency, keyId: principal.keyId, note: note ?? null, at });
+      if (inserted) {
+        await this.outbox.append('violation.acknowledged', { violationId: id, vehicleId: v.vehicleId, rule: v.rule, agency: principal.agency, note: note ?? null, at: at.toISOString() }, { subjectId: v.vehicleId, occurredAt: at });
+      }
+    });
+    return this.get(id, principal);
+  }
+
+  openRules(vehicleIds: string[]): Promise<Map<string, string[]>> {
+    return this.violations.openRules(vehicleIds);
+  }
+}

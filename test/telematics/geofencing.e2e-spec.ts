@@ -1,0 +1,99 @@
+import { chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
+import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { buildTrack, DETOUR, ROUTE, SPIKE, ZONE } from './track.js';
+
+/**
+ * The spine end to end: a route, a zone and an assignment; a 1,000-point track posted in batches
+ * shuffled within the hold window, then posted again; exactly the expected violations.
+ */
+describe('geofencing through ingest, the stream and the engine', () => {
+  let t: TestApp;
+  let transport: string;
+  let police: string;
+  let vehicleId: string;
+  let routeId: string;
+  let zoneId: string;
+  const start = Date.now() - 2 * 3600_000;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { FIX_HOLD_MS: '1500' } });
+    transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
+    police = await t.mintKey({ principal: 'agency', agency: 'police' });
+    const carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
+    vehicleId = (await makeVehicle(t, carrier)).id as string;
+    const chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
+
+    const route = await t.http().post('/v1/routes').set(...bearer(transport)).send({ name: '测试路线', geometry: ROUTE, halfWidthM: 50, hazardClasses: ['2'], validFrom: '2026-01-01', validTo: '2030-12-31' });
+    routeId = route.body.id as string;
+    expect((await t.http().post(`/v1/routes/${routeId}/approve`).set(...bearer(transport))).body.status).toBe('approved');
+    const zone = await t.http().post('/v1/zones').set(...bearer(transport)).send({ name: '水源保护区', kind: 'water_source', geometry: ZONE });
+    zoneId = zone.body.id as string;
+    await t.http().post(`/v1/zones/${zoneId}/approve`).set(...bearer(transport));
+    const assignment = await t
+      .http()
+      .put(`/v1/vehicles/${vehicleId}/assignment`)
+      .set(...bearer(transport))
+      .send({ routeId, loaded: true, chemicalIds: [chlorine], validFrom: new Date(start - 60_000).toISOString(), validTo: new Date(start + 3 * 3600_000).toISOString() });
+    expect(assignment.status).toBe(200);
+    expect(assignment.body.hazardClasses).toEqual(['2.3']);
+  });
+  afterAll(() => t.close());
+
+  /** Posts the track in batches of 50; every 4 consecutive batches go together, in shuffled order. */
+  async function postShuffled(track: Array<Record<string, unknown>>): Promise<void> {
+    const batches: Array<Array<Record<string, unknown>>> = [];
+    for (let i = 0; i < track.length; i += 50) batches.push(track.slice(i, i + 50));
+    for (let g = 0; g < batches.length; g += 4) {
+      const group = batches.slice(g, g + 4);
+      const order = [3, 1, 0, 2].filter((k) => k < group.length);
+      const responses = await Promise.all(order.map((k) => t.http().post('/v1/telemetry/positions').set(...bearer(transport)).send({ positions: group[k] })));
+      for (const r of responses) expect(r.status).toBe(202);
+    }
+  }
+
+  it('raises exactly one route deviation and one zone intrusion, once, despite shuffling and resending', async () => {
+    const track = buildTrack(vehicleId, start);
+    await postShuffled(track);
+    await t.drainFixes();
+    await postShuffled(track);
+    await t.drainFixes();
+
+    const fixes = await t.db.query<{ n: string; flagged: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE flags & 2 = 2) AS flagged FROM fixes WHERE vehicle_id = $1`, [vehicleId]);
+    expect(fixes[0]).toEqual({ n: '1000', flagged: '1' });
+    const res = await t.http().get(`/v1/violations?vehicleId=${vehicleId}`).set(...bearer(police));
+    const violations = res.body.items as Array<Record<string, unknown>>;
+    expect(violations.map((v) => `${v.rule} ${v.targetId} ${v.status}`).sort()).toEqual([`ROUTE_DEVIATION ${routeId} closed`, `ZONE_INTRUSION ${zoneId} closed`]);
+    const deviation = violations.find((v) => v.rule === 'ROUTE_DEVIATION')!;
+    expect(deviation.openedAt).toBe(new Date(start + DETOUR.from * 5000).toISOString());
+    expect(Date.parse(deviation.closedAt as string)).toBeGreaterThan(start + DETOUR.to * 5000);
+    expect(deviation.maxValue as number).toBeGreaterThan(280);
+    expect(deviation.maxValue as number).toBeLessThan(340);
+    expect(deviation.severity).toBe('high');
+    expect((deviation.points as unknown[]).length).toBeGreaterThanOrEqual(3);
+    const spike = await t.db.query<{ flags: number }>(`SELECT flags FROM fixes WHERE vehicle_id = $1 AND ts = $2`, [vehicleId, new Date(start + SPIKE * 5000)]);
+    expect(spike[0]!.flags & 2).toBe(2);
+
+    const events = await t.db.query<{ type: string }>(`SELECT type FROM outbox WHERE type LIKE 'violation.%' AND subject_id = $1 ORDER BY position`, [vehicleId]);
+    expect(events.map((e) => e.type).sort()).toEqual(['violation.closed', 'violation.closed', 'violation.opened', 'violation.opened']);
+  });
+
+  it('answers who is near, the track as GeoJSON, and lets police acknowledge', async () => {
+    const last = buildTrack(vehicleId, start)[999]!;
+    const near = await t.http().get(`/v1/vehicles/positions?near=${last.lon as number},${last.lat as number}&radiusM=200`).set(...bearer(police));
+    expect(near.status).toBe(200);
+    expect(near.body).toEqual([expect.objectContaining({ vehicleId, loaded: true, state: 'loaded_on_route', ts: last.ts })]);
+    expect(near.body[0].distanceM).toBeLessThan(5);
+    const far = await t.http().get('/v1/vehicles/positions?near=121.0,31.0&radiusM=1000').set(...bearer(police));
+    expect(far.body).toEqual([]);
+
+    const track = await t.http().get(`/v1/vehicles/${vehicleId}/track?from=${new Date(start).toISOString()}&to=${new Date(start + 3600_000).toISOString()}`).set(...bearer(police));
+    expect(track.body.type).toBe('Feature');
+    expect(track.body.properties.points).toHaveLength(720);
+    expect(track.body.geometry.coordinates).toHaveLength(719); // the spike is not drawn
+
+    const open = (await t.http().get(`/v1/violations?vehicleId=${vehicleId}&rule=ZONE_INTRUSION`).set(...bearer(police))).body.items[0];
+    const ack = await t.http().post(`/v1/violations/${open.id as string}/acknowledge`).set(...bearer(police)).send({ note: '已处置' });
+    expect(ack.body.acknowledgements).toEqual([expect.objectContaining({ agency: 'police', note: '已处置' })]);
+    expect((await t.http().post(`/v1/violations/${open.id as string}/acknowledge`).set(...bearer(transport)).send({})).body.acknowledgements).toHaveLength(2);
+  });
+});
