@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { percentile, report, round, scratchDatabase } from './support.js';
+import { percentile, report, round as roundTo, scratchDatabase } from './support.js';
 
 /**
  * bench:ingest — drives the HTTP ingest of a real api process (with its worker's handlers) on real
@@ -30,13 +30,23 @@ const freePort = (): Promise<number> =>
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl || !redisUrl) throw new Error('bench:ingest needs DATABASE_URL and REDIS_URL (real PostgreSQL and Redis)');
+  if (!databaseUrl || !redisUrl)
+    throw new Error('bench:ingest needs DATABASE_URL and REDIS_URL (real PostgreSQL and Redis)');
   const scratch = await scratchDatabase(databaseUrl);
   const prefix = `hcbi${Date.now().toString(36)}`;
   const adminKey = `hc_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
   const port = await freePort();
   const api: ChildProcess = spawn(process.execPath, ['dist/apps/api/src/main.js', '--with-worker'], {
-    env: { ...process.env, DATABASE_URL: scratch.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_API_KEY: adminKey },
+    env: {
+      ...process.env,
+      DATABASE_URL: scratch.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY: adminKey,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -49,31 +59,83 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await db.connect();
-    const call = async (method: string, path: string, body?: unknown, key = adminKey): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const call = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      key = adminKey,
+    ): Promise<Record<string, unknown>> => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
 
     // The city: a carrier, its tankers, east–west routes across Wuxi, loaded assignments.
-    const transport = (await call('POST', '/v1/api-keys', { principal: 'agency', agency: 'transport', name: 'bench' })).key as string;
-    const carrier = await call('POST', '/v1/enterprises', { creditCode: '91320214MA1P3K2X02', name: '基准运输公司', roles: ['carrier'], district: '新吴', address: 'x' });
+    const transport = (await call('POST', '/v1/api-keys', { principal: 'agency', agency: 'transport', name: 'bench' }))
+      .key as string;
+    const carrier = await call('POST', '/v1/enterprises', {
+      creditCode: '91320214MA1P3K2X02',
+      name: '基准运输公司',
+      roles: ['carrier'],
+      district: '新吴',
+      address: 'x',
+    });
     const chlorine = ((await call('GET', '/v1/chemicals?q=7782-50-5')).items as Array<{ id: string }>)[0]!.id;
     const plates = Array.from({ length: VEHICLES }, (_, i) => `苏B${String(10000 + i).padStart(5, '0')}`);
-    const csv = ['plate,kind,carrierId,permittedClasses,tankVolumeM3,approvedLoadKg', ...plates.map((p) => `${p},tanker,${carrier.id as string},2.3,24,30000`)].join('\n');
-    const imported = await fetch(`${base}/v1/import/vehicles`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'text/csv' }, body: csv });
+    const csv = [
+      'plate,kind,carrierId,permittedClasses,tankVolumeM3,approvedLoadKg',
+      ...plates.map((p) => `${p},tanker,${carrier.id as string},2.3,24,30000`),
+    ].join('\n');
+    const imported = await fetch(`${base}/v1/import/vehicles`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'text/csv' },
+      body: csv,
+    });
     if (!imported.ok) throw new Error(`vehicle import: ${imported.status}`);
     const vehicleIds = (await db.query<{ id: string }>('SELECT id FROM vehicles ORDER BY plate')).rows.map((r) => r.id);
     const routeLat = (r: number): number => 31.35 + r * 0.02;
     const routeIds: string[] = [];
     for (let r = 0; r < ROUTES; r++) {
-      const route = await call('POST', '/v1/routes', { name: `R${r}`, geometry: { type: 'LineString', coordinates: [[120.0, routeLat(r)], [120.8, routeLat(r)]] }, halfWidthM: 50, hazardClasses: ['2'], validFrom: '2026-01-01', validTo: '2030-12-31' }, transport);
+      const route = await call(
+        'POST',
+        '/v1/routes',
+        {
+          name: `R${r}`,
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [120.0, routeLat(r)],
+              [120.8, routeLat(r)],
+            ],
+          },
+          halfWidthM: 50,
+          hazardClasses: ['2'],
+          validFrom: '2026-01-01',
+          validTo: '2030-12-31',
+        },
+        transport,
+      );
       await call('POST', `/v1/routes/${route.id as string}/approve`, undefined, transport);
       routeIds.push(route.id as string);
     }
     const eventStart = Date.now() - 12 * 60_000;
     for (let i = 0; i < VEHICLES; i++) {
-      await call('PUT', `/v1/vehicles/${vehicleIds[i]!}/assignment`, { routeId: routeIds[i % ROUTES], loaded: true, chemicalIds: [chlorine], validFrom: new Date(eventStart - 3600_000).toISOString(), validTo: new Date(Date.now() + 3600_000).toISOString() }, transport);
+      await call(
+        'PUT',
+        `/v1/vehicles/${vehicleIds[i]!}/assignment`,
+        {
+          routeId: routeIds[i % ROUTES],
+          loaded: true,
+          chemicalIds: [chlorine],
+          validFrom: new Date(eventStart - 3600_000).toISOString(),
+          validTo: new Date(Date.now() + 3600_000).toISOString(),
+        },
+        transport,
+      );
     }
 
     // Fix k of vehicle i: k seconds after eventStart, 20 m further east per second (72 km/h).
@@ -105,7 +167,11 @@ async function main(): Promise<void> {
         const first = (n % batchesPerRound) * BATCH;
         const positions = Array.from({ length: Math.min(BATCH, VEHICLES - first) }, (_, j) => fix(first + j, round));
         const t0 = performance.now();
-        const res = await fetch(`${base}/v1/telemetry/positions`, { method: 'POST', headers: { Authorization: `Bearer ${transport}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ positions }) });
+        const res = await fetch(`${base}/v1/telemetry/positions`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${transport}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ positions }),
+        });
         requestMs.push(performance.now() - t0);
         if (res.status === 202) accepted += ((await res.json()) as { accepted: number }).accepted;
         else {
@@ -119,25 +185,29 @@ async function main(): Promise<void> {
 
     // Let the evaluator catch up, then read the results from the stores.
     for (let i = 0; ; i++) {
-      const lengths = await Promise.all(Array.from({ length: 16 }, (_, s) => redis.llen(`${prefix}:stream:fixes:${s}`)));
+      const lengths = await Promise.all(
+        Array.from({ length: 16 }, (_, s) => redis.llen(`${prefix}:stream:fixes:${s}`)),
+      );
       if (lengths.every((l) => l === 0)) break;
       if (i > 1200) throw new Error('the evaluator did not catch up within 2 minutes');
       await new Promise((r) => setTimeout(r, 100));
     }
     const stored = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM fixes')).rows[0]!.n);
     const latencies = (
-      await db.query<{ ms: number }>(`SELECT extract(epoch FROM detected_at - trigger_received_at) * 1000 AS ms FROM violations WHERE rule = 'ROUTE_DEVIATION' AND trigger_received_at IS NOT NULL`)
+      await db.query<{ ms: number }>(
+        `SELECT extract(epoch FROM detected_at - trigger_received_at) * 1000 AS ms FROM violations WHERE rule = 'ROUTE_DEVIATION' AND trigger_received_at IS NOT NULL`,
+      )
     ).rows.map((r) => Number(r.ms));
     report({
       bench: 'ingest',
       points: accepted,
       pointsPerSec: Math.round(accepted / (elapsed / 1000)),
-      p50Ms: round(percentile(latencies, 50)),
-      p99Ms: round(percentile(latencies, 99)),
+      p50Ms: roundTo(percentile(latencies, 50)),
+      p99Ms: roundTo(percentile(latencies, 99)),
       lost: accepted - stored,
       violations: latencies.length,
-      requestP50Ms: round(percentile(requestMs, 50)),
-      requestP99Ms: round(percentile(requestMs, 99)),
+      requestP50Ms: roundTo(percentile(requestMs, 50)),
+      requestP99Ms: roundTo(percentile(requestMs, 99)),
       failedRequests: failed,
       vehicles: VEHICLES,
       batch: BATCH,

@@ -153,7 +153,9 @@ export class Telematics1795924800000 implements MigrationInterface {
         CONSTRAINT ck_violations_status CHECK (status IN ('open','closed')),
         CONSTRAINT ck_violations_severity CHECK (severity IN ('critical','high','medium','low'))
       )`);
-    await q.query(`CREATE UNIQUE INDEX uq_violations_open ON violations (vehicle_id, rule, coalesce(target_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE status = 'open'`);
+    await q.query(
+      `CREATE UNIQUE INDEX uq_violations_open ON violations (vehicle_id, rule, coalesce(target_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE status = 'open'`,
+    );
     await q.query('CREATE INDEX ix_violations_opened ON violations (opened_at)');
     await q.query('CREATE INDEX ix_violations_vehicle ON violations (vehicle_id, opened_at)');
     await q.query(`CREATE INDEX ix_violations_open ON violations (status) WHERE status = 'open'`);
@@ -170,7 +172,17 @@ export class Telematics1795924800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['violation_acknowledgements', 'violations', 'vehicle_engine_states', 'latest_positions', 'fixes', 'vehicle_assignments', 'telematics_meta', 'zones', 'routes']) {
+    for (const t of [
+      'violation_acknowledgements',
+      'violations',
+      'vehicle_engine_states',
+      'latest_positions',
+      'fixes',
+      'vehicle_assignments',
+      'telematics_meta',
+      'zones',
+      'routes',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

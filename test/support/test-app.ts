@@ -144,7 +144,8 @@ export async function createTestApp(
           // Entries leave the stream only once their batch is committed; wait a poll more for positions.
           if (Date.now() - quietSince > 150) return;
         } else quietSince = 0;
-        if (Date.now() > deadline) throw new Error(`fixes stream not drained within ${timeoutMs} ms (${pending} pending)`);
+        if (Date.now() > deadline)
+          throw new Error(`fixes stream not drained within ${timeoutMs} ms (${pending} pending)`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

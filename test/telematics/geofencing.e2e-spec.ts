@@ -23,19 +23,44 @@ describe('geofencing through ingest, the stream and the engine', () => {
     vehicleId = (await makeVehicle(t, carrier)).id as string;
     const chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
 
-    const route = await t.http().post('/v1/routes').set(...bearer(transport)).send({ name: '测试路线', geometry: ROUTE, halfWidthM: 50, hazardClasses: ['2'], validFrom: '2026-01-01', validTo: '2030-12-31' });
+    const route = await t
+      .http()
+      .post('/v1/routes')
+      .set(...bearer(transport))
+      .send({
+        name: '测试路线',
+        geometry: ROUTE,
+        halfWidthM: 50,
+        hazardClasses: ['2'],
+        validFrom: '2026-01-01',
+        validTo: '2030-12-31',
+      });
     routeId = route.body.id as string;
-    expect((await t.http().post(`/v1/routes/${routeId}/approve`).set(...bearer(transport))).body.status).toBe('approved');
-    const zone = await t.http().post('/v1/zones').set(...bearer(transport)).send({ name: '水源保护区', kind: 'water_source', geometry: ZONE });
+    await t
+      .http()
+      .post(`/v1/routes/${routeId}/approve`)
+      .set(...bearer(transport));
+    const zone = await t
+      .http()
+      .post('/v1/zones')
+      .set(...bearer(transport))
+      .send({ name: '水源保护区', kind: 'water_source', geometry: ZONE });
     zoneId = zone.body.id as string;
-    await t.http().post(`/v1/zones/${zoneId}/approve`).set(...bearer(transport));
-    const assignment = await t
+    await t
+      .http()
+      .post(`/v1/zones/${zoneId}/approve`)
+      .set(...bearer(transport));
+    await t
       .http()
       .put(`/v1/vehicles/${vehicleId}/assignment`)
       .set(...bearer(transport))
-      .send({ routeId, loaded: true, chemicalIds: [chlorine], validFrom: new Date(start - 60_000).toISOString(), validTo: new Date(start + 3 * 3600_000).toISOString() });
-    expect(assignment.status).toBe(200);
-    expect(assignment.body.hazardClasses).toEqual(['2.3']);
+      .send({
+        routeId,
+        loaded: true,
+        chemicalIds: [chlorine],
+        validFrom: new Date(start - 60_000).toISOString(),
+        validTo: new Date(start + 3 * 3600_000).toISOString(),
+      });
   });
   afterAll(() => t.close());
 
@@ -46,10 +71,34 @@ describe('geofencing through ingest, the stream and the engine', () => {
     for (let g = 0; g < batches.length; g += 4) {
       const group = batches.slice(g, g + 4);
       const order = [3, 1, 0, 2].filter((k) => k < group.length);
-      const responses = await Promise.all(order.map((k) => t.http().post('/v1/telemetry/positions').set(...bearer(transport)).send({ positions: group[k] })));
+      const responses = await Promise.all(
+        order.map((k) =>
+          t
+            .http()
+            .post('/v1/telemetry/positions')
+            .set(...bearer(transport))
+            .send({ positions: group[k] }),
+        ),
+      );
       for (const r of responses) expect(r.status).toBe(202);
     }
   }
+
+  it('uses the approved route and the assignment derived from the load', async () => {
+    expect(
+      (
+        await t
+          .http()
+          .get(`/v1/routes/${routeId}`)
+          .set(...bearer(police))
+      ).body.status,
+    ).toBe('approved');
+    const assignment = await t
+      .http()
+      .get(`/v1/vehicles/${vehicleId}/assignment`)
+      .set(...bearer(police));
+    expect(assignment.body).toMatchObject({ routeId, loaded: true, hazardClasses: ['2.3'], source: 'manual' });
+  });
 
   it('raises exactly one route deviation and one zone intrusion, once, despite shuffling and resending', async () => {
     const track = buildTrack(vehicleId, start);
@@ -58,11 +107,20 @@ describe('geofencing through ingest, the stream and the engine', () => {
     await postShuffled(track);
     await t.drainFixes();
 
-    const fixes = await t.db.query<{ n: string; flagged: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE flags & 2 = 2) AS flagged FROM fixes WHERE vehicle_id = $1`, [vehicleId]);
+    const fixes = await t.db.query<{ n: string; flagged: string }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE flags & 2 = 2) AS flagged FROM fixes WHERE vehicle_id = $1`,
+      [vehicleId],
+    );
     expect(fixes[0]).toEqual({ n: '1000', flagged: '1' });
-    const res = await t.http().get(`/v1/violations?vehicleId=${vehicleId}`).set(...bearer(police));
+    const res = await t
+      .http()
+      .get(`/v1/violations?vehicleId=${vehicleId}`)
+      .set(...bearer(police));
     const violations = res.body.items as Array<Record<string, unknown>>;
-    expect(violations.map((v) => `${v.rule} ${v.targetId} ${v.status}`).sort()).toEqual([`ROUTE_DEVIATION ${routeId} closed`, `ZONE_INTRUSION ${zoneId} closed`]);
+    expect(violations.map((v) => `${v.rule} ${v.targetId} ${v.status}`).sort()).toEqual([
+      `ROUTE_DEVIATION ${routeId} closed`,
+      `ZONE_INTRUSION ${zoneId} closed`,
+    ]);
     const deviation = violations.find((v) => v.rule === 'ROUTE_DEVIATION')!;
     expect(deviation.openedAt).toBe(new Date(start + DETOUR.from * 5000).toISOString());
     expect(Date.parse(deviation.closedAt as string)).toBeGreaterThan(start + DETOUR.to * 5000);
@@ -70,30 +128,71 @@ describe('geofencing through ingest, the stream and the engine', () => {
     expect(deviation.maxValue as number).toBeLessThan(340);
     expect(deviation.severity).toBe('high');
     expect((deviation.points as unknown[]).length).toBeGreaterThanOrEqual(3);
-    const spike = await t.db.query<{ flags: number }>(`SELECT flags FROM fixes WHERE vehicle_id = $1 AND ts = $2`, [vehicleId, new Date(start + SPIKE * 5000)]);
+    const spike = await t.db.query<{ flags: number }>(`SELECT flags FROM fixes WHERE vehicle_id = $1 AND ts = $2`, [
+      vehicleId,
+      new Date(start + SPIKE * 5000),
+    ]);
     expect(spike[0]!.flags & 2).toBe(2);
 
-    const events = await t.db.query<{ type: string }>(`SELECT type FROM outbox WHERE type LIKE 'violation.%' AND subject_id = $1 ORDER BY position`, [vehicleId]);
-    expect(events.map((e) => e.type).sort()).toEqual(['violation.closed', 'violation.closed', 'violation.opened', 'violation.opened']);
+    const events = await t.db.query<{ type: string }>(
+      `SELECT type FROM outbox WHERE type LIKE 'violation.%' AND subject_id = $1 ORDER BY position`,
+      [vehicleId],
+    );
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'violation.closed',
+      'violation.closed',
+      'violation.opened',
+      'violation.opened',
+    ]);
   });
 
   it('answers who is near, the track as GeoJSON, and lets police acknowledge', async () => {
     const last = buildTrack(vehicleId, start)[999]!;
-    const near = await t.http().get(`/v1/vehicles/positions?near=${last.lon as number},${last.lat as number}&radiusM=200`).set(...bearer(police));
+    const near = await t
+      .http()
+      .get(`/v1/vehicles/positions?near=${last.lon as number},${last.lat as number}&radiusM=200`)
+      .set(...bearer(police));
     expect(near.status).toBe(200);
-    expect(near.body).toEqual([expect.objectContaining({ vehicleId, loaded: true, state: 'loaded_on_route', ts: last.ts })]);
+    expect(near.body).toEqual([
+      expect.objectContaining({ vehicleId, loaded: true, state: 'loaded_on_route', ts: last.ts }),
+    ]);
     expect(near.body[0].distanceM).toBeLessThan(5);
-    const far = await t.http().get('/v1/vehicles/positions?near=121.0,31.0&radiusM=1000').set(...bearer(police));
+    const far = await t
+      .http()
+      .get('/v1/vehicles/positions?near=121.0,31.0&radiusM=1000')
+      .set(...bearer(police));
     expect(far.body).toEqual([]);
 
-    const track = await t.http().get(`/v1/vehicles/${vehicleId}/track?from=${new Date(start).toISOString()}&to=${new Date(start + 3600_000).toISOString()}`).set(...bearer(police));
+    const track = await t
+      .http()
+      .get(
+        `/v1/vehicles/${vehicleId}/track?from=${new Date(start).toISOString()}&to=${new Date(start + 3600_000).toISOString()}`,
+      )
+      .set(...bearer(police));
     expect(track.body.type).toBe('Feature');
     expect(track.body.properties.points).toHaveLength(720);
     expect(track.body.geometry.coordinates).toHaveLength(719); // the spike is not drawn
 
-    const open = (await t.http().get(`/v1/violations?vehicleId=${vehicleId}&rule=ZONE_INTRUSION`).set(...bearer(police))).body.items[0];
-    const ack = await t.http().post(`/v1/violations/${open.id as string}/acknowledge`).set(...bearer(police)).send({ note: '已处置' });
+    const open = (
+      await t
+        .http()
+        .get(`/v1/violations?vehicleId=${vehicleId}&rule=ZONE_INTRUSION`)
+        .set(...bearer(police))
+    ).body.items[0];
+    const ack = await t
+      .http()
+      .post(`/v1/violations/${open.id as string}/acknowledge`)
+      .set(...bearer(police))
+      .send({ note: '已处置' });
     expect(ack.body.acknowledgements).toEqual([expect.objectContaining({ agency: 'police', note: '已处置' })]);
-    expect((await t.http().post(`/v1/violations/${open.id as string}/acknowledge`).set(...bearer(transport)).send({})).body.acknowledgements).toHaveLength(2);
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/violations/${open.id as string}/acknowledge`)
+          .set(...bearer(transport))
+          .send({})
+      ).body.acknowledgements,
+    ).toHaveLength(2);
   });
 });

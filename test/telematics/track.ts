@@ -4,7 +4,13 @@
  * turning off and back at a plausible 55 km/h and reaching 300 m (through a small ban zone);
  * fix 600 is a 300 m GPS spike (an implied 216 km/h).
  */
-export const ROUTE = { type: 'LineString', coordinates: [[120.2, 31.5], [120.5, 31.5]] };
+export const ROUTE = {
+  type: 'LineString',
+  coordinates: [
+    [120.2, 31.5],
+    [120.5, 31.5],
+  ],
+};
 export const DETOUR = { from: 300, to: 335 };
 export const SPIKE = 600;
 const M_PER_DEG_LAT = 110_540;
@@ -33,7 +39,8 @@ const jitter = (i: number, k: number): number => Math.sin(i * 12.9898 + k * 78.2
 export function buildTrack(vehicleId: string, start: number, count = 1000): Array<Record<string, unknown>> {
   return Array.from({ length: count }, (_, i) => {
     let north = jitter(i, 1);
-    if (i >= DETOUR.from && i <= DETOUR.to) north += Math.min(300, 75 * (i - DETOUR.from + 1), 75 * (DETOUR.to - i + 1));
+    if (i >= DETOUR.from && i <= DETOUR.to)
+      north += Math.min(300, 75 * (i - DETOUR.from + 1), 75 * (DETOUR.to - i + 1));
     if (i === SPIKE) north += 300;
     return {
       vehicleId,

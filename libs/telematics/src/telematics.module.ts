@@ -28,7 +28,10 @@ import { ViolationsService } from './violations/violations.service.js';
  * positions and tracks, the evaluation of fixes through the geofence engine, violations.
  */
 @Module({
-  imports: [RegistryModule, DatabaseModule.forFeature([RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity])],
+  imports: [
+    RegistryModule,
+    DatabaseModule.forFeature([RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity]),
+  ],
   controllers: [TelemetryController, RoutesController, ZonesController, AssignmentsController, ViolationsController],
   providers: [
     FencesRepository,

@@ -109,7 +109,9 @@ export class AppConfig {
     readonly http: { port: number; host: string; bodyLimit: string; corsOrigins: string[] },
     readonly database:
       { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string | null; template?: Blob },
-    readonly queue: ({ kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string }) & { fixHoldMs?: number },
+    readonly queue: ({ kind: 'bullmq'; redisUrl: string; prefix: string } | { kind: 'in-process'; prefix: string }) & {
+      fixHoldMs?: number;
+    },
     readonly log: { level: EnvironmentVariables['LOG_LEVEL'] },
     readonly auth: { adminApiKey?: string },
     readonly shutdownGraceMs: number,

@@ -34,7 +34,13 @@ const movementLeg = {
 const point = {
   type: 'object',
   required: ['ts', 'lon', 'lat'],
-  properties: { ts: dateTime, lon: { type: 'number' }, lat: { type: 'number' }, speedKmh: { type: 'number' }, deviationM: { type: 'number' } },
+  properties: {
+    ts: dateTime,
+    lon: { type: 'number' },
+    lat: { type: 'number' },
+    speedKmh: { type: 'number' },
+    deviationM: { type: 'number' },
+  },
 };
 
 const VIOLATION_SCHEMA = {
@@ -44,7 +50,18 @@ const VIOLATION_SCHEMA = {
     violationId: uuid,
     vehicleId: uuid,
     plate: { type: 'string' },
-    rule: { enum: ['ROUTE_DEVIATION', 'ZONE_INTRUSION', 'OVERSPEED', 'UNAUTHORIZED_STOP', 'FATIGUE_DRIVING', 'SIGNAL_LOST', 'UNDECLARED_TRIP', 'TERMINAL_ALARM'] },
+    rule: {
+      enum: [
+        'ROUTE_DEVIATION',
+        'ZONE_INTRUSION',
+        'OVERSPEED',
+        'UNAUTHORIZED_STOP',
+        'FATIGUE_DRIVING',
+        'SIGNAL_LOST',
+        'UNDECLARED_TRIP',
+        'TERMINAL_ALARM',
+      ],
+    },
     targetId: { type: ['string', 'null'], format: 'uuid' },
     targetKind: { enum: ['route', 'zone', null] },
     severity: { enum: ['critical', 'high', 'medium', 'low'] },
@@ -120,7 +137,8 @@ export const EVENTS = {
   'violation.opened': {
     stream: 'violation',
     version: 1,
-    description: 'A geofence or telematics rule opened a violation (after its dwell): route deviation, zone intrusion, overspeed, unauthorised stop, fatigue, signal lost, undeclared trip, terminal alarm.',
+    description:
+      'A geofence or telematics rule opened a violation (after its dwell): route deviation, zone intrusion, overspeed, unauthorised stop, fatigue, signal lost, undeclared trip, terminal alarm.',
     schema: VIOLATION_SCHEMA,
   },
   'violation.closed': {
@@ -136,7 +154,14 @@ export const EVENTS = {
     schema: {
       type: 'object',
       required: ['violationId', 'agency', 'at'],
-      properties: { violationId: uuid, vehicleId: uuid, rule: { type: 'string' }, agency: { type: 'string' }, note: { type: 'string' }, at: dateTime },
+      properties: {
+        violationId: uuid,
+        vehicleId: uuid,
+        rule: { type: 'string' },
+        agency: { type: 'string' },
+        note: { type: 'string' },
+        at: dateTime,
+      },
     },
   },
 } as const satisfies Record<string, EventDefinition>;

@@ -32,7 +32,15 @@ export class Outbox {
     await this.db.query(
       `INSERT INTO outbox (id, stream, type, version, subject_id, payload, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO NOTHING`,
-      [id, def.stream, type, def.version, options.subjectId ?? null, JSON.stringify(payload), options.occurredAt ?? new Date()],
+      [
+        id,
+        def.stream,
+        type,
+        def.version,
+        options.subjectId ?? null,
+        JSON.stringify(payload),
+        options.occurredAt ?? new Date(),
+      ],
     );
     return { id, type, payload };
   }

@@ -138,7 +138,12 @@ export class BullmqTransport extends JobQueue {
     // Repeating jobs: one scheduler per job in Redis, so any number of workers run it once per period.
     for (const name of Object.keys(JOB_DEFINITIONS) as JobName[]) {
       const every = JOB_DEFINITIONS[name].repeatEveryMs;
-      if (every) await this.queue(JOB_DEFINITIONS[name].queue).upsertJobScheduler(`repeat:${name}`, { every }, { name, data: {}, opts: this.options(name) });
+      if (every)
+        await this.queue(JOB_DEFINITIONS[name].queue).upsertJobScheduler(
+          `repeat:${name}`,
+          { every },
+          { name, data: {}, opts: this.options(name) },
+        );
     }
   }
 

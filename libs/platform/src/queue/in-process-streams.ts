@@ -1,5 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { ShardedStreams, shardOf, STREAM_DEFINITIONS, type StreamConsumer, type StreamEntry, type StreamName, type StreamStats } from './streams.js';
+import {
+  ShardedStreams,
+  shardOf,
+  STREAM_DEFINITIONS,
+  type StreamConsumer,
+  type StreamEntry,
+  type StreamName,
+  type StreamStats,
+} from './streams.js';
 
 interface Running {
   consumer: StreamConsumer;
@@ -49,7 +57,12 @@ export class InProcessStreams extends ShardedStreams {
     const def = this.def(name);
     const lists = this.shardsOf(name);
     for (let s = 0; s < def.shards; s++) await consumer.onAcquire(s);
-    const run = { consumer, failures: new Map<number, number>(), dead: [] as StreamEntry[], busy: null as Promise<void> | null } as Running;
+    const run = {
+      consumer,
+      failures: new Map<number, number>(),
+      dead: [] as StreamEntry[],
+      busy: null as Promise<void> | null,
+    } as Running;
     const poll = async (): Promise<void> => {
       const now = Date.now();
       for (let s = 0; s < lists.length; s++) {
@@ -86,7 +99,9 @@ export class InProcessStreams extends ShardedStreams {
         await run.busy;
         for (let s = 0; s < lists.length; s++) await consumer.onTick(s, now);
       })();
-      run.busy = tick.catch((err: unknown) => this.log.warn({ stream: name, error: (err as Error).message }, 'stream tick failed')).finally(() => (run.busy = null));
+      run.busy = tick
+        .catch((err: unknown) => this.log.warn({ stream: name, error: (err as Error).message }, 'stream tick failed'))
+        .finally(() => (run.busy = null));
     }, def.tickMs);
     this.running.set(name, run);
   }
@@ -124,7 +139,10 @@ export class InProcessStreams extends ShardedStreams {
           try {
             await run.consumer.onBatch(s, list.splice(0, list.length), []);
           } catch (err) {
-            this.log.warn({ stream: name, shard: s, error: (err as Error).message }, 'entries left unconsumed at shutdown (recovered from the database at the next start)');
+            this.log.warn(
+              { stream: name, shard: s, error: (err as Error).message },
+              'entries left unconsumed at shutdown (recovered from the database at the next start)',
+            );
           }
         }
         await run.consumer.onRelease(s);
@@ -133,4 +151,3 @@ export class InProcessStreams extends ShardedStreams {
     this.running.clear();
   }
 }
-

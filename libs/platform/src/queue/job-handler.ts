@@ -60,13 +60,17 @@ export class JobHandlerRegistry {
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const name = this.reflector.get<StreamName | undefined>(STREAM_CONSUMER_METADATA, instance.constructor);
       if (!name) continue;
-      found.set(name, [...(found.get(name) ?? []), { where: instance.constructor.name, instance: instance as StreamConsumer }]);
+      found.set(name, [
+        ...(found.get(name) ?? []),
+        { where: instance.constructor.name, instance: instance as StreamConsumer },
+      ]);
     }
     const problems: string[] = [];
     for (const name of Object.values(StreamName)) {
       const list = found.get(name) ?? [];
       if (list.length === 0) problems.push(`stream ${name} has no consumer`);
-      if (list.length > 1) problems.push(`stream ${name} has ${list.length} consumers (${list.map((c) => c.where).join(', ')})`);
+      if (list.length > 1)
+        problems.push(`stream ${name} has ${list.length} consumers (${list.map((c) => c.where).join(', ')})`);
     }
     if (problems.length > 0) throw new JobWiringError(problems.join('; '));
     return new Map([...found].map(([name, list]) => [name, list[0]!.instance]));

@@ -11,8 +11,11 @@ import { RedisStreams } from './redis-streams.js';
 import { ShardedStreams, StreamName } from './streams.js';
 
 export function createStreams(config: AppConfig): ShardedStreams {
-  const overrides = config.queue.fixHoldMs === undefined ? {} : { [StreamName.Fixes]: { holdMs: config.queue.fixHoldMs } };
-  return config.queue.kind === 'bullmq' ? new RedisStreams(config.queue.redisUrl, config.queue.prefix, overrides) : new InProcessStreams(overrides);
+  const overrides =
+    config.queue.fixHoldMs === undefined ? {} : { [StreamName.Fixes]: { holdMs: config.queue.fixHoldMs } };
+  return config.queue.kind === 'bullmq'
+    ? new RedisStreams(config.queue.redisUrl, config.queue.prefix, overrides)
+    : new InProcessStreams(overrides);
 }
 
 export function createJobQueue(config: AppConfig): JobQueue {

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { QueueUnavailable } from './job-queue.js';
-import { ShardedStreams, shardOf, STREAM_DEFINITIONS, type StreamConsumer, type StreamEntry, type StreamName, type StreamStats } from './streams.js';
+import {
+  ShardedStreams,
+  shardOf,
+  STREAM_DEFINITIONS,
+  type StreamConsumer,
+  type StreamEntry,
+  type StreamName,
+  type StreamStats,
+} from './streams.js';
 
 /** Renews a lease only if this consumer still holds it. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -43,7 +51,12 @@ export class RedisStreams extends ShardedStreams {
     private readonly overrides: Partial<Record<StreamName, { holdMs?: number }>> = {},
   ) {
     super();
-    this.producer = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, lazyConnect: true });
+    this.producer = new Redis(redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 3000,
+      lazyConnect: true,
+    });
     this.producer.on('error', () => undefined);
     this.client = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.client.on('error', () => undefined);
@@ -84,7 +97,15 @@ export class RedisStreams extends ShardedStreams {
   }
 
   async consume(name: StreamName, consumer: StreamConsumer): Promise<void> {
-    const c: Consumption = { name, consumer, owned: new Set(), failures: new Map(), retryAt: new Map(), loop: Promise.resolve(), lastTick: Date.now() };
+    const c: Consumption = {
+      name,
+      consumer,
+      owned: new Set(),
+      failures: new Map(),
+      retryAt: new Map(),
+      loop: Promise.resolve(),
+      lastTick: Date.now(),
+    };
     c.loop = this.run(c);
     this.consumptions.push(c);
   }
@@ -105,7 +126,10 @@ export class RedisStreams extends ShardedStreams {
           for (const s of c.owned) await c.consumer.onTick(s, now);
         }
       } catch (err) {
-        this.log.warn({ stream: c.name, error: (err as Error).message }, 'stream consumer loop error (Redis unavailable?)');
+        this.log.warn(
+          { stream: c.name, error: (err as Error).message },
+          'stream consumer loop error (Redis unavailable?)',
+        );
         await new Promise((r) => setTimeout(r, 500));
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -120,7 +144,7 @@ export class RedisStreams extends ShardedStreams {
     await this.client.zremrangebyscore(members, 0, now - LEASE_MS);
     const count = Math.max(1, await this.client.zcard(members));
     const target = Math.ceil(shards / count);
-    for (const s of [...c.owned]) {
+    for (const s of Array.from(c.owned)) {
       const ok = await this.client.eval(RENEW, 1, this.key(c.name, 'lease', s), this.id, LEASE_MS);
       if (ok !== 1) {
         this.log.warn({ stream: c.name, shard: s }, 'lease lost; shard dropped');
@@ -143,7 +167,11 @@ export class RedisStreams extends ShardedStreams {
     }
   }
 
-  private async drainShard(c: Consumption, shard: number, def: { holdMs: number; maxBatch: number; maxAttempts: number }): Promise<void> {
+  private async drainShard(
+    c: Consumption,
+    shard: number,
+    def: { holdMs: number; maxBatch: number; maxAttempts: number },
+  ): Promise<void> {
     if ((c.retryAt.get(shard) ?? 0) > Date.now()) return;
     const list = this.key(c.name, shard);
     const raw = await this.client.lrange(list, 0, def.maxBatch - 1);
@@ -153,7 +181,11 @@ export class RedisStreams extends ShardedStreams {
     const lookahead: StreamEntry[] = [];
     for (const r of raw) {
       const e = JSON.parse(r) as { k: string; t: number; v: unknown };
-      (lookahead.length === 0 && e.t + def.holdMs <= now ? entries : lookahead).push({ key: e.k, item: e.v, appendedAt: e.t });
+      (lookahead.length === 0 && e.t + def.holdMs <= now ? entries : lookahead).push({
+        key: e.k,
+        item: e.v,
+        appendedAt: e.t,
+      });
     }
     if (entries.length === 0) return;
     try {
@@ -190,7 +222,9 @@ export class RedisStreams extends ShardedStreams {
     for (const c of this.consumptions) {
       await c.loop;
       for (const s of c.owned) {
-        await c.consumer.onRelease(s).catch((err: unknown) => this.log.warn({ shard: s, error: (err as Error).message }, 'release failed'));
+        await c.consumer
+          .onRelease(s)
+          .catch((err: unknown) => this.log.warn({ shard: s, error: (err as Error).message }, 'release failed'));
         await this.client.eval(RELEASE, 1, this.key(c.name, 'lease', s), this.id).catch(() => undefined);
       }
       await this.client.zrem(this.key(c.name, 'consumers'), this.id).catch(() => undefined);

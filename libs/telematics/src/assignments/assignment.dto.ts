@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 
 export class SetAssignmentDto {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The approved route the vehicle must keep (null: none).' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description: 'The approved route the vehicle must keep (null: none).',
+  })
   @IsOptional()
   @IsUUID('all')
   routeId?: string | null;

@@ -11,9 +11,16 @@ export class AssignmentsController {
 
   @Put(':id/assignment')
   @Allow('admin', 'agency:transport', 'enterprise')
-  @ApiOperation({ summary: 'Set what the vehicle carries and which approved route it must keep (transport or its carrier; an active e-waybill sets it too).' })
+  @ApiOperation({
+    summary:
+      'Set what the vehicle carries and which approved route it must keep (transport or its carrier; an active e-waybill sets it too).',
+  })
   @ApiOkResponse({ type: AssignmentView })
-  set(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetAssignmentDto, @CurrentPrincipal() p: Principal): Promise<AssignmentView> {
+  set(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SetAssignmentDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<AssignmentView> {
     return this.assignments.setByRequest(id, body, p);
   }
 

@@ -46,22 +46,55 @@ export class AssignmentsService {
 
   async setByRequest(vehicleId: string, dto: SetAssignmentDto, principal: Principal): Promise<AssignmentView> {
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
-    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId)) throw new NotFound('vehicle', vehicleId);
-    return this.assign(vehicleId, { routeId: dto.routeId ?? null, loaded: dto.loaded, chemicalIds: dto.chemicalIds, validFrom: new Date(dto.validFrom), validTo: new Date(dto.validTo) }, 'manual', principal.keyId);
+    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
+      throw new NotFound('vehicle', vehicleId);
+    return this.assign(
+      vehicleId,
+      {
+        routeId: dto.routeId ?? null,
+        loaded: dto.loaded,
+        chemicalIds: dto.chemicalIds,
+        validFrom: new Date(dto.validFrom),
+        validTo: new Date(dto.validTo),
+      },
+      'manual',
+      principal.keyId,
+    );
   }
 
   /** Sets (replaces) the assignment; used by the route above and by the waybill context. */
-  async assign(vehicleId: string, input: AssignmentInput, source: 'manual' | 'waybill', setBy: string | null): Promise<AssignmentView> {
+  async assign(
+    vehicleId: string,
+    input: AssignmentInput,
+    source: 'manual' | 'waybill',
+    setBy: string | null,
+  ): Promise<AssignmentView> {
     const problems: ProblemItem[] = [];
-    if (input.validTo <= input.validFrom) problems.push({ path: 'validTo', rule: 'ASSIGNMENT_WINDOW', message: 'validTo must be after validFrom' });
+    if (input.validTo <= input.validFrom)
+      problems.push({ path: 'validTo', rule: 'ASSIGNMENT_WINDOW', message: 'validTo must be after validFrom' });
     if (input.routeId) {
       const route = await this.fences.route(input.routeId);
-      if (!route) problems.push({ path: 'routeId', rule: 'REFERENCE_NOT_FOUND', message: `route ${input.routeId} does not exist` });
-      else if (route.status !== 'approved') problems.push({ path: 'routeId', rule: 'ROUTE_NOT_APPROVED', message: `route ${route.name} is ${route.status}, not approved` });
+      if (!route)
+        problems.push({
+          path: 'routeId',
+          rule: 'REFERENCE_NOT_FOUND',
+          message: `route ${input.routeId} does not exist`,
+        });
+      else if (route.status !== 'approved')
+        problems.push({
+          path: 'routeId',
+          rule: 'ROUTE_NOT_APPROVED',
+          message: `route ${route.name} is ${route.status}, not approved`,
+        });
     }
     const chemicals = await this.registry.chemicalMap(input.chemicalIds);
     input.chemicalIds.forEach((id, i) => {
-      if (!chemicals.has(id)) problems.push({ path: `chemicalIds[${i}]`, rule: 'REFERENCE_NOT_FOUND', message: `chemical ${id} is not in the catalogue` });
+      if (!chemicals.has(id))
+        problems.push({
+          path: `chemicalIds[${i}]`,
+          rule: 'REFERENCE_NOT_FOUND',
+          message: `chemical ${id} is not in the catalogue`,
+        });
     });
     if (problems.length) throw new RulesViolated(problems);
     const row: AssignmentEntity = {
@@ -83,12 +116,16 @@ export class AssignmentsService {
 
   /** Clears the assignment a waybill set (not one set since by someone else). */
   async releaseWaybill(vehicleId: string, waybillId: string): Promise<void> {
-    await this.db.query('DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2', [vehicleId, waybillId]);
+    await this.db.query('DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2', [
+      vehicleId,
+      waybillId,
+    ]);
   }
 
   async get(vehicleId: string, principal: Principal): Promise<AssignmentView> {
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
-    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId)) throw new NotFound('vehicle', vehicleId);
+    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
+      throw new NotFound('vehicle', vehicleId);
     const row = await this.repo().findOneBy({ vehicleId });
     if (!row) throw new NotFound('assignment of vehicle', vehicleId);
     return toAssignmentView(row);
@@ -97,7 +134,10 @@ export class AssignmentsService {
   /** Assignments of many vehicles at once (the evaluator's read per batch). */
   async forVehicles(vehicleIds: string[]): Promise<Map<string, AssignmentEntity>> {
     if (vehicleIds.length === 0) return new Map();
-    const rows = await this.repo().createQueryBuilder('a').where('a.vehicle_id = ANY(:ids)', { ids: vehicleIds }).getMany();
+    const rows = await this.repo()
+      .createQueryBuilder('a')
+      .where('a.vehicle_id = ANY(:ids)', { ids: vehicleIds })
+      .getMany();
     return new Map(rows.map((r) => [r.vehicleId, r]));
   }
 }

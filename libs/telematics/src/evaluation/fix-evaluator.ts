@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Assignment, Fix, GeofenceEngine, VehicleState, ViolationEvent } from '@lib/geofence';
-import { ConsumesStream, Database, MetricsService, type StreamConsumer, type StreamEntry, StreamName } from '@lib/platform';
+import {
+  ConsumesStream,
+  Database,
+  MetricsService,
+  type StreamConsumer,
+  type StreamEntry,
+  StreamName,
+} from '@lib/platform';
 import { Counter, Histogram } from 'prom-client';
 import type { AssignmentEntity } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
@@ -22,7 +29,15 @@ const FIRST_START_WINDOW_MS = 15 * 60_000;
 
 const toAssignment = (a: AssignmentEntity | undefined): Assignment | null =>
   a
-    ? { routeId: a.routeId, loaded: a.loaded, hazardClasses: a.hazardClasses, chemicalIds: a.chemicalIds, waybillId: a.waybillId, validFrom: a.validFrom.getTime(), validTo: a.validTo.getTime() }
+    ? {
+        routeId: a.routeId,
+        loaded: a.loaded,
+        hazardClasses: a.hazardClasses,
+        chemicalIds: a.chemicalIds,
+        waybillId: a.waybillId,
+        validFrom: a.validFrom.getTime(),
+        validTo: a.validTo.getTime(),
+      }
     : null;
 
 interface Shard {
@@ -67,8 +82,18 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     private readonly violations: ViolationsService,
     metrics: MetricsService,
   ) {
-    this.evaluated = new Counter({ name: 'fixes_evaluated_total', help: 'Fixes through the engine, by disposition', labelNames: ['disposition'], registers: [metrics.registry] });
-    this.opened = new Counter({ name: 'violations_opened_total', help: 'Violations opened, by rule', labelNames: ['rule'], registers: [metrics.registry] });
+    this.evaluated = new Counter({
+      name: 'fixes_evaluated_total',
+      help: 'Fixes through the engine, by disposition',
+      labelNames: ['disposition'],
+      registers: [metrics.registry],
+    });
+    this.opened = new Counter({
+      name: 'violations_opened_total',
+      help: 'Violations opened, by rule',
+      labelNames: ['rule'],
+      registers: [metrics.registry],
+    });
     this.latency = new Histogram({
       name: 'fix_receipt_to_evaluation_seconds',
       help: 'From a fix being received to its evaluation',
@@ -96,13 +121,30 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     const recent = await this.fixes.receivedSince(shardNo, new Date(since));
     if (recent.length) {
       this.log.log({ shard: shardNo, fixes: recent.length }, 'replaying recent fixes after taking the shard');
-      await this.process(shardNo, recent.map((f) => ({ fix: fromStored(f), receivedAt: f.receivedAt.getTime(), fresh: true })), 'replay');
+      await this.process(
+        shardNo,
+        recent.map((f) => ({ fix: fromStored(f), receivedAt: f.receivedAt.getTime(), fresh: true })),
+        'replay',
+      );
     }
   }
 
-  async onBatch(shardNo: number, entries: StreamEntry<PackedFix>[], lookahead: StreamEntry<PackedFix>[]): Promise<void> {
+  async onBatch(
+    shardNo: number,
+    entries: StreamEntry<PackedFix>[],
+    lookahead: StreamEntry<PackedFix>[],
+  ): Promise<void> {
     const toWork = ({ item: p }: StreamEntry<PackedFix>): Work => ({
-      fix: { vehicleId: p.v, ts: p.t, lon: p.x, lat: p.y, speedKmh: p.s, heading: p.h, accuracyM: p.a, alarmFlags: p.f },
+      fix: {
+        vehicleId: p.v,
+        ts: p.t,
+        lon: p.x,
+        lat: p.y,
+        speedKmh: p.s,
+        heading: p.h,
+        accuracyM: p.a,
+        alarmFlags: p.f,
+      },
       receivedAt: p.r,
       fresh: p.n === 1,
     });
@@ -166,23 +208,46 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
         if (result.disposition === 'duplicate') continue;
         if (mode === 'live') this.latency.observe((now - w.receivedAt) / 1000);
         if (result.events.length) events.push(...result.events);
-        if (result.disposition === 'late') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.late, lateFindings: result.lateFindings ?? [] });
-        else if (result.disposition === 'jump') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.jump, lateFindings: null });
-        else if (result.disposition === 'inaccurate') flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.inaccurate, lateFindings: null });
+        if (result.disposition === 'late')
+          flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.late, lateFindings: result.lateFindings ?? [] });
+        else if (result.disposition === 'jump')
+          flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.jump, lateFindings: null });
+        else if (result.disposition === 'inaccurate')
+          flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.inaccurate, lateFindings: null });
         if (result.disposition !== 'late' && result.disposition !== 'jump') newest = w;
       }
       shard.dirty.add(vehicleId);
       if (newest) {
         const f = newest.fix;
-        latest.push({ vehicleId, ts: f.ts, lon: f.lon, lat: f.lat, speedKmh: f.speedKmh, heading: f.heading, receivedAt: newest.receivedAt });
+        latest.push({
+          vehicleId,
+          ts: f.ts,
+          lon: f.lon,
+          lat: f.lat,
+          speedKmh: f.speedKmh,
+          heading: f.heading,
+          receivedAt: newest.receivedAt,
+        });
       }
     }
-    await this.commit(shardNo, events, flags, receivedAt, mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS);
+    await this.commit(
+      shardNo,
+      events,
+      flags,
+      receivedAt,
+      mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS,
+    );
     if (latest.length) await this.positions.update(latest);
   }
 
   /** Violations, their events, fix flags and (when due) the checkpoint: one transaction. */
-  private async commit(shardNo: number, events: ViolationEvent[], flags: Parameters<FixesRepository['flag']>[0], receivedAt: Map<string, number>, checkpoint: boolean): Promise<void> {
+  private async commit(
+    shardNo: number,
+    events: ViolationEvent[],
+    flags: Parameters<FixesRepository['flag']>[0],
+    receivedAt: Map<string, number>,
+    checkpoint: boolean,
+  ): Promise<void> {
     const shard = this.shard(shardNo);
     if (events.length === 0 && flags.length === 0 && !checkpoint) return;
     const dirty = checkpoint ? [...shard.dirty].map((id) => shard.states.get(id)!).filter(Boolean) : [];
@@ -225,5 +290,14 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
 }
 
 function fromStored(f: StoredFix): Fix {
-  return { vehicleId: f.vehicleId, ts: f.ts.getTime(), lon: f.lon, lat: f.lat, speedKmh: f.speedKmh, heading: f.heading, accuracyM: f.accuracyM, alarmFlags: f.alarmFlags };
+  return {
+    vehicleId: f.vehicleId,
+    ts: f.ts.getTime(),
+    lon: f.lon,
+    lat: f.lat,
+    speedKmh: f.speedKmh,
+    heading: f.heading,
+    accuracyM: f.accuracyM,
+    alarmFlags: f.alarmFlags,
+  };
 }

@@ -8,15 +8,30 @@ import { FencesRepository } from '../fences/fences.repository.js';
 const VERSION_CHECK_MS = 1000;
 const FACILITIES_TTL_MS = 5 * 60_000;
 
-export function toWorld(routes: RouteEntity[], zones: ZoneEntity[], facilities: Awaited<ReturnType<RegistryLookup['activeFacilities']>>): World {
+export function toWorld(
+  routes: RouteEntity[],
+  zones: ZoneEntity[],
+  facilities: Awaited<ReturnType<RegistryLookup['activeFacilities']>>,
+): World {
   return {
-    routes: routes.map((r) => ({ id: r.id, coordinates: r.geometry.coordinates, halfWidthM: r.halfWidthM, speedLimitKmh: r.speedLimitKmh, expressway: r.roadClass === 'expressway' })),
+    routes: routes.map((r) => ({
+      id: r.id,
+      coordinates: r.geometry.coordinates,
+      halfWidthM: r.halfWidthM,
+      speedLimitKmh: r.speedLimitKmh,
+      expressway: r.roadClass === 'expressway',
+    })),
     zones: zones.map((z) => ({
       id: z.id,
       kind: z.kind,
       polygons: z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates,
       hazardClasses: z.hazardClasses,
-      schedule: z.schedule ? { minutes: z.schedule.minutes, weekdays: z.schedule.weekdays.length ? z.schedule.weekdays : [1, 2, 3, 4, 5, 6, 7] } : null,
+      schedule: z.schedule
+        ? {
+            minutes: z.schedule.minutes,
+            weekdays: z.schedule.weekdays.length ? z.schedule.weekdays : [1, 2, 3, 4, 5, 6, 7],
+          }
+        : null,
       exemptVehicleIds: z.exemptVehicleIds,
       speedLimitKmh: z.speedLimitKmh,
     })),
@@ -50,7 +65,8 @@ export class WorldService {
 
   async current(): Promise<GeofenceEngine> {
     const now = Date.now();
-    if (this.engine && now - this.checkedAt < VERSION_CHECK_MS && now - this.builtAt < FACILITIES_TTL_MS) return this.engine;
+    if (this.engine && now - this.checkedAt < VERSION_CHECK_MS && now - this.builtAt < FACILITIES_TTL_MS)
+      return this.engine;
     this.building ??= this.refresh(now).finally(() => (this.building = null));
     return this.building;
   }
@@ -65,12 +81,24 @@ export class WorldService {
     const version = await this.fences.version();
     this.checkedAt = now;
     if (this.engine && version === this.version && now - this.builtAt < FACILITIES_TTL_MS) return this.engine;
-    const [{ routes, zones }, facilities] = await Promise.all([this.fences.approved(), this.registry.activeFacilities()]);
+    const [{ routes, zones }, facilities] = await Promise.all([
+      this.fences.approved(),
+      this.registry.activeFacilities(),
+    ]);
     const started = performance.now();
     this.engine = new GeofenceEngine(toWorld(routes, zones, facilities));
     this.version = version;
     this.builtAt = now;
-    this.log.log({ routes: routes.length, zones: zones.length, facilities: facilities.length, ms: Math.round(performance.now() - started), version }, 'geofence engine built');
+    this.log.log(
+      {
+        routes: routes.length,
+        zones: zones.length,
+        facilities: facilities.length,
+        ms: Math.round(performance.now() - started),
+        version,
+      },
+      'geofence engine built',
+    );
     return this.engine;
   }
 }

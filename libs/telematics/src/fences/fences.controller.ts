@@ -1,7 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
-import { CreateRouteDto, CreateZoneDto, CrsQuery, FeatureCollectionDto, FenceQuery, RouteView, ZoneView } from './fences.dto.js';
+import {
+  CreateRouteDto,
+  CreateZoneDto,
+  CrsQuery,
+  FeatureCollectionDto,
+  FenceQuery,
+  RouteView,
+  ZoneView,
+} from './fences.dto.js';
 import { FencesService } from './fences.service.js';
 
 @ApiTags('geofencing: permitted routes')
@@ -11,7 +19,9 @@ export class RoutesController {
 
   @Post()
   @Allow('admin', 'agency:transport')
-  @ApiOperation({ summary: 'Draft a permitted route (transport bureau). ?crs=gcj02 converts GCJ-02 coordinates to WGS-84.' })
+  @ApiOperation({
+    summary: 'Draft a permitted route (transport bureau). ?crs=gcj02 converts GCJ-02 coordinates to WGS-84.',
+  })
   @ApiCreatedResponse({ type: RouteView })
   create(@Body() body: CreateRouteDto, @Query() q: CrsQuery, @CurrentPrincipal() p: Principal): Promise<RouteView> {
     return this.fences.createRoute(body, q.crs ?? 'wgs84', p);
@@ -19,9 +29,15 @@ export class RoutesController {
 
   @Post('import')
   @Allow('admin', 'agency:transport')
-  @ApiOperation({ summary: 'Import routes as drafts from a GeoJSON FeatureCollection (properties = create fields); all or nothing.' })
+  @ApiOperation({
+    summary: 'Import routes as drafts from a GeoJSON FeatureCollection (properties = create fields); all or nothing.',
+  })
   @ApiCreatedResponse({ type: [RouteView] })
-  import(@Body() body: FeatureCollectionDto, @Query() q: CrsQuery, @CurrentPrincipal() p: Principal): Promise<RouteView[]> {
+  import(
+    @Body() body: FeatureCollectionDto,
+    @Query() q: CrsQuery,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<RouteView[]> {
     return this.fences.import('routes', body, q.crs ?? 'wgs84', p) as Promise<RouteView[]>;
   }
 
@@ -80,7 +96,11 @@ export class ZonesController {
   @Post('import')
   @Allow('admin', 'agency:transport')
   @ApiCreatedResponse({ type: [ZoneView] })
-  import(@Body() body: FeatureCollectionDto, @Query() q: CrsQuery, @CurrentPrincipal() p: Principal): Promise<ZoneView[]> {
+  import(
+    @Body() body: FeatureCollectionDto,
+    @Query() q: CrsQuery,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ZoneView[]> {
     return this.fences.import('zones', body, q.crs ?? 'wgs84', p) as Promise<ZoneView[]>;
   }
 

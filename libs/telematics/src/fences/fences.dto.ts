@@ -27,41 +27,112 @@ export const ZONE_KINDS = ['ban', 'water_source', 'school', 'tunnel', 'parking']
 export const FENCE_STATUSES = ['draft', 'approved', 'retired'] as const;
 
 export class CrsQuery {
-  @ApiPropertyOptional({ enum: ['wgs84', 'gcj02'], default: 'wgs84', description: 'gcj02: the coordinates are GCJ-02 (as Chinese map services publish them) and are converted to WGS-84.' })
+  @ApiPropertyOptional({
+    enum: ['wgs84', 'gcj02'],
+    default: 'wgs84',
+    description:
+      'gcj02: the coordinates are GCJ-02 (as Chinese map services publish them) and are converted to WGS-84.',
+  })
   @IsOptional()
   @IsIn(['wgs84', 'gcj02'])
   crs?: 'wgs84' | 'gcj02';
 }
 
 export class HoursDto {
-  @ApiProperty({ example: '06:00', description: 'Local time (Asia/Shanghai), HH:MM.' }) @Matches(HHMM, { message: 'from must be HH:MM' }) from: string;
-  @ApiProperty({ example: '22:00', description: 'Exclusive; a window that ends before it starts wraps past midnight.' }) @Matches(HHMM, { message: 'to must be HH:MM' }) to: string;
+  @ApiProperty({ example: '06:00', description: 'Local time (Asia/Shanghai), HH:MM.' })
+  @Matches(HHMM, { message: 'from must be HH:MM' })
+  from: string;
+  @ApiProperty({ example: '22:00', description: 'Exclusive; a window that ends before it starts wraps past midnight.' })
+  @Matches(HHMM, { message: 'to must be HH:MM' })
+  to: string;
 }
 
 export class TunnelDto {
   @ApiProperty({ example: '太湖隧道' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'E'], description: 'Tunnel category (ADR 1.9.5 / JT/T 617).' }) @IsIn(['A', 'B', 'C', 'D', 'E']) category: 'A' | 'B' | 'C' | 'D' | 'E';
-  @ApiPropertyOptional({ example: [120.31, 31.49] }) @IsOptional() @IsArray() @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) at?: [number, number];
+  @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'E'], description: 'Tunnel category (ADR 1.9.5 / JT/T 617).' })
+  @IsIn(['A', 'B', 'C', 'D', 'E'])
+  category: 'A' | 'B' | 'C' | 'D' | 'E';
+  @ApiPropertyOptional({ example: [120.31, 31.49] })
+  @IsOptional()
+  @IsArray()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  at?: [number, number];
 }
 
 export class CreateRouteDto {
-  @ApiProperty({ example: '锡澄高速 — 新吴化工园区 危化品通行线' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiProperty({ description: 'GeoJSON LineString, [lon, lat].', example: { type: 'LineString', coordinates: [[120.30, 31.49], [120.35, 31.50], [120.40, 31.52]] } })
+  @ApiProperty({ example: '锡澄高速 — 新吴化工园区 危化品通行线' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+  @ApiProperty({
+    description: 'GeoJSON LineString, [lon, lat].',
+    example: {
+      type: 'LineString',
+      coordinates: [
+        [120.3, 31.49],
+        [120.35, 31.5],
+        [120.4, 31.52],
+      ],
+    },
+  })
   @IsObject()
   geometry: Record<string, unknown>;
-  @ApiPropertyOptional({ default: 50, description: 'Corridor half-width, metres.' }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(5) @Max(2000) halfWidthM?: number;
-  @ApiProperty({ enum: HAZARD_CLASSES, isArray: true, description: 'Classes allowed on the route.', example: ['2', '3', '8'] }) @IsArray() @IsIn(HAZARD_CLASSES, { each: true }) hazardClasses: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Only these chemicals (empty = any of the classes).' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) chemicalIds?: string[];
+  @ApiPropertyOptional({ default: 50, description: 'Corridor half-width, metres.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(5)
+  @Max(2000)
+  halfWidthM?: number;
+  @ApiProperty({
+    enum: HAZARD_CLASSES,
+    isArray: true,
+    description: 'Classes allowed on the route.',
+    example: ['2', '3', '8'],
+  })
+  @IsArray()
+  @IsIn(HAZARD_CLASSES, { each: true })
+  hazardClasses: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Only these chemicals (empty = any of the classes).' })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  chemicalIds?: string[];
   @ApiProperty({ example: '2026-01-01' }) @Matches(DATE, { message: 'validFrom must be YYYY-MM-DD' }) validFrom: string;
   @ApiProperty({ example: '2027-12-31' }) @Matches(DATE, { message: 'validTo must be YYYY-MM-DD' }) validTo: string;
-  @ApiPropertyOptional({ type: [HoursDto], description: 'Allowed hours (local); empty = any time.' }) @IsOptional() @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => HoursDto) allowedHours?: HoursDto[];
-  @ApiPropertyOptional({ example: 60 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(5) @Max(130) speedLimitKmh?: number;
-  @ApiPropertyOptional({ enum: ['expressway', 'urban', 'other'], default: 'other' }) @IsOptional() @IsIn(['expressway', 'urban', 'other']) roadClass?: 'expressway' | 'urban' | 'other';
-  @ApiPropertyOptional({ type: [TunnelDto] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => TunnelDto) tunnels?: TunnelDto[];
+  @ApiPropertyOptional({ type: [HoursDto], description: 'Allowed hours (local); empty = any time.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => HoursDto)
+  allowedHours?: HoursDto[];
+  @ApiPropertyOptional({ example: 60 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(5)
+  @Max(130)
+  speedLimitKmh?: number;
+  @ApiPropertyOptional({ enum: ['expressway', 'urban', 'other'], default: 'other' })
+  @IsOptional()
+  @IsIn(['expressway', 'urban', 'other'])
+  roadClass?: 'expressway' | 'urban' | 'other';
+  @ApiPropertyOptional({ type: [TunnelDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => TunnelDto)
+  tunnels?: TunnelDto[];
 }
 
 export class ScheduleDto {
-  @ApiProperty({ type: [HoursDto], description: 'Active hours (local).' }) @IsArray() @ArrayMaxSize(6) @ValidateNested({ each: true }) @Type(() => HoursDto) hours: HoursDto[];
+  @ApiProperty({ type: [HoursDto], description: 'Active hours (local).' })
+  @IsArray()
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => HoursDto)
+  hours: HoursDto[];
   @ApiPropertyOptional({ description: 'ISO weekdays 1 (Monday) to 7; default all.', example: [1, 2, 3, 4, 5] })
   @IsOptional()
   @IsArray()
@@ -74,15 +145,42 @@ export class ScheduleDto {
 export class CreateZoneDto {
   @ApiProperty({ example: '太湖饮用水源一级保护区' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiProperty({ enum: ZONE_KINDS, example: 'water_source' }) @IsIn(ZONE_KINDS) kind: (typeof ZONE_KINDS)[number];
-  @ApiProperty({ description: 'GeoJSON Polygon or MultiPolygon, [lon, lat].' }) @IsObject() geometry: Record<string, unknown>;
-  @ApiPropertyOptional({ enum: HAZARD_CLASSES, isArray: true, description: 'Classes affected; empty = all dangerous goods.' }) @IsOptional() @IsArray() @IsIn(HAZARD_CLASSES, { each: true }) hazardClasses?: string[];
-  @ApiPropertyOptional({ type: ScheduleDto, description: 'When in force (local time); absent = always.' }) @IsOptional() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
-  @ApiPropertyOptional({ type: [String], description: 'Vehicles holding a pass (通行证) for this zone.' }) @IsOptional() @IsArray() @IsUUID('all', { each: true }) exemptVehicleIds?: string[];
-  @ApiPropertyOptional({ example: 30 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(5) @Max(130) speedLimitKmh?: number;
+  @ApiProperty({ description: 'GeoJSON Polygon or MultiPolygon, [lon, lat].' }) @IsObject() geometry: Record<
+    string,
+    unknown
+  >;
+  @ApiPropertyOptional({
+    enum: HAZARD_CLASSES,
+    isArray: true,
+    description: 'Classes affected; empty = all dangerous goods.',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsIn(HAZARD_CLASSES, { each: true })
+  hazardClasses?: string[];
+  @ApiPropertyOptional({ type: ScheduleDto, description: 'When in force (local time); absent = always.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScheduleDto)
+  schedule?: ScheduleDto;
+  @ApiPropertyOptional({ type: [String], description: 'Vehicles holding a pass (通行证) for this zone.' })
+  @IsOptional()
+  @IsArray()
+  @IsUUID('all', { each: true })
+  exemptVehicleIds?: string[];
+  @ApiPropertyOptional({ example: 30 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(5)
+  @Max(130)
+  speedLimitKmh?: number;
 }
 
 export class FenceQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: FENCE_STATUSES }) @IsOptional() @IsIn(FENCE_STATUSES) status?: (typeof FENCE_STATUSES)[number];
+  @ApiPropertyOptional({ enum: FENCE_STATUSES })
+  @IsOptional()
+  @IsIn(FENCE_STATUSES)
+  status?: (typeof FENCE_STATUSES)[number];
   @ApiPropertyOptional({ enum: ZONE_KINDS, description: 'Zones only.' }) @IsOptional() @IsIn(ZONE_KINDS) kind?: string;
 }
 
@@ -97,7 +195,10 @@ export class FeatureCollectionDto {
 
 export class StatusChangeDto {
   @ApiPropertyOptional({ example: '2026年12月起启用' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
-  @ApiPropertyOptional({ description: 'retire: when (default now).' }) @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional({ description: 'retire: when (default now).' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
 }
 
 export class RouteView {

@@ -65,7 +65,9 @@ export class FencesRepository {
   }
 
   async version(): Promise<number> {
-    const [row] = await this.db.query<{ value: string }>(`SELECT value FROM telematics_meta WHERE key = 'fences_version'`);
+    const [row] = await this.db.query<{ value: string }>(
+      `SELECT value FROM telematics_meta WHERE key = 'fences_version'`,
+    );
     return Number(row!.value);
   }
 }

@@ -27,12 +27,21 @@ import {
   validateGeometry,
   ValidationFailed,
 } from '@lib/platform';
-import { CreateRouteDto, CreateZoneDto, type FeatureCollectionDto, type FenceQuery, type HoursDto, type RouteView, type ZoneView } from './fences.dto.js';
+import {
+  CreateRouteDto,
+  CreateZoneDto,
+  type FeatureCollectionDto,
+  type FenceQuery,
+  type HoursDto,
+  type RouteView,
+  type ZoneView,
+} from './fences.dto.js';
 import type { RouteEntity, ZoneEntity } from './fence.entity.js';
 import { FencesRepository } from './fences.repository.js';
 
 const toMinutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-const toHhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const toHhmm = (m: number): string =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 const hours = (h: Array<[number, number]>): HoursDto[] => h.map(([f, t]) => ({ from: toHhmm(f), to: toHhmm(t) }));
 
 /** Is a local-time window list in force at an instant (windows that end before they start wrap midnight)? */
@@ -40,7 +49,9 @@ export function inWindows(windows: Array<[number, number]>, weekdays: number[], 
   const { minuteOfDay, weekday } = shanghaiParts(at);
   if (weekdays.length && !weekdays.includes(weekday)) return false;
   if (windows.length === 0) return true;
-  return windows.some(([from, to]) => (from <= to ? minuteOfDay >= from && minuteOfDay < to : minuteOfDay >= from || minuteOfDay < to));
+  return windows.some(([from, to]) =>
+    from <= to ? minuteOfDay >= from && minuteOfDay < to : minuteOfDay >= from || minuteOfDay < to,
+  );
 }
 
 export function toRouteView(r: RouteEntity): RouteView {
@@ -91,7 +102,12 @@ export class FencesService {
     private readonly db: Database,
   ) {}
 
-  private geometry<G extends Geometry>(value: unknown, allowed: Geometry['type'][], crs: 'wgs84' | 'gcj02', path: string): G {
+  private geometry<G extends Geometry>(
+    value: unknown,
+    allowed: Geometry['type'][],
+    crs: 'wgs84' | 'gcj02',
+    path: string,
+  ): G {
     const first = validateGeometry(value, allowed, path);
     if (first.length) throw new ValidationFailed(first);
     const wgs = crs === 'gcj02' ? geometryFromGcj02(value as G) : (value as G);
@@ -101,7 +117,8 @@ export class FencesService {
   private buildRoute(dto: CreateRouteDto, crs: 'wgs84' | 'gcj02', by: Principal, path = 'geometry'): RouteEntity {
     const geometry = this.geometry<LineStringGeometry>(dto.geometry, ['LineString'], crs, path);
     const problems: ProblemItem[] = [];
-    if (dto.validTo < dto.validFrom) problems.push({ path: 'validTo', rule: 'ROUTE_DATES', message: 'validTo must not be before validFrom' });
+    if (dto.validTo < dto.validFrom)
+      problems.push({ path: 'validTo', rule: 'ROUTE_DATES', message: 'validTo must not be before validFrom' });
     if (problems.length) throw new RulesViolated(problems);
     const [minLon, minLat, maxLon, maxLat] = bbox(geometry);
     const now = new Date();
@@ -118,7 +135,11 @@ export class FencesService {
       allowedHours: (dto.allowedHours ?? []).map((h) => [toMinutes(h.from), toMinutes(h.to)] as [number, number]),
       speedLimitKmh: dto.speedLimitKmh ?? null,
       roadClass: dto.roadClass ?? 'other',
-      tunnels: (dto.tunnels ?? []).map((t) => ({ name: t.name, category: t.category, ...(t.at ? { at: crs === 'gcj02' ? gcj02ToWgs84(t.at) : t.at } : {}) })),
+      tunnels: (dto.tunnels ?? []).map((t) => ({
+        name: t.name,
+        category: t.category,
+        ...(t.at ? { at: crs === 'gcj02' ? gcj02ToWgs84(t.at) : t.at } : {}),
+      })),
       lengthM: turfLength(lineString(geometry.coordinates), { units: 'kilometers' }) * 1000,
       minLon,
       minLat,
@@ -134,7 +155,12 @@ export class FencesService {
   }
 
   private buildZone(dto: CreateZoneDto, crs: 'wgs84' | 'gcj02', by: Principal, path = 'geometry'): ZoneEntity {
-    const geometry = this.geometry<PolygonGeometry | MultiPolygonGeometry>(dto.geometry, ['Polygon', 'MultiPolygon'], crs, path);
+    const geometry = this.geometry<PolygonGeometry | MultiPolygonGeometry>(
+      dto.geometry,
+      ['Polygon', 'MultiPolygon'],
+      crs,
+      path,
+    );
     const [minLon, minLat, maxLon, maxLat] = bbox(geometry);
     const now = new Date();
     return {
@@ -145,7 +171,10 @@ export class FencesService {
       geometry,
       hazardClasses: [...new Set(dto.hazardClasses ?? [])],
       schedule: dto.schedule
-        ? { minutes: dto.schedule.hours.map((h) => [toMinutes(h.from), toMinutes(h.to)] as [number, number]), weekdays: [...new Set(dto.schedule.weekdays ?? [])].sort() }
+        ? {
+            minutes: dto.schedule.hours.map((h) => [toMinutes(h.from), toMinutes(h.to)] as [number, number]),
+            weekdays: [...new Set(dto.schedule.weekdays ?? [])].sort(),
+          }
         : null,
       exemptVehicleIds: [...new Set(dto.exemptVehicleIds ?? [])],
       speedLimitKmh: dto.speedLimitKmh ?? null,
@@ -175,16 +204,27 @@ export class FencesService {
   }
 
   /** Imports a FeatureCollection as drafts, all or nothing; every bad feature is listed. */
-  async import(kind: 'routes' | 'zones', fc: FeatureCollectionDto, crs: 'wgs84' | 'gcj02', by: Principal): Promise<RouteView[] | ZoneView[]> {
+  async import(
+    kind: 'routes' | 'zones',
+    fc: FeatureCollectionDto,
+    crs: 'wgs84' | 'gcj02',
+    by: Principal,
+  ): Promise<RouteView[] | ZoneView[]> {
     const problems: ProblemItem[] = [];
     const routes: RouteEntity[] = [];
     const zones: ZoneEntity[] = [];
     for (const [i, feature] of fc.features.entries()) {
-      const body = { ...((feature.properties as Record<string, unknown> | null) ?? {}), geometry: feature.geometry };
-      const dto: object = kind === 'routes' ? plainToInstance(CreateRouteDto, body) : plainToInstance(CreateZoneDto, body);
+      const body = { ...(feature.properties as Record<string, unknown> | null), geometry: feature.geometry };
+      const dto: object =
+        kind === 'routes' ? plainToInstance(CreateRouteDto, body) : plainToInstance(CreateZoneDto, body);
       const errors = flattenValidationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
       if (errors.length) {
-        problems.push(...errors.map((e) => ({ ...e, path: `features[${i}].${e.path === 'geometry' ? 'geometry' : `properties.${e.path}`}` })));
+        problems.push(
+          ...errors.map((e) => ({
+            ...e,
+            path: `features[${i}].${e.path === 'geometry' ? 'geometry' : `properties.${e.path}`}`,
+          })),
+        );
         continue;
       }
       try {
@@ -192,7 +232,12 @@ export class FencesService {
         else zones.push(this.buildZone(dto as CreateZoneDto, crs, by, `features[${i}].geometry`));
       } catch (err) {
         if (err instanceof ValidationFailed || err instanceof RulesViolated) {
-          problems.push(...((err.extensions.errors as ProblemItem[]) ?? []).map((e) => ({ ...e, path: e.path.startsWith('features') ? e.path : `features[${i}].${e.path}` })));
+          problems.push(
+            ...((err.extensions.errors as ProblemItem[]) ?? []).map((e) => ({
+              ...e,
+              path: e.path.startsWith('features') ? e.path : `features[${i}].${e.path}`,
+            })),
+          );
         } else throw err;
       }
     }
@@ -204,11 +249,17 @@ export class FencesService {
     return kind === 'routes' ? routes.map(toRouteView) : zones.map((z) => toZoneView(z));
   }
 
-  async export(kind: 'routes' | 'zones', status: FenceQuery['status']): Promise<{ type: 'FeatureCollection'; features: unknown[] }> {
+  async export(
+    kind: 'routes' | 'zones',
+    status: FenceQuery['status'],
+  ): Promise<{ type: 'FeatureCollection'; features: unknown[] }> {
     const features: unknown[] = [];
     let after: string | null = null;
     for (;;) {
-      const rows: Array<RouteEntity | ZoneEntity> = kind === 'routes' ? await this.fences.listRoutes({ status, after, limit: 500 }) : await this.fences.listZones({ status, after, limit: 500 });
+      const rows: Array<RouteEntity | ZoneEntity> =
+        kind === 'routes'
+          ? await this.fences.listRoutes({ status, after, limit: 500 })
+          : await this.fences.listZones({ status, after, limit: 500 });
       for (const r of rows) {
         const view = kind === 'routes' ? toRouteView(r as RouteEntity) : toZoneView(r as ZoneEntity);
         const { geometry, ...properties } = view;
@@ -236,7 +287,11 @@ export class FencesService {
     const limit = q.limit ?? 50;
     // Enterprises see the routes in force; the bureau and admin see drafts too.
     const status = principal.kind === 'enterprise' ? 'approved' : q.status;
-    const rows = await this.fences.listRoutes({ status, after: decodeCursor(q.cursor, isUuidString), limit: limit + 1 });
+    const rows = await this.fences.listRoutes({
+      status,
+      after: decodeCursor(q.cursor, isUuidString),
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (r) => r.id);
     return { items: page.items.map(toRouteView), nextCursor: page.nextCursor };
   }
@@ -244,21 +299,35 @@ export class FencesService {
   async listZones(q: FenceQuery, principal: Principal): Promise<Page<ZoneView>> {
     const limit = q.limit ?? 50;
     const status = principal.kind === 'enterprise' ? 'approved' : q.status;
-    const rows = await this.fences.listZones({ status, kind: q.kind, after: decodeCursor(q.cursor, isUuidString), limit: limit + 1 });
+    const rows = await this.fences.listZones({
+      status,
+      kind: q.kind,
+      after: decodeCursor(q.cursor, isUuidString),
+      limit: limit + 1,
+    });
     const page = toPage(rows, limit, (z) => z.id);
     const now = new Date();
     return { items: page.items.map((z) => toZoneView(z, now)), nextCursor: page.nextCursor };
   }
 
   /** draft → approved (transport only, enforced by the route), approved or draft → retired. */
-  async transition(kind: 'route' | 'zone', id: string, to: 'approved' | 'retired', by: Principal): Promise<RouteView | ZoneView> {
+  async transition(
+    kind: 'route' | 'zone',
+    id: string,
+    to: 'approved' | 'retired',
+    by: Principal,
+  ): Promise<RouteView | ZoneView> {
     return this.db.transaction(async () => {
       const current = kind === 'route' ? await this.fences.route(id) : await this.fences.zone(id);
       if (!current) throw new NotFound(kind, id);
       const allowed = to === 'approved' ? ['draft'] : ['draft', 'approved'];
-      if (!allowed.includes(current.status)) throw new Conflict('INVALID_STATE', `the ${kind} is ${current.status}; it cannot become ${to}`, { state: current.status });
+      if (!allowed.includes(current.status))
+        throw new Conflict('INVALID_STATE', `the ${kind} is ${current.status}; it cannot become ${to}`, {
+          state: current.status,
+        });
       const now = new Date();
-      const patch = to === 'approved' ? { status: to, approvedBy: by.keyId, approvedAt: now } : { status: to, retiredAt: now };
+      const patch =
+        to === 'approved' ? { status: to, approvedBy: by.keyId, approvedAt: now } : { status: to, retiredAt: now };
       if (kind === 'route') await this.fences.updateRoute(id, patch);
       else await this.fences.updateZone(id, patch);
       await this.fences.bumpVersion();

@@ -65,13 +65,20 @@ export class FixesRepository {
   }
 
   /** Flags set by the evaluator (late, jump, inaccurate) and what a late fix's checks found. */
-  async flag(items: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }>): Promise<void> {
+  async flag(
+    items: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }>,
+  ): Promise<void> {
     if (items.length === 0) return;
     await this.db.query(
       `UPDATE fixes f SET flags = f.flags | u.fl, late_findings = coalesce(u.lf, f.late_findings)
          FROM unnest($1::uuid[], $2::timestamptz[], $3::smallint[], $4::jsonb[]) AS u(v, t, fl, lf)
         WHERE f.vehicle_id = u.v AND f.ts = u.t`,
-      [items.map((i) => i.vehicleId), items.map((i) => new Date(i.ts)), items.map((i) => i.flags), items.map((i) => (i.lateFindings ? JSON.stringify(i.lateFindings) : null))],
+      [
+        items.map((i) => i.vehicleId),
+        items.map((i) => new Date(i.ts)),
+        items.map((i) => i.flags),
+        items.map((i) => (i.lateFindings ? JSON.stringify(i.lateFindings) : null)),
+      ],
     );
   }
 
@@ -104,13 +111,18 @@ export class FixesRepository {
     const created: string[] = [];
     for (const day of days) {
       const name = `fixes_${day.replace(/-/g, '')}`;
-      const [exists] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM pg_class WHERE relname = $1`, [name]);
+      const [exists] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM pg_class WHERE relname = $1`, [
+        name,
+      ]);
       if (Number(exists!.n) > 0) continue;
       const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       // A default partition holding rows of that day would refuse the new partition: move them.
       await this.db.transaction(async () => {
         await this.db.query(`CREATE TEMP TABLE IF NOT EXISTS fixes_moving (LIKE fixes) ON COMMIT DROP`);
-        await this.db.query(`WITH moved AS (DELETE FROM fixes_default WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO fixes_moving SELECT * FROM moved`, [day, next]);
+        await this.db.query(
+          `WITH moved AS (DELETE FROM fixes_default WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO fixes_moving SELECT * FROM moved`,
+          [day, next],
+        );
         await this.db.query(`CREATE TABLE ${name} PARTITION OF fixes FOR VALUES FROM ('${day}') TO ('${next}')`);
         await this.db.query(`INSERT INTO fixes SELECT * FROM fixes_moving`);
       });

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, type Principal, type ProblemItem, ShardedStreams, shardOf, STREAM_DEFINITIONS, StreamName } from '@lib/platform';
+import {
+  AppConfig,
+  type Principal,
+  type ProblemItem,
+  ShardedStreams,
+  shardOf,
+  STREAM_DEFINITIONS,
+  StreamName,
+} from '@lib/platform';
 import { checkPoint } from './fix-validation.js';
 import type { IncomingFix, PackedFix } from './fix.js';
 import { FixesRepository } from './fixes.repository.js';
@@ -48,13 +56,33 @@ export class IngestService {
       const errors = [...c.errors];
       const known = c.vehicleId ? vehicles.get(c.vehicleId) : c.terminalId ? terminals.get(c.terminalId) : undefined;
       if (errors.length === 0) {
-        if (!known) errors.push({ path: c.vehicleId ? 'vehicleId' : 'terminalId', rule: 'UNKNOWN_VEHICLE', message: 'no registered vehicle has this id or terminal' });
+        if (!known)
+          errors.push({
+            path: c.vehicleId ? 'vehicleId' : 'terminalId',
+            rule: 'UNKNOWN_VEHICLE',
+            message: 'no registered vehicle has this id or terminal',
+          });
         else if (principal.kind === 'enterprise' && principal.enterpriseId !== known.carrierId) {
-          errors.push({ path: c.vehicleId ? 'vehicleId' : 'terminalId', rule: 'NOT_YOUR_VEHICLE', message: 'the vehicle belongs to another carrier' });
+          errors.push({
+            path: c.vehicleId ? 'vehicleId' : 'terminalId',
+            rule: 'NOT_YOUR_VEHICLE',
+            message: 'the vehicle belongs to another carrier',
+          });
         }
       }
       if (errors.length) rejected.push({ index, errors });
-      else good.push({ vehicleId: known!.vehicleId, ts: c.ts, lon: c.lon, lat: c.lat, speedKmh: c.speedKmh, heading: c.heading, altitudeM: c.altitudeM, accuracyM: c.accuracyM, alarmFlags: c.alarmFlags });
+      else
+        good.push({
+          vehicleId: known!.vehicleId,
+          ts: c.ts,
+          lon: c.lon,
+          lat: c.lat,
+          speedKmh: c.speedKmh,
+          heading: c.heading,
+          altitudeM: c.altitudeM,
+          accuracyM: c.accuracyM,
+          alarmFlags: c.alarmFlags,
+        });
     });
     const { stored } = await this.ingest(good, 'http');
     return { received: points.length, accepted: good.length, duplicates: good.length - stored, rejected };
@@ -71,7 +99,18 @@ export class IngestService {
       StreamName.Fixes,
       fixes.map((f) => ({
         key: f.vehicleId,
-        item: { v: f.vehicleId, t: f.ts, x: f.lon, y: f.lat, s: f.speedKmh, h: f.heading, a: f.accuracyM, f: f.alarmFlags, r, n: fresh.has(`${f.vehicleId}|${f.ts}`) ? 1 : 0 },
+        item: {
+          v: f.vehicleId,
+          t: f.ts,
+          x: f.lon,
+          y: f.lat,
+          s: f.speedKmh,
+          h: f.heading,
+          a: f.accuracyM,
+          f: f.alarmFlags,
+          r,
+          n: fresh.has(`${f.vehicleId}|${f.ts}`) ? 1 : 0,
+        },
       })),
     );
     return { stored: fresh.size };

@@ -17,7 +17,9 @@ export class FixPartitionsJob implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.enqueue(JobName.FixPartitions, {}, { jobId: `fix-partitions-${new Date().toISOString().slice(0, 13)}` }).catch(() => undefined);
+    await this.queue
+      .enqueue(JobName.FixPartitions, {}, { jobId: `fix-partitions-${new Date().toISOString().slice(0, 13)}` })
+      .catch(() => undefined);
   }
 
   @JobHandler(JobName.FixPartitions)

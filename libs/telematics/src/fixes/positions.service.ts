@@ -28,7 +28,11 @@ export class PositionsService {
   }
 
   /** Adds what the map colours vehicles by: loaded, open violations, and a state. */
-  private async enrich<P extends LatestPosition>(positions: P[], principal: Principal, now = Date.now()): Promise<Array<PositionView & Omit<P, keyof LatestPosition>>> {
+  private async enrich<P extends LatestPosition>(
+    positions: P[],
+    principal: Principal,
+    now = Date.now(),
+  ): Promise<Array<PositionView & Omit<P, keyof LatestPosition>>> {
     const ids = positions.map((p) => p.vehicleId);
     const scope = await this.carrierScope(principal, ids);
     const visible = scope ? positions.filter((p) => scope.has(p.vehicleId)) : positions;
@@ -37,8 +41,15 @@ export class PositionsService {
       const a = assignments.get(p.vehicleId);
       const loaded = !!a && a.loaded && a.validFrom.getTime() <= now && now <= a.validTo.getTime();
       const openRules = open.get(p.vehicleId) ?? [];
-      const state = openRules.includes('SIGNAL_LOST') ? 'signal_lost' : !loaded ? 'empty' : openRules.includes('ROUTE_DEVIATION') ? 'loaded_off_route' : 'loaded_on_route';
-      return { ...p, ts: new Date(p.ts).toISOString(), loaded, openRules, state } as unknown as PositionView & Omit<P, keyof LatestPosition>;
+      const state = openRules.includes('SIGNAL_LOST')
+        ? 'signal_lost'
+        : !loaded
+          ? 'empty'
+          : openRules.includes('ROUTE_DEVIATION')
+            ? 'loaded_off_route'
+            : 'loaded_on_route';
+      return { ...p, ts: new Date(p.ts).toISOString(), loaded, openRules, state } as unknown as PositionView &
+        Omit<P, keyof LatestPosition>;
     });
   }
 
@@ -53,7 +64,8 @@ export class PositionsService {
   /** The track as a GeoJSON Feature (LineString of the usable fixes) with every point in its properties. */
   async track(vehicleId: string, from: Date, to: Date, principal: Principal): Promise<Record<string, unknown>> {
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
-    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId)) throw new NotFound('vehicle', vehicleId);
+    if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
+      throw new NotFound('vehicle', vehicleId);
     const points = await this.fixes.track(vehicleId, from, to, TRACK_LIMIT);
     const usable = points.filter((p) => !(p.flags & (FIX_FLAG.jump | FIX_FLAG.late)));
     return {

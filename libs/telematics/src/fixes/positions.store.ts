@@ -15,7 +15,9 @@ export interface LatestPosition {
 const EARTH_M = 6_371_008.8;
 const rad = (d: number): number => (d * Math.PI) / 180;
 export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
   return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -66,12 +68,31 @@ export class PositionsStore {
   }
 
   /** Vehicles within radiusM of a point, nearest first, with their distance. */
-  async near(lon: number, lat: number, radiusM: number, limit: number): Promise<Array<LatestPosition & { distanceM: number }>> {
+  async near(
+    lon: number,
+    lat: number,
+    radiusM: number,
+    limit: number,
+  ): Promise<Array<LatestPosition & { distanceM: number }>> {
     if (this.redis) {
-      const hits = (await this.redis.geosearch(this.geoKey, 'FROMLONLAT', lon, lat, 'BYRADIUS', radiusM, 'm', 'ASC', 'COUNT', limit, 'WITHDIST')) as Array<[string, string]>;
+      const hits = (await this.redis.geosearch(
+        this.geoKey,
+        'FROMLONLAT',
+        lon,
+        lat,
+        'BYRADIUS',
+        radiusM,
+        'm',
+        'ASC',
+        'COUNT',
+        limit,
+        'WITHDIST',
+      )) as Array<[string, string]>;
       if (hits.length === 0) return [];
       const metas = await this.redis.hmget(this.metaKey, ...hits.map(([id]) => id));
-      return hits.flatMap(([, dist], i) => (metas[i] ? [{ ...(JSON.parse(metas[i]!) as LatestPosition), distanceM: Math.round(Number(dist)) }] : []));
+      return hits.flatMap(([, dist], i) =>
+        metas[i] ? [{ ...(JSON.parse(metas[i]!) as LatestPosition), distanceM: Math.round(Number(dist)) }] : [],
+      );
     }
     const dLat = radiusM / 110_540;
     const dLon = radiusM / (111_320 * Math.cos(rad(lat)));
@@ -94,7 +115,10 @@ export class PositionsStore {
         .slice(0, limit)
         .map((v) => JSON.parse(v) as LatestPosition);
     }
-    const rows = await this.db.query<Record<string, unknown>>('SELECT vehicle_id, ts, lon, lat, speed_kmh, heading, received_at FROM latest_positions LIMIT $1', [limit]);
+    const rows = await this.db.query<Record<string, unknown>>(
+      'SELECT vehicle_id, ts, lon, lat, speed_kmh, heading, received_at FROM latest_positions LIMIT $1',
+      [limit],
+    );
     return rows.map((r) => this.fromRow(r));
   }
 

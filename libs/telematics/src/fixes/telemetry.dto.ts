@@ -6,7 +6,17 @@ export class PositionsBatchDto {
   @ApiProperty({
     description:
       'Up to 5,000 points: {vehicleId or terminalId, ts (ISO 8601), lat, lon, speedKmh, heading, altitude?, hdop? or accuracy? (m), alarmFlags? (JT/T 808 bits)}. Bad points are listed by index; the good ones are accepted. Idempotent on (vehicle, ts).',
-    example: [{ vehicleId: '0190a1b2-0000-7000-8000-000000000001', ts: '2026-11-30T02:00:00Z', lat: 31.4912, lon: 120.3119, speedKmh: 52, heading: 90, hdop: 0.9 }],
+    example: [
+      {
+        vehicleId: '0190a1b2-0000-7000-8000-000000000001',
+        ts: '2026-11-30T02:00:00Z',
+        lat: 31.4912,
+        lon: 120.3119,
+        speedKmh: 52,
+        heading: 90,
+        hdop: 0.9,
+      },
+    ],
   })
   @IsArray()
   @ArrayMaxSize(5000)
@@ -16,17 +26,34 @@ export class PositionsBatchDto {
 export class IngestReportDto {
   @ApiProperty() received: number;
   @ApiProperty() accepted: number;
-  @ApiProperty({ description: 'Accepted points stored before (a resent batch): nothing is stored or alerted twice.' }) duplicates: number;
-  @ApiProperty({ example: [{ index: 3, errors: [{ path: 'lat', rule: 'range', message: 'lat must be a finite number within -90..90 (WGS-84)' }] }] })
+  @ApiProperty({ description: 'Accepted points stored before (a resent batch): nothing is stored or alerted twice.' })
+  duplicates: number;
+  @ApiProperty({
+    example: [
+      {
+        index: 3,
+        errors: [{ path: 'lat', rule: 'range', message: 'lat must be a finite number within -90..90 (WGS-84)' }],
+      },
+    ],
+  })
   rejected: Array<{ index: number; errors: Array<{ path: string; rule?: string; message: string }> }>;
 }
 
 export class NearQuery {
-  @ApiPropertyOptional({ description: 'lon,lat of the place (WGS-84); without it, every vehicle\'s latest position.', example: '120.3119,31.4912' })
+  @ApiPropertyOptional({
+    description: "lon,lat of the place (WGS-84); without it, every vehicle's latest position.",
+    example: '120.3119,31.4912',
+  })
   @IsOptional()
   @Matches(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, { message: 'near must be lon,lat' })
   near?: string;
-  @ApiPropertyOptional({ default: 2000, description: 'Radius in metres.' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000) radiusM?: number;
+  @ApiPropertyOptional({ default: 2000, description: 'Radius in metres.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  radiusM?: number;
   @ApiPropertyOptional({ default: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20_000) limit?: number;
 }
 

@@ -21,11 +21,18 @@ export class VehicleResolver {
 
   constructor(private readonly registry: RegistryLookup) {}
 
-  async resolve(vehicleIds: string[], terminalIds: string[]): Promise<{ vehicles: Map<string, Known>; terminals: Map<string, Known> }> {
+  async resolve(
+    vehicleIds: string[],
+    terminalIds: string[],
+  ): Promise<{ vehicles: Map<string, Known>; terminals: Map<string, Known> }> {
     const now = Date.now();
     const fresh = (k: Known | undefined): k is Known => !!k && now - k.at < TTL_MS;
-    const wantVehicles = [...new Set(vehicleIds)].filter((id) => !fresh(this.byVehicle.get(id)) && !((this.missing.get(id) ?? 0) > now));
-    const wantTerminals = [...new Set(terminalIds.map((t) => canonicalTerminalId(t) ?? t))].filter((t) => !fresh(this.byTerminal.get(t)) && !((this.missing.get(t) ?? 0) > now));
+    const wantVehicles = [...new Set(vehicleIds)].filter(
+      (id) => !fresh(this.byVehicle.get(id)) && !((this.missing.get(id) ?? 0) > now),
+    );
+    const wantTerminals = [...new Set(terminalIds.map((t) => canonicalTerminalId(t) ?? t))].filter(
+      (t) => !fresh(this.byTerminal.get(t)) && !((this.missing.get(t) ?? 0) > now),
+    );
     if (wantVehicles.length) {
       const found = await this.registry.vehicleMap(wantVehicles);
       for (const id of wantVehicles) {

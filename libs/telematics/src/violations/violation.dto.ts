@@ -2,7 +2,16 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '@lib/platform';
 
-export const RULES = ['ROUTE_DEVIATION', 'ZONE_INTRUSION', 'OVERSPEED', 'UNAUTHORIZED_STOP', 'FATIGUE_DRIVING', 'SIGNAL_LOST', 'UNDECLARED_TRIP', 'TERMINAL_ALARM'] as const;
+export const RULES = [
+  'ROUTE_DEVIATION',
+  'ZONE_INTRUSION',
+  'OVERSPEED',
+  'UNAUTHORIZED_STOP',
+  'FATIGUE_DRIVING',
+  'SIGNAL_LOST',
+  'UNDECLARED_TRIP',
+  'TERMINAL_ALARM',
+] as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 export class ViolationQuery extends PageQuery {
@@ -11,12 +20,22 @@ export class ViolationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: RULES }) @IsOptional() @IsIn(RULES) rule?: string;
   @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Opened at or after.' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Opened before.' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Opened at or after.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Opened before.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 export class AcknowledgeDto {
-  @ApiPropertyOptional({ example: '已联系驾驶员，车辆返回路线' }) @IsOptional() @IsString() @MaxLength(1000) note?: string;
+  @ApiPropertyOptional({ example: '已联系驾驶员，车辆返回路线' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
 }
 
 export class PointView {
@@ -46,7 +65,12 @@ export class ViolationView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) closedAt: string | null;
   @ApiProperty({ type: PointView }) firstPoint: PointView;
   @ApiProperty({ type: PointView }) worstPoint: PointView;
-  @ApiProperty({ nullable: true, type: Number, description: 'ROUTE_DEVIATION: max distance (m); OVERSPEED: max speed (km/h).' }) maxValue: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'ROUTE_DEVIATION: max distance (m); OVERSPEED: max speed (km/h).',
+  })
+  maxValue: number | null;
   @ApiProperty({ type: [PointView], description: 'The points that make it (capped).' }) points: PointView[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) waybillId: string | null;
   @ApiProperty({ type: [String] }) chemicalIds: string[];

@@ -11,7 +11,10 @@ export class ViolationsController {
 
   @Get()
   @Allow('admin', 'agency', 'enterprise')
-  @ApiOperation({ summary: 'Violations (a carrier sees its own vehicles\'), filtered by vehicle, waybill, rule, status, severity, time.' })
+  @ApiOperation({
+    summary:
+      "Violations (a carrier sees its own vehicles'), filtered by vehicle, waybill, rule, status, severity, time.",
+  })
   @ApiOkResponse({ type: ViolationPage })
   list(@Query() q: ViolationQuery, @CurrentPrincipal() p: Principal): Promise<ViolationPage> {
     return this.violations.list(q, p);
@@ -29,7 +32,11 @@ export class ViolationsController {
   @Allow('agency')
   @ApiOperation({ summary: 'Acknowledge a violation (agencies); once per agency.' })
   @ApiOkResponse({ type: ViolationView })
-  acknowledge(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AcknowledgeDto, @CurrentPrincipal() p: Principal): Promise<ViolationView> {
+  acknowledge(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AcknowledgeDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ViolationView> {
     return this.violations.acknowledge(id, body.note, p);
   }
 }

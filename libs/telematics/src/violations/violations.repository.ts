@@ -14,20 +14,46 @@ export class ViolationsRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
-        v.id, v.vehicleId, v.rule, v.targetId, v.targetKind, v.severity, v.status, v.openedAt, v.detectedAt, v.triggerReceivedAt,
-        v.closedAt, v.closeDetectedAt, JSON.stringify(v.firstPoint), JSON.stringify(v.worstPoint), v.maxValue, JSON.stringify(v.points),
-        v.waybillId, v.chemicalIds, JSON.stringify(v.detail),
+        v.id,
+        v.vehicleId,
+        v.rule,
+        v.targetId,
+        v.targetKind,
+        v.severity,
+        v.status,
+        v.openedAt,
+        v.detectedAt,
+        v.triggerReceivedAt,
+        v.closedAt,
+        v.closeDetectedAt,
+        JSON.stringify(v.firstPoint),
+        JSON.stringify(v.worstPoint),
+        v.maxValue,
+        JSON.stringify(v.points),
+        v.waybillId,
+        v.chemicalIds,
+        JSON.stringify(v.detail),
       ],
     );
     return rows.length > 0;
   }
 
   /** Closes an open violation; false when it is not open (already closed by a replay, or unknown). */
-  async close(id: string, patch: Pick<ViolationEntity, 'closedAt' | 'closeDetectedAt' | 'worstPoint' | 'maxValue' | 'points'>): Promise<boolean> {
+  async close(
+    id: string,
+    patch: Pick<ViolationEntity, 'closedAt' | 'closeDetectedAt' | 'worstPoint' | 'maxValue' | 'points'>,
+  ): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
       `UPDATE violations SET status = 'closed', closed_at = $2, close_detected_at = $3, worst_point = $4, max_value = $5, points = $6
         WHERE id = $1 AND status = 'open' RETURNING id`,
-      [id, patch.closedAt, patch.closeDetectedAt, JSON.stringify(patch.worstPoint), patch.maxValue, JSON.stringify(patch.points)],
+      [
+        id,
+        patch.closedAt,
+        patch.closeDetectedAt,
+        JSON.stringify(patch.worstPoint),
+        patch.maxValue,
+        JSON.stringify(patch.points),
+      ],
     );
     return rows.length > 0;
   }
@@ -36,7 +62,18 @@ export class ViolationsRepository {
     return this.db.repository(ViolationEntity).findOneBy({ id });
   }
 
-  list(f: { vehicleIds?: string[]; vehicleId?: string; waybillId?: string; rule?: string; status?: string; severity?: string; from?: Date; to?: Date; after: string | null; limit: number }): Promise<ViolationEntity[]> {
+  list(f: {
+    vehicleIds?: string[];
+    vehicleId?: string;
+    waybillId?: string;
+    rule?: string;
+    status?: string;
+    severity?: string;
+    from?: Date;
+    to?: Date;
+    after: string | null;
+    limit: number;
+  }): Promise<ViolationEntity[]> {
     const qb = this.db.repository(ViolationEntity).createQueryBuilder('v').orderBy('v.id', 'ASC').limit(f.limit);
     if (f.vehicleIds) qb.andWhere('v.vehicle_id = ANY(:vids)', { vids: f.vehicleIds });
     if (f.vehicleId) qb.andWhere('v.vehicle_id = :vid', { vid: f.vehicleId });
@@ -52,7 +89,10 @@ export class ViolationsRepository {
 
   async openRules(vehicleIds: string[]): Promise<Map<string, string[]>> {
     if (vehicleIds.length === 0) return new Map();
-    const rows = await this.db.query<{ vehicle_id: string; rule: string }>(`SELECT vehicle_id, rule FROM violations WHERE status = 'open' AND vehicle_id = ANY($1)`, [vehicleIds]);
+    const rows = await this.db.query<{ vehicle_id: string; rule: string }>(
+      `SELECT vehicle_id, rule FROM violations WHERE status = 'open' AND vehicle_id = ANY($1)`,
+      [vehicleIds],
+    );
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.vehicle_id, [...(out.get(r.vehicle_id) ?? []), r.rule]);
     return out;
@@ -60,7 +100,12 @@ export class ViolationsRepository {
 
   acknowledgements(ids: string[]): Promise<AcknowledgementEntity[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.repository(AcknowledgementEntity).createQueryBuilder('a').where('a.violation_id = ANY(:ids)', { ids }).orderBy('a.at', 'ASC').getMany();
+    return this.db
+      .repository(AcknowledgementEntity)
+      .createQueryBuilder('a')
+      .where('a.violation_id = ANY(:ids)', { ids })
+      .orderBy('a.at', 'ASC')
+      .getMany();
   }
 
   async acknowledge(a: AcknowledgementEntity): Promise<boolean> {

@@ -1,12 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { EvidencePoint, ViolationEvent } from '@lib/geofence';
-import { Database, decodeCursor, isUuidString, NotFound, Outbox, type Page, type Principal, RulesViolated, toPage, uuid7, uuidFromName } from '@lib/platform';
+import {
+  Database,
+  decodeCursor,
+  isUuidString,
+  NotFound,
+  Outbox,
+  type Principal,
+  RulesViolated,
+  toPage,
+  uuid7,
+  uuidFromName,
+} from '@lib/platform';
 import { RegistryLookup, VehicleService } from '@lib/registry';
 import type { ViolationPage, ViolationQuery, ViolationView } from './violation.dto.js';
 import type { AcknowledgementEntity, PointRecord, ViolationEntity } from './violation.entity.js';
 import { ViolationsRepository } from './violations.repository.js';
 
-const point = (p: EvidencePoint): PointRecord => ({ ts: new Date(p.ts).toISOString(), lon: p.lon, lat: p.lat, speedKmh: p.speedKmh, ...(p.deviationM !== undefined ? { deviationM: Math.round(p.deviationM * 10) / 10 } : {}) });
+const point = (p: EvidencePoint): PointRecord => ({
+  ts: new Date(p.ts).toISOString(),
+  lon: p.lon,
+  lat: p.lat,
+  speedKmh: p.speedKmh,
+  ...(p.deviationM !== undefined ? { deviationM: Math.round(p.deviationM * 10) / 10 } : {}),
+});
 
 /** A violation's id: the same episode (vehicle, rule, target, first point) always gets the same id. */
 export const violationId = (e: Pick<ViolationEvent, 'vehicleId' | 'rule' | 'targetId' | 'openedAt'>): string =>
@@ -101,15 +118,31 @@ export class ViolationsService {
       if (e.kind === 'opened') {
         if (await this.violations.insertOpened(entity)) {
           opened++;
-          await this.outbox.append('violation.opened', payload('open', null), { id: uuidFromName(`${id}|opened`), subjectId: e.vehicleId, occurredAt: new Date(e.at) });
+          await this.outbox.append('violation.opened', payload('open', null), {
+            id: uuidFromName(`${id}|opened`),
+            subjectId: e.vehicleId,
+            occurredAt: new Date(e.at),
+          });
         }
       } else {
         const closedAt = new Date(e.closedAt ?? e.at);
         // An episode that opened and closed in one batch (a zone crossed between two sparse fixes) may not be stored yet.
         await this.violations.insertOpened(entity);
-        if (await this.violations.close(id, { closedAt, closeDetectedAt: now, worstPoint: entity.worstPoint, maxValue: entity.maxValue, points: entity.points })) {
+        if (
+          await this.violations.close(id, {
+            closedAt,
+            closeDetectedAt: now,
+            worstPoint: entity.worstPoint,
+            maxValue: entity.maxValue,
+            points: entity.points,
+          })
+        ) {
           closed++;
-          await this.outbox.append('violation.closed', payload('closed', closedAt), { id: uuidFromName(`${id}|closed`), subjectId: e.vehicleId, occurredAt: closedAt });
+          await this.outbox.append('violation.closed', payload('closed', closedAt), {
+            id: uuidFromName(`${id}|closed`),
+            subjectId: e.vehicleId,
+            occurredAt: closedAt,
+          });
         }
       }
     }
@@ -144,7 +177,15 @@ export class ViolationsService {
     });
     const page = toPage(rows, limit, (v) => v.id);
     const acks = await this.violations.acknowledgements(page.items.map((v) => v.id));
-    return { items: page.items.map((v) => toViolationView(v, acks.filter((a) => a.violationId === v.id))), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((v) =>
+        toViolationView(
+          v,
+          acks.filter((a) => a.violationId === v.id),
+        ),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async get(id: string, principal: Principal): Promise<ViolationView> {
@@ -156,14 +197,33 @@ export class ViolationsService {
 
   /** An agency acknowledges: once per agency (a repeat is harmless), published as violation.acknowledged. */
   async acknowledge(id: string, note: string | undefined, principal: Principal): Promise<ViolationView> {
-    if (principal.kind !== 'agency') throw new RulesViolated([{ path: '', rule: 'AGENCY_ONLY', message: 'agencies acknowledge violations' }]);
+    if (principal.kind !== 'agency')
+      throw new RulesViolated([{ path: '', rule: 'AGENCY_ONLY', message: 'agencies acknowledge violations' }]);
     await this.db.transaction(async () => {
       const v = await this.violations.findById(id);
       if (!v) throw new NotFound('violation', id);
       const at = new Date();
-      const inserted = await this.violations.acknowledge({ id: uuid7(), violationId: id, agency: principal.agency, keyId: principal.keyId, note: note ?? null, at });
+      const inserted = await this.violations.acknowledge({
+        id: uuid7(),
+        violationId: id,
+        agency: principal.agency,
+        keyId: principal.keyId,
+        note: note ?? null,
+        at,
+      });
       if (inserted) {
-        await this.outbox.append('violation.acknowledged', { violationId: id, vehicleId: v.vehicleId, rule: v.rule, agency: principal.agency, note: note ?? null, at: at.toISOString() }, { subjectId: v.vehicleId, occurredAt: at });
+        await this.outbox.append(
+          'violation.acknowledged',
+          {
+            violationId: id,
+            vehicleId: v.vehicleId,
+            rule: v.rule,
+            agency: principal.agency,
+            note: note ?? null,
+            at: at.toISOString(),
+          },
+          { subjectId: v.vehicleId, occurredAt: at },
+        );
       }
     });
     return this.get(id, principal);

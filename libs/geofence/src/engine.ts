@@ -1,0 +1,199 @@
+import { resolveConfig, rulePolicies, type EngineOptions } from './config.js';
+import { FixContext } from './fix-context.js';
+import {
+  closeSignalLost,
+  openSignalLost,
+  stepFatigue,
+  stepOverspeed,
+  stepTerminalAlarm,
+  stepUnauthorizedStop,
+  stepUndeclaredTrip,
+  trackMotion,
+} from './motion-rules.js';
+import { METRES_PER_DEGREE } from './projection.js';
+import { checkCrossings, lateFindings, stepRouteDeviation, stepZoneIntrusion } from './spatial-rules.js';
+import {
+  JUMP_LAT,
+  JUMP_LON,
+  JUMP_RUN,
+  JUMP_TS,
+  LAST_ACCURACY,
+  LAST_LAT,
+  LAST_LON,
+  LAST_SPEED,
+  LAST_TS,
+  NONE,
+  SPATIAL_LAT,
+  SPATIAL_LON,
+  SPATIAL_SPEED,
+  SPATIAL_TS,
+  newEngineState,
+  type EngineState,
+} from './state.js';
+import type {
+  Assignment,
+  Disposition,
+  EngineConfig,
+  EvaluationResult,
+  Fix,
+  VehicleState,
+  ViolationEvent,
+  World,
+} from './types.js';
+import { WorldIndex } from './world-index.js';
+
+/** Shared, frozen answers for the common no-event cases: the fast path allocates nothing. */
+const NO_EVENTS = Object.freeze([]) as unknown as ViolationEvent[];
+const quiet = (disposition: Disposition): EvaluationResult => Object.freeze({ disposition, events: NO_EVENTS });
+const DUPLICATE = quiet('duplicate');
+const JUMP = quiet('jump');
+const EVALUATED = quiet('evaluated');
+const INACCURATE = quiet('inaccurate');
+
+/**
+ * After this many consecutive jump fixes that agree with one another, it is the anchor that was
+ * wrong (a bad fix accepted after a long gap): the vehicle would otherwise stay blind until time
+ * alone made the stale anchor plausible again.
+ */
+const REANCHOR_AFTER = 3;
+
+/**
+ * The geofence engine: a fixed world (routes, zones, facilities) indexed once, and per-vehicle
+ * state owned by the caller. Pure: no clock, no I/O; time comes with the fixes (and `now` for
+ * ticks), so the same inputs always give the same events.
+ */
+export class GeofenceEngine {
+  private readonly config: EngineConfig;
+  private readonly index: WorldIndex;
+  private readonly ctx: FixContext;
+  private readonly maxMetresPerMs: number;
+  private readonly signalLostMs: number;
+
+  constructor(world: World, options?: EngineOptions) {
+    this.config = resolveConfig(options);
+    this.index = new WorldIndex(world);
+    this.ctx = new FixContext(this.index, this.config, rulePolicies(this.config));
+    this.maxMetresPerMs = this.config.maxImpliedSpeedKmh / 3600;
+    this.signalLostMs = this.config.signalLostSeconds * 1000;
+  }
+
+  newState(vehicleId: string): VehicleState {
+    return newEngineState(vehicleId);
+  }
+
+  /** Mutates `state` in place (the caller owns it); returns the events caused by this fix. */
+  evaluate(state: VehicleState, assignment: Assignment | null, fix: Fix): EvaluationResult {
+    const s = state as EngineState;
+    const ctx = this.ctx;
+    const ts = fix.ts;
+    ctx.begin(s, assignment, fix);
+    if (ts <= s.watermark) return wasSeen(s.recent, ts) ? DUPLICATE : this.late(ctx);
+    s.watermark = ts;
+    rememberRecent(s.recent, fix, this.config.recentWindowMs);
+    if (this.isJump(s, fix)) return JUMP;
+
+    ctx.commit();
+    closeSignalLost(ctx);
+    stepRouteDeviation(ctx);
+    stepZoneIntrusion(ctx);
+    checkCrossings(ctx);
+    stepOverspeed(ctx);
+    trackMotion(ctx);
+    stepUnauthorizedStop(ctx);
+    stepFatigue(ctx);
+    stepUndeclaredTrip(ctx);
+    stepTerminalAlarm(ctx);
+    rememberFix(s, fix, ctx.inaccurate);
+
+    const events = ctx.events;
+    ctx.events = null;
+    if (events === null) return ctx.inaccurate ? INACCURATE : EVALUATED;
+    return { disposition: ctx.inaccurate ? 'inaccurate' : 'evaluated', events };
+  }
+
+  /** Time-driven rules (SIGNAL_LOST, and closing nothing else): call periodically with the current time. */
+  tick(state: VehicleState, assignment: Assignment | null, now: number): ViolationEvent[] {
+    const s = state as EngineState;
+    const lastTs = s.track[LAST_TS]!;
+    if (s.signal !== null || lastTs === NONE || now - lastTs <= this.signalLostMs) return NO_EVENTS;
+    if (assignment === null || !assignment.loaded || now < assignment.validFrom || now > assignment.validTo) {
+      return NO_EVENTS;
+    }
+    const ctx = this.ctx;
+    ctx.beginTick(s, assignment, now);
+    openSignalLost(ctx);
+    const events = ctx.events ?? NO_EVENTS;
+    ctx.events = null;
+    return events;
+  }
+
+  /** A fix older than the watermark and not a duplicate: point-in-time findings, state untouched. */
+  private late(ctx: FixContext): EvaluationResult {
+    return { disposition: 'late', events: NO_EVENTS, lateFindings: lateFindings(ctx) };
+  }
+
+  /**
+   * Is the fix farther from the last usable one than maxImpliedSpeedKmh allows? Both positions
+   * are only known to within their reported accuracy, which is allowed for, so a fix after an
+   * inaccurate one is not mistaken for a jump.
+   */
+  private isJump(s: EngineState, fix: Fix): boolean {
+    const t = s.track;
+    const lastTs = t[LAST_TS]!;
+    if (lastTs === NONE) return false;
+    // Local metric distances, written out: a helper returning a double would box it per fix.
+    const mx = this.ctx.k * this.index.projection.mx;
+    const reach = this.maxMetresPerMs * (fix.ts - lastTs) + t[LAST_ACCURACY]! + (fix.accuracyM ?? 0);
+    let dx = (fix.lon - t[LAST_LON]!) * mx;
+    let dy = (fix.lat - t[LAST_LAT]!) * METRES_PER_DEGREE;
+    if (dx * dx + dy * dy <= reach * reach) {
+      if (t[JUMP_RUN] !== 0) t[JUMP_RUN] = 0;
+      return false;
+    }
+    dx = (fix.lon - t[JUMP_LON]!) * mx;
+    dy = (fix.lat - t[JUMP_LAT]!) * METRES_PER_DEGREE;
+    const jumpReach = this.maxMetresPerMs * (fix.ts - t[JUMP_TS]!);
+    const agrees = t[JUMP_RUN]! > 0 && dx * dx + dy * dy <= jumpReach * jumpReach;
+    t[JUMP_RUN] = agrees ? t[JUMP_RUN]! + 1 : 1;
+    t[JUMP_TS] = fix.ts;
+    t[JUMP_LON] = fix.lon;
+    t[JUMP_LAT] = fix.lat;
+    if (t[JUMP_RUN]! < REANCHOR_AFTER) return true;
+    // Re-anchor: accept this fix; no sparse segment back to the discredited anchor.
+    t[JUMP_RUN] = 0;
+    t[SPATIAL_TS] = NONE;
+    return false;
+  }
+}
+
+function wasSeen(recent: readonly number[], ts: number): boolean {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const seen = recent[i]!;
+    if (seen === ts) return true;
+    if (seen < ts) return false;
+  }
+  return false;
+}
+
+/** Appends ts (the newest) and drops what fell out of the window (shift trims in place). */
+function rememberRecent(recent: number[], fix: Fix, windowMs: number): void {
+  const ts = fix.ts;
+  const oldest = ts - windowMs;
+  while (recent.length > 0 && recent[0]! < oldest) recent.shift();
+  recent.push(ts);
+}
+
+function rememberFix(s: EngineState, fix: Fix, inaccurate: boolean): void {
+  const t = s.track;
+  t[LAST_TS] = fix.ts;
+  t[LAST_LON] = fix.lon;
+  t[LAST_LAT] = fix.lat;
+  t[LAST_SPEED] = fix.speedKmh;
+  t[LAST_ACCURACY] = fix.accuracyM ?? 0;
+  if (!inaccurate) {
+    t[SPATIAL_TS] = fix.ts;
+    t[SPATIAL_LON] = fix.lon;
+    t[SPATIAL_LAT] = fix.lat;
+    t[SPATIAL_SPEED] = fix.speedKmh;
+  }
+}
