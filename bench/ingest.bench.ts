@@ -16,8 +16,12 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 60) * 1000;
 const VEHICLES = 2000;
 const ROUTES = 20;
 const BATCH = 500;
-const IN_FLIGHT = 6;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 10);
 const DEVIATING = 0.05;
+/** Offered load, points per second (the generator paces itself to it). */
+const RATE = Number(process.env.BENCH_RATE ?? 20_000);
+/** api and worker as separate processes (the production topology), or one process with --with-worker. */
+const SPLIT = process.env.BENCH_SPLIT !== '0';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
@@ -36,19 +40,22 @@ async function main(): Promise<void> {
   const prefix = `hcbi${Date.now().toString(36)}`;
   const adminKey = `hc_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
   const port = await freePort();
-  const api: ChildProcess = spawn(process.execPath, ['dist/apps/api/src/main.js', '--with-worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: scratch.url,
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ADMIN_API_KEY: adminKey,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const env = {
+    ...process.env,
+    DATABASE_URL: scratch.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: adminKey,
+  };
+  const api: ChildProcess = spawn(
+    process.execPath,
+    ['dist/apps/api/src/main.js', ...(SPLIT ? [] : ['--with-worker'])],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  let worker: ChildProcess | null = null;
   const base = `http://127.0.0.1:${port}`;
   const db = new pg.Client({ connectionString: scratch.url });
   const redis = new Redis(redisUrl);
@@ -59,6 +66,14 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await db.connect();
+    if (SPLIT) {
+      // BENCH_PROFILE=dir writes a CPU profile of the worker there (to see where the time goes).
+      const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+      worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    }
     const call = async (
       method: string,
       path: string,
@@ -160,9 +175,13 @@ async function main(): Promise<void> {
     const requestMs: number[] = [];
     const started = Date.now();
     const deadline = started + DURATION_MS;
+    const batchIntervalMs = (BATCH / RATE) * 1000;
     const sender = async (): Promise<void> => {
       while (Date.now() < deadline) {
         const n = next++;
+        // Pace: batch n is due at started + n × interval (catch up if behind, never run ahead).
+        const wait = started + n * batchIntervalMs - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const round = Math.floor(n / batchesPerRound);
         const first = (n % batchesPerRound) * BATCH;
         const positions = Array.from({ length: Math.min(BATCH, VEHICLES - first) }, (_, j) => fix(first + j, round));
@@ -212,10 +231,15 @@ async function main(): Promise<void> {
       vehicles: VEHICLES,
       batch: BATCH,
       inFlight: IN_FLIGHT,
+      offeredPerSec: RATE,
+      topology: SPLIT ? 'api+worker' : 'one process',
     });
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    for (const p of [api, worker]) {
+      if (!p) continue;
+      p.kill('SIGTERM');
+      await new Promise((r) => p.once('exit', r));
+    }
     await db.end().catch(() => undefined);
     redis.disconnect();
     await scratch.drop();

@@ -4,7 +4,7 @@ describe('loadConfig', () => {
   it('defaults to the embedded database and the in-process queue', () => {
     const c = loadConfig({});
     expect(c.database).toEqual({ kind: 'pglite', dataDir: './data' });
-    expect(c.queue).toEqual({ kind: 'in-process', prefix: 'hc' });
+    expect(c.queue).toEqual({ kind: 'in-process', prefix: 'hc', fixHoldMs: 250 });
     expect(c.http.port).toBe(3000);
   });
 
@@ -15,7 +15,7 @@ describe('loadConfig', () => {
       DB_POOL_SIZE: '20',
     });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/hc', poolSize: 20 });
-    expect(c.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hc' });
+    expect(c.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hc', fixHoldMs: 250 });
   });
 
   it.each([

@@ -11,6 +11,12 @@ class FirstHandler {
 }
 
 @Injectable()
+class MaintenanceHandler {
+  @JobHandler(JobName.FixPartitions)
+  async handle(): Promise<void> {}
+}
+
+@Injectable()
 class SecondHandler {
   @JobHandler(JobName.ApiKeyUsed)
   async handleToo(): Promise<void> {}
@@ -25,18 +31,18 @@ async function registryWith(...providers: Array<new () => unknown>): Promise<Job
 
 describe('JobHandlerRegistry', () => {
   it('maps each job to its one handler', async () => {
-    const map = (await registryWith(FirstHandler)).collect();
+    const map = (await registryWith(FirstHandler, MaintenanceHandler)).collect();
     expect([...map.keys()]).toEqual(Object.values(JobName));
   });
 
   it('refuses to start when a job has no handler', async () => {
-    const registry = await registryWith();
+    const registry = await registryWith(MaintenanceHandler);
     expect(() => registry.collect()).toThrow(JobWiringError);
     expect(() => registry.collect()).toThrow(`job ${JobName.ApiKeyUsed} has no handler`);
   });
 
   it('refuses to start when a job has two handlers, naming both', async () => {
-    const registry = await registryWith(FirstHandler, SecondHandler);
+    const registry = await registryWith(FirstHandler, SecondHandler, MaintenanceHandler);
     expect(() => registry.collect()).toThrow(/has 2 handlers \(FirstHandler\.handle, SecondHandler\.handleToo\)/);
   });
 });

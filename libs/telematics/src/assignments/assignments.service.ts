@@ -110,7 +110,10 @@ export class AssignmentsService {
       setBy,
       updatedAt: new Date(),
     };
-    await this.repo().upsert(row, ['vehicleId']);
+    await this.db.transaction(async () => {
+      await this.repo().upsert(row, ['vehicleId']);
+      await this.bumpVersion();
+    });
     return toAssignmentView(row);
   }
 
@@ -139,5 +142,48 @@ export class AssignmentsService {
       .where('a.vehicle_id = ANY(:ids)', { ids: vehicleIds })
       .getMany();
     return new Map(rows.map((r) => [r.vehicleId, r]));
+  }
+
+  /**
+   * The same through a cache, for the evaluator's hot path: the cache is dropped whenever the
+   * assignments' version changes (checked at most once a second), so a change reaches the engine
+   * within a second in every process.
+   */
+  async forVehiclesCached(vehicleIds: string[]): Promise<Map<string, AssignmentEntity>> {
+    const now = Date.now();
+    if (now - this.cacheCheckedAt > 1000) {
+      this.cacheCheckedAt = now;
+      const [row] = await this.db.query<{ value: string }>(
+        `SELECT value FROM telematics_meta WHERE key = 'assignments_version'`,
+      );
+      const version = Number(row?.value ?? 0);
+      if (version !== this.cacheVersion) {
+        this.cache.clear();
+        this.cacheVersion = version;
+      }
+    }
+    const missing = vehicleIds.filter((id) => !this.cache.has(id));
+    if (missing.length) {
+      const found = await this.forVehicles(missing);
+      if (this.cache.size > 200_000) this.cache.clear();
+      for (const id of missing) this.cache.set(id, found.get(id) ?? null);
+    }
+    const out = new Map<string, AssignmentEntity>();
+    for (const id of vehicleIds) {
+      const a = this.cache.get(id);
+      if (a) out.set(id, a);
+    }
+    return out;
+  }
+
+  private readonly cache = new Map<string, AssignmentEntity | null>();
+  private cacheVersion = -1;
+  private cacheCheckedAt = 0;
+
+  private async bumpVersion(): Promise<void> {
+    await this.db.query(
+      `INSERT INTO telematics_meta (key, value) VALUES ('assignments_version', 1) ON CONFLICT (key) DO UPDATE SET value = telematics_meta.value + 1`,
+    );
+    this.cacheCheckedAt = 0;
   }
 }

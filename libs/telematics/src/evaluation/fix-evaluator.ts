@@ -18,8 +18,11 @@ import { ViolationsService } from '../violations/violations.service.js';
 import { EngineStatesRepository } from './engine-states.repository.js';
 import { WorldService } from './world.service.js';
 
-/** Checkpoint each shard's changed vehicle states at most this often. */
-const CHECKPOINT_MS = 2000;
+/**
+ * Checkpoint each shard's changed vehicle states this often. Between checkpoints the fixes
+ * themselves are the log: a worker taking the shard over replays those received since.
+ */
+const CHECKPOINT_MS = 30_000;
 /**
  * On taking a shard over, fixes received since its last checkpoint (less this margin for fixes
  * still held or in flight then) are replayed; with no checkpoint at all, this far back.
@@ -179,7 +182,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     const vehicleIds = [...byVehicle.keys()];
     const missing = vehicleIds.filter((id) => !shard.states.has(id));
     for (const s of await this.states.ofVehicles(missing)) shard.states.set(s.vehicleId, s);
-    const assignments = await this.assignments.forVehicles(vehicleIds);
+    const assignments = await this.assignments.forVehiclesCached(vehicleIds);
 
     const events: ViolationEvent[] = [];
     const flags: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }> = [];
@@ -269,7 +272,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     const engine: GeofenceEngine = await this.world.current();
     const quiet = [...shard.states.values()].filter((s) => s.watermark > 0 && now - s.watermark > 60_000);
     if (quiet.length === 0) return;
-    const assignments = await this.assignments.forVehicles(quiet.map((s) => s.vehicleId));
+    const assignments = await this.assignments.forVehiclesCached(quiet.map((s) => s.vehicleId));
     const events: ViolationEvent[] = [];
     for (const state of quiet) {
       const e = engine.tick(state, toAssignment(assignments.get(state.vehicleId)), now);

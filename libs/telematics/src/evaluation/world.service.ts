@@ -86,7 +86,10 @@ export class WorldService {
       this.registry.activeFacilities(),
     ]);
     const started = performance.now();
-    this.engine = new GeofenceEngine(toWorld(routes, zones, facilities));
+    // Duplicates are recognised by the evaluator (fresh flag, look-ahead set); the engine's own
+    // memory of recent fixes only needs to cover a replay after a takeover, so keep it short: it
+    // is checkpointed with every vehicle's state.
+    this.engine = new GeofenceEngine(toWorld(routes, zones, facilities), { recentWindowMs: 120_000 });
     this.version = version;
     this.builtAt = now;
     this.log.log(

@@ -1,0 +1,60 @@
+import { Logger } from '@nestjs/common';
+import { InProcessStreams } from './in-process-streams.js';
+import { shardOf, type StreamConsumer, type StreamEntry, StreamName } from './streams.js';
+
+class Recorder implements StreamConsumer<{ n: number }> {
+  readonly batches: Array<{ shard: number; due: number[]; ahead: number[] }> = [];
+  acquired: number[] = [];
+  released: number[] = [];
+  failuresLeft = 0;
+  async onAcquire(shard: number): Promise<void> {
+    this.acquired.push(shard);
+  }
+  async onBatch(shard: number, entries: StreamEntry<{ n: number }>[], lookahead: StreamEntry<{ n: number }>[]): Promise<void> {
+    if (this.failuresLeft-- > 0) throw new Error('database down');
+    this.batches.push({ shard, due: entries.map((e) => e.item.n), ahead: lookahead.map((e) => e.item.n) });
+  }
+  async onTick(): Promise<void> {}
+  async onRelease(shard: number): Promise<void> {
+    this.released.push(shard);
+  }
+}
+
+describe('InProcessStreams', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('sends a key to the same shard every time, and spreads keys over the shards', () => {
+    expect(shardOf('vehicle-1', 16)).toBe(shardOf('vehicle-1', 16));
+    const used = new Set(Array.from({ length: 1000 }, (_, i) => shardOf(`vehicle-${i}`, 16)));
+    expect(used.size).toBe(16);
+  });
+
+  it('holds entries, then hands them over in append order per shard, with what is still on hold as look-ahead', async () => {
+    const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 150 } });
+    const consumer = new Recorder();
+    await streams.consume(StreamName.Fixes, consumer);
+    expect(consumer.acquired).toHaveLength(16);
+    await streams.append(StreamName.Fixes, [1, 2, 3].map((n) => ({ key: 'v', item: { n } })));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(consumer.batches).toEqual([]);
+    await streams.append(StreamName.Fixes, [{ key: 'v', item: { n: 4 } }]);
+    await new Promise((r) => setTimeout(r, 130));
+    expect(consumer.batches[0]).toEqual({ shard: shardOf('v', 16), due: [1, 2, 3], ahead: [4] });
+    await streams.drained(StreamName.Fixes);
+    expect(consumer.batches.flatMap((b) => b.due)).toEqual([1, 2, 3, 4]);
+    await streams.close();
+    expect(consumer.released).toHaveLength(16);
+  });
+
+  it('keeps a failed batch at the head of its shard and retries it', async () => {
+    const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 0 } });
+    const consumer = new Recorder();
+    consumer.failuresLeft = 2;
+    await streams.consume(StreamName.Fixes, consumer);
+    await streams.append(StreamName.Fixes, [5, 6].map((n) => ({ key: 'w', item: { n } })));
+    await streams.drained(StreamName.Fixes);
+    expect(consumer.batches.flatMap((b) => b.due)).toEqual([5, 6]);
+    expect((await streams.stats(StreamName.Fixes)).dead).toBe(0);
+    await streams.close();
+  });
+});
