@@ -75,6 +75,25 @@ describe('GPS ingest', () => {
     expect(stored[0]!.n).toBe('2');
   });
 
+  it('stores fixes in daily partitions made ahead by the maintenance job', async () => {
+    const day = (offset: number): string =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    await t.settle(
+      async () => (await t.db.query(`SELECT 1 FROM pg_class WHERE relname = $1`, [`fixes_${day(7)}`])).length === 1,
+    );
+    const ts = new Date(Date.now() - 30_000);
+    await t
+      .http()
+      .post('/v1/telemetry/positions')
+      .set(...bearer(carrierKey))
+      .send({ positions: [point({ ts: ts.toISOString() })] });
+    const [row] = await t.db.query<{ part: string }>(
+      `SELECT tableoid::regclass::text AS part FROM fixes WHERE vehicle_id = $1 AND ts = $2`,
+      [vehicle.id, ts],
+    );
+    expect(row!.part).toBe(`fixes_${ts.toISOString().slice(0, 10).replace(/-/g, '')}`);
+  });
+
   it('stores a resent batch once and says so', async () => {
     const batch = [point({ ts: '2026-11-29T23:00:00Z' }), point({ ts: '2026-11-29T23:00:05Z' })];
     const first = await t
