@@ -10,7 +10,11 @@ class Recorder implements StreamConsumer<{ n: number }> {
   async onAcquire(shard: number): Promise<void> {
     this.acquired.push(shard);
   }
-  async onBatch(shard: number, entries: StreamEntry<{ n: number }>[], lookahead: StreamEntry<{ n: number }>[]): Promise<void> {
+  async onBatch(
+    shard: number,
+    entries: StreamEntry<{ n: number }>[],
+    lookahead: StreamEntry<{ n: number }>[],
+  ): Promise<void> {
     if (this.failuresLeft-- > 0) throw new Error('database down');
     this.batches.push({ shard, due: entries.map((e) => e.item.n), ahead: lookahead.map((e) => e.item.n) });
   }
@@ -34,7 +38,10 @@ describe('InProcessStreams', () => {
     const consumer = new Recorder();
     await streams.consume(StreamName.Fixes, consumer);
     expect(consumer.acquired).toHaveLength(16);
-    await streams.append(StreamName.Fixes, [1, 2, 3].map((n) => ({ key: 'v', item: { n } })));
+    await streams.append(
+      StreamName.Fixes,
+      [1, 2, 3].map((n) => ({ key: 'v', item: { n } })),
+    );
     await new Promise((r) => setTimeout(r, 60));
     expect(consumer.batches).toEqual([]);
     await streams.append(StreamName.Fixes, [{ key: 'v', item: { n: 4 } }]);
@@ -51,7 +58,10 @@ describe('InProcessStreams', () => {
     const consumer = new Recorder();
     consumer.failuresLeft = 2;
     await streams.consume(StreamName.Fixes, consumer);
-    await streams.append(StreamName.Fixes, [5, 6].map((n) => ({ key: 'w', item: { n } })));
+    await streams.append(
+      StreamName.Fixes,
+      [5, 6].map((n) => ({ key: 'w', item: { n } })),
+    );
     await streams.drained(StreamName.Fixes);
     expect(consumer.batches.flatMap((b) => b.due)).toEqual([5, 6]);
     expect((await streams.stats(StreamName.Fixes)).dead).toBe(0);
