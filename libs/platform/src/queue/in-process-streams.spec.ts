@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { InProcessStreams } from './in-process-streams.js';
 import { shardOf, type StreamConsumer, type StreamEntry, StreamName } from './streams.js';
@@ -34,23 +35,30 @@ describe('InProcessStreams', () => {
   });
 
   it('holds entries, then hands them over in append order per shard, with what is still on hold as look-ahead', async () => {
-    const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 150 } });
-    const consumer = new Recorder();
-    await streams.consume(StreamName.Fixes, consumer);
-    expect(consumer.acquired).toHaveLength(16);
-    await streams.append(
-      StreamName.Fixes,
-      [1, 2, 3].map((n) => ({ key: 'v', item: { n } })),
-    );
-    await new Promise((r) => setTimeout(r, 60));
-    expect(consumer.batches).toEqual([]);
-    await streams.append(StreamName.Fixes, [{ key: 'v', item: { n: 4 } }]);
-    await new Promise((r) => setTimeout(r, 130));
-    expect(consumer.batches[0]).toEqual({ shard: shardOf('v', 16), due: [1, 2, 3], ahead: [4] });
-    await streams.drained(StreamName.Fixes);
-    expect(consumer.batches.flatMap((b) => b.due)).toEqual([1, 2, 3, 4]);
-    await streams.close();
-    expect(consumer.released).toHaveLength(16);
+    // A fake clock: the hold is about time, and a loaded CI machine must not change what the test sees.
+    jest.useFakeTimers({ now: Date.parse('2026-11-30T00:00:00Z') });
+    try {
+      const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 150 } });
+      const consumer = new Recorder();
+      await streams.consume(StreamName.Fixes, consumer);
+      expect(consumer.acquired).toHaveLength(16);
+      await streams.append(
+        StreamName.Fixes,
+        [1, 2, 3].map((n) => ({ key: 'v', item: { n } })),
+      );
+      await jest.advanceTimersByTimeAsync(60);
+      expect(consumer.batches).toEqual([]);
+      await streams.append(StreamName.Fixes, [{ key: 'v', item: { n: 4 } }]);
+      await jest.advanceTimersByTimeAsync(110); // t = 170: 1–3 are due (150), 4 is not (210)
+      expect(consumer.batches).toEqual([{ shard: shardOf('v', 16), due: [1, 2, 3], ahead: [4] }]);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(consumer.batches.flatMap((b) => b.due)).toEqual([1, 2, 3, 4]);
+      expect((await streams.stats(StreamName.Fixes)).pending).toBe(0);
+      await streams.close();
+      expect(consumer.released).toHaveLength(16);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps a failed batch at the head of its shard and retries it', async () => {
