@@ -35,3 +35,4 @@ export * from './outbox/outbox.entity.js';
 export * from './queue/streams.js';
 export * from './queue/in-process-streams.js';
 export { REDIS } from './queue/queue.module.js';
+export * from './idempotency/idempotency.interceptor.js';

@@ -1,5 +1,8 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job.js';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AppConfig } from './config/app-config.js';
 import { closeDataSource, DatabaseModule, type MigrationClass } from './database/database.module.js';
@@ -55,7 +58,14 @@ export class PlatformModule {
         AuthModule,
         DatabaseModule.forFeature([OutboxEntity]),
       ],
-      providers: [MetricsService, HealthService, PlatformLifecycle, Outbox],
+      providers: [
+        MetricsService,
+        HealthService,
+        PlatformLifecycle,
+        Outbox,
+        IdempotencyCleanupJob,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
       exports: [MetricsService, HealthService, AuthModule, Outbox],
     };
   }

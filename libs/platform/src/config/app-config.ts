@@ -97,6 +97,20 @@ export class EnvironmentVariables {
   @Max(3650, { message: 'must be an integer between 1 and 3650 (days)' })
   FIX_RETENTION_DAYS = 180;
 
+  /** NOT_DEPARTED: an e-waybill whose vehicle has not left this long after its planned departure (default 2 h). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 86400 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 86400 (seconds)' })
+  @Max(86400, { message: 'must be an integer between 1 and 86400 (seconds)' })
+  WAYBILL_NOT_DEPARTED_AFTER_S = 7200;
+
+  /** WRONG_DESTINATION: a loaded vehicle stopped this long inside another registered facility (default 20 min). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 86400 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 86400 (seconds)' })
+  @Max(86400, { message: 'must be an integer between 1 and 86400 (seconds)' })
+  WAYBILL_WRONG_STOP_S = 1200;
+
   /** Comma-separated origins allowed by CORS; empty means CORS is closed. */
   @IsString()
   CORS_ORIGINS = '';
@@ -116,6 +130,10 @@ export class AppConfig {
     readonly auth: { adminApiKey?: string },
     readonly shutdownGraceMs: number,
     readonly telematics: { fixRetentionDays: number } = { fixRetentionDays: 180 },
+    readonly waybill: { notDepartedAfterMs: number; wrongStopMs: number } = {
+      notDepartedAfterMs: 7_200_000,
+      wrongStopMs: 1_200_000,
+    },
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
@@ -129,6 +147,7 @@ export class AppConfig {
       overrides.auth ?? this.auth,
       this.shutdownGraceMs,
       overrides.telematics ?? this.telematics,
+      this.waybill,
     );
   }
 }
@@ -180,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     { adminApiKey: vars.ADMIN_API_KEY },
     vars.SHUTDOWN_GRACE_MS,
     { fixRetentionDays: vars.FIX_RETENTION_DAYS },
+    { notDepartedAfterMs: vars.WAYBILL_NOT_DEPARTED_AFTER_S * 1000, wrongStopMs: vars.WAYBILL_WRONG_STOP_S * 1000 },
   );
 }
 

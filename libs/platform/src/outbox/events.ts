@@ -60,10 +60,12 @@ const VIOLATION_SCHEMA = {
         'SIGNAL_LOST',
         'UNDECLARED_TRIP',
         'TERMINAL_ALARM',
+        'NOT_DEPARTED',
+        'WRONG_DESTINATION',
       ],
     },
     targetId: { type: ['string', 'null'], format: 'uuid' },
-    targetKind: { enum: ['route', 'zone', null] },
+    targetKind: { enum: ['route', 'zone', 'facility', 'waybill', null] },
     severity: { enum: ['critical', 'high', 'medium', 'low'] },
     status: { enum: ['open', 'closed'] },
     openedAt: dateTime,
@@ -77,7 +79,100 @@ const VIOLATION_SCHEMA = {
   },
 };
 
+const WAYBILL_SCHEMA = {
+  type: 'object',
+  required: ['waybillId', 'number', 'status', 'at'],
+  properties: {
+    waybillId: uuid,
+    number: { type: 'string', description: 'e.g. DG20261130000123X' },
+    version: { type: 'integer' },
+    status: { enum: ['draft', 'submitted', 'loaded', 'in_transit', 'arrived', 'received', 'closed', 'cancelled'] },
+    at: dateTime,
+    source: { enum: ['api', 'gps'] },
+    consignorId: uuid,
+    carrierId: uuid,
+    consigneeId: uuid,
+    vehicleId: uuid,
+    plate: { type: 'string' },
+    trailerId: { type: ['string', 'null'], format: 'uuid' },
+    driverId: uuid,
+    escortId: uuid,
+    routeId: uuid,
+    loadingFacilityId: uuid,
+    unloadingFacilityId: uuid,
+    plannedDeparture: dateTime,
+    plannedArrival: dateTime,
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          chemicalId: uuid,
+          unNumber: { type: ['string', 'null'] },
+          properShippingName: { type: 'string' },
+          unClass: { type: ['string', 'null'] },
+          quantityKg: kg,
+        },
+      },
+    },
+  },
+};
+
+const WAYBILL_DISCREPANCY_SCHEMA = {
+  type: 'object',
+  required: ['waybillId', 'number', 'lines'],
+  properties: {
+    waybillId: uuid,
+    number: { type: 'string' },
+    consignorId: uuid,
+    carrierId: uuid,
+    consigneeId: uuid,
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          line: { type: 'integer' },
+          chemicalId: uuid,
+          shippedKg: kg,
+          receivedKg: kg,
+          differenceKg: kg,
+          toleranceKg: kg,
+        },
+      },
+    },
+  },
+};
+
+const waybillEvent = (description: string): EventDefinition => ({
+  stream: 'waybill',
+  version: 1,
+  description,
+  schema: WAYBILL_SCHEMA,
+});
+
 export const EVENTS = {
+  'waybill.submitted': waybillEvent('An e-waybill (电子运单) passed validation and was submitted.'),
+  'waybill.amended': waybillEvent('A submitted e-waybill was changed; a new version passed validation.'),
+  'waybill.loaded': waybillEvent(
+    "Loading was checked and signed by the loader (装货人); the consignor's stock was shipped.",
+  ),
+  'waybill.departed': waybillEvent(
+    "The vehicle left the loading facility (by the carrier's report or by its GPS track).",
+  ),
+  'waybill.arrived': waybillEvent(
+    "The vehicle entered the unloading facility (by the carrier's report or by its GPS track).",
+  ),
+  'waybill.received': waybillEvent('The consignee recorded what it received; its stock was booked.'),
+  'waybill.closed': waybillEvent('The e-waybill is closed.'),
+  'waybill.cancelled': waybillEvent('The e-waybill was cancelled before loading.'),
+  'waybill.discrepancy': {
+    stream: 'waybill',
+    version: 1,
+    description:
+      'What was received differs from what was shipped beyond the tolerance (0.5% for bulk liquids and gases, none for packages).',
+    schema: WAYBILL_DISCREPANCY_SCHEMA,
+  },
   'ledger.movement.recorded': {
     stream: 'ledger',
     version: 1,

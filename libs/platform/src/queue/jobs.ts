@@ -7,6 +7,8 @@ export enum QueueName {
   Platform = 'platform',
   /** Periodic maintenance (partitions, sweeps): one at a time. */
   Maintenance = 'maintenance',
+  /** Matching vehicles' progress to their e-waybills. */
+  Waybill = 'waybill',
 }
 
 export enum JobName {
@@ -14,11 +16,20 @@ export enum JobName {
   ApiKeyUsed = 'platform.api-key-used',
   /** Creates the next days' partitions of the fixes table and drops those past the retention. */
   FixPartitions = 'telematics.fix-partitions',
+  /** Drops Idempotency-Key records older than their retention. */
+  IdempotencyCleanup = 'platform.idempotency-cleanup',
+  /** A vehicle on an active e-waybill has new evaluated fixes: match them to the trip. */
+  WaybillProgress = 'waybill.progress',
+  /** Waybills that have not departed in time, or are overdue. */
+  WaybillSweep = 'waybill.sweep',
 }
 
 export interface JobPayloads {
   [JobName.ApiKeyUsed]: { keyId: string; usedAt: string };
   [JobName.FixPartitions]: Record<string, never>;
+  [JobName.IdempotencyCleanup]: Record<string, never>;
+  [JobName.WaybillProgress]: { waybillId: string; vehicleId: string; upTo: number };
+  [JobName.WaybillSweep]: Record<string, never>;
 }
 
 export interface JobDefinition {
@@ -58,11 +69,35 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     keepCompleted: 10,
     repeatEveryMs: 6 * 3600_000,
   },
+  [JobName.IdempotencyCleanup]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 10_000 },
+    timeoutMs: 60_000,
+    keepCompleted: 10,
+    repeatEveryMs: 3600_000,
+  },
+  [JobName.WaybillProgress]: {
+    queue: QueueName.Waybill,
+    attempts: 5,
+    backoff: { type: 'exponential', delayMs: 1000 },
+    timeoutMs: 30_000,
+    keepCompleted: 100,
+  },
+  [JobName.WaybillSweep]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 5000 },
+    timeoutMs: 60_000,
+    keepCompleted: 10,
+    repeatEveryMs: 60_000,
+  },
 };
 
 export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
   [QueueName.Platform]: { concurrency: 4, lockDurationMs: 30_000 },
   [QueueName.Maintenance]: { concurrency: 1, lockDurationMs: 150_000 },
+  [QueueName.Waybill]: { concurrency: 4, lockDurationMs: 60_000 },
 };
 
 export const FAILED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;
