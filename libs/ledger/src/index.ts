@@ -7,3 +7,5 @@ export { StockService } from './stock/stock.service.js';
 export { LedgerWriter, type LegDraft, type OperationDraft } from './ledger-writer.js';
 export { TraceService } from './lots/trace.service.js';
 export { toKg, roundKg } from './quantity.js';
+export { ManifestService } from './waste/manifest.service.js';
+export type { ManifestView } from './waste/manifest.dto.js';

@@ -27,6 +27,6 @@ import { ManifestsController } from './waste/manifests.controller.js';
     ManifestRepository,
     ManifestService,
   ],
-  exports: [MovementService, StockService, LedgerWriter, TraceService],
+  exports: [MovementService, StockService, LedgerWriter, TraceService, ManifestService],
 })
 export class LedgerModule {}

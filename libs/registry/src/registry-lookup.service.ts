@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Principal } from '@lib/platform';
 import type { ChemicalView } from './chemicals/chemical.dto.js';
 import { ChemicalRepository } from './chemicals/chemical.repository.js';
 import { toChemicalView } from './chemicals/chemical.service.js';
@@ -45,8 +46,9 @@ export class RegistryLookup {
     return new Map((await this.vehicles.findByIds([...new Set(ids)])).map((v) => [v.id, toVehicleView(v)]));
   }
 
-  async personMap(ids: string[]): Promise<Map<string, PersonView>> {
-    return new Map((await this.people.findByIds([...new Set(ids)])).map((p) => [p.id, toPersonView(p, null)]));
+  /** People by id; personal data masked for `viewer` unless entitled (null: internal rules, unmasked). */
+  async personMap(ids: string[], viewer: Principal | null = null): Promise<Map<string, PersonView>> {
+    return new Map((await this.people.findByIds([...new Set(ids)])).map((p) => [p.id, toPersonView(p, viewer)]));
   }
 
   /** Every active facility (the evaluator's fences for arrivals, departures and allowed stops). */

@@ -7,3 +7,6 @@ export { FencesService } from './fences/fences.service.js';
 export type { RouteView, ZoneView } from './fences/fences.dto.js';
 export { ViolationsService } from './violations/violations.service.js';
 export { WorldService } from './evaluation/world.service.js';
+export { TrackReader } from './fixes/track-reader.js';
+export type { StoredFix } from './fixes/fixes.repository.js';
+export { PositionsStore } from './fixes/positions.store.js';

@@ -18,6 +18,7 @@ import { PositionsService } from './fixes/positions.service.js';
 import { PositionsStore } from './fixes/positions.store.js';
 import { TelemetryController } from './fixes/telemetry.controller.js';
 import { VehicleResolver } from './fixes/vehicle-resolver.js';
+import { TrackReader } from './fixes/track-reader.js';
 import { AcknowledgementEntity, ViolationEntity } from './violations/violation.entity.js';
 import { ViolationsController } from './violations/violations.controller.js';
 import { ViolationsRepository } from './violations/violations.repository.js';
@@ -48,7 +49,16 @@ import { ViolationsService } from './violations/violations.service.js';
     FixEvaluator,
     ViolationsRepository,
     ViolationsService,
+    TrackReader,
   ],
-  exports: [IngestService, AssignmentsService, FencesService, ViolationsService, WorldService],
+  exports: [
+    IngestService,
+    AssignmentsService,
+    FencesService,
+    ViolationsService,
+    WorldService,
+    TrackReader,
+    PositionsStore,
+  ],
 })
 export class TelematicsModule {}

@@ -543,6 +543,12 @@ export class MovementService {
     return toMovementView(m);
   }
 
+  /** Every leg booked for a waybill (its ship and receive movements), for the waybill's parties. */
+  async forWaybill(waybillId: string): Promise<MovementView[]> {
+    const rows = await this.repo.list({ enterpriseId: null, waybillId, after: null, limit: 1000 });
+    return rows.map(toMovementView);
+  }
+
   async list(q: MovementQuery, principal: Principal): Promise<Page<MovementView>> {
     const limit = q.limit ?? 50;
     const rows: MovementEntity[] = await this.repo.list({

@@ -423,6 +423,18 @@ export class ManifestService {
     );
   }
 
+  /** A manifest by id, for other contexts' rules (an e-waybill of a waste load names one). */
+  async lookup(id: string): Promise<ManifestView | null> {
+    const m = await this.manifests.findById(id);
+    return m ? toManifestView(m) : null;
+  }
+
+  /** The lots among these that are hazardous waste, with their waste code (危废代码). */
+  async wasteLots(lotIds: string[]): Promise<Map<string, string>> {
+    const lots = await this.ledger.findLots([...new Set(lotIds)]);
+    return new Map(lots.flatMap((l) => (l.wasteCode ? [[l.id, l.wasteCode] as const] : [])));
+  }
+
   async get(id: string, principal: Principal): Promise<ManifestView> {
     const m = await this.manifests.findById(id);
     if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId)))

@@ -119,10 +119,14 @@ export class AssignmentsService {
 
   /** Clears the assignment a waybill set (not one set since by someone else). */
   async releaseWaybill(vehicleId: string, waybillId: string): Promise<void> {
-    await this.db.query('DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2', [
-      vehicleId,
-      waybillId,
-    ]);
+    await this.db.transaction(async () => {
+      const gone = await this.db.query<{ vehicle_id: string }>(
+        'DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2 RETURNING vehicle_id',
+        [vehicleId, waybillId],
+      );
+      // Every evaluator's cache must learn the vehicle is no longer on the trip.
+      if (gone.length) await this.bumpVersion();
+    });
   }
 
   async get(vehicleId: string, principal: Principal): Promise<AssignmentView> {

@@ -3,6 +3,8 @@ import type { Assignment, Fix, GeofenceEngine, VehicleState, ViolationEvent } fr
 import {
   ConsumesStream,
   Database,
+  JobName,
+  JobQueue,
   MetricsService,
   type StreamConsumer,
   type StreamEntry,
@@ -29,6 +31,14 @@ const CHECKPOINT_MS = 30_000;
  */
 const REPLAY_MARGIN_MS = 60_000;
 const FIRST_START_WINDOW_MS = 15 * 60_000;
+/**
+ * A vehicle on an e-waybill with new fixes gets its trip matched (departure, arrival): one job per
+ * waybill per window, run after a delay at least the window's length, so it starts only once its
+ * window has closed and sees every fix evaluated in it (BullMQ keeps finished job ids, so a later
+ * fix in the same window could not queue a second job).
+ */
+const WAYBILL_PROGRESS_WINDOW_MS = 2_000;
+const WAYBILL_PROGRESS_DELAY_MS = 2_500;
 
 const toAssignment = (a: AssignmentEntity | undefined): Assignment | null =>
   a
@@ -83,6 +93,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     private readonly fixes: FixesRepository,
     private readonly positions: PositionsStore,
     private readonly violations: ViolationsService,
+    private readonly jobs: JobQueue,
     metrics: MetricsService,
   ) {
     this.evaluated = new Counter({
@@ -241,6 +252,40 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS,
     );
     if (latest.length) await this.positions.update(latest);
+    await this.matchWaybills(latest, assignments, now);
+  }
+
+  /**
+   * Vehicles on an active e-waybill: ask the waybill context to match the new fixes to the trip
+   * (the periodic waybill sweep catches up whatever a lost job missed).
+   */
+  private async matchWaybills(
+    latest: LatestPosition[],
+    assignments: Map<string, AssignmentEntity>,
+    now: number,
+  ): Promise<void> {
+    const window = Math.floor(now / WAYBILL_PROGRESS_WINDOW_MS);
+    const jobs = latest.flatMap((p) => {
+      const waybillId = assignments.get(p.vehicleId)?.waybillId;
+      return waybillId
+        ? [
+            {
+              name: JobName.WaybillProgress,
+              data: { waybillId, vehicleId: p.vehicleId, upTo: p.ts },
+              options: { jobId: `waybill-progress:${waybillId}:${window}`, delayMs: WAYBILL_PROGRESS_DELAY_MS },
+            },
+          ]
+        : [];
+    });
+    if (jobs.length === 0) return;
+    try {
+      await this.jobs.enqueueBulk(jobs);
+    } catch (err) {
+      this.log.warn(
+        { err: (err as Error).message, waybills: jobs.length },
+        'waybill progress not queued; the sweep will catch up',
+      );
+    }
   }
 
   /** Violations, their events, fix flags and (when due) the checkpoint: one transaction. */

@@ -11,6 +11,10 @@ export const RULES = [
   'SIGNAL_LOST',
   'UNDECLARED_TRIP',
   'TERMINAL_ALARM',
+  /** E-waybill matching: not left 2 h after the planned departure. */
+  'NOT_DEPARTED',
+  /** E-waybill matching: the loaded vehicle stopped 20 min inside another facility. */
+  'WRONG_DESTINATION',
 ] as const;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
@@ -57,7 +61,7 @@ export class ViolationView {
   @ApiProperty({ format: 'uuid' }) vehicleId: string;
   @ApiProperty({ enum: RULES }) rule: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) targetId: string | null;
-  @ApiProperty({ enum: ['route', 'zone'], nullable: true }) targetKind: string | null;
+  @ApiProperty({ enum: ['route', 'zone', 'facility', 'waybill'], nullable: true }) targetKind: string | null;
   @ApiProperty({ enum: SEVERITIES }) severity: string;
   @ApiProperty({ enum: ['open', 'closed'] }) status: string;
   @ApiProperty({ format: 'date-time', description: 'Time of the first point of the episode.' }) openedAt: string;

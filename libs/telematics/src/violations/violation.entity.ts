@@ -15,7 +15,7 @@ export class ViolationEntity {
   @Column('uuid') vehicleId: string;
   @Column('text') rule: string;
   @Column({ type: 'uuid', nullable: true }) targetId: string | null;
-  @Column({ type: 'text', nullable: true }) targetKind: 'route' | 'zone' | null;
+  @Column({ type: 'text', nullable: true }) targetKind: 'route' | 'zone' | 'facility' | 'waybill' | null;
   @Column('text') severity: string;
   @Column('text') status: 'open' | 'closed';
   /** Time of the first point of the episode (event time). */

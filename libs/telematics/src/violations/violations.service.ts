@@ -25,6 +25,14 @@ const point = (p: EvidencePoint): PointRecord => ({
   ...(p.deviationM !== undefined ? { deviationM: Math.round(p.deviationM * 10) / 10 } : {}),
 });
 
+/** What a violation's target id names, by rule. */
+const TARGET_KIND: Record<string, ViolationEntity['targetKind']> = {
+  ROUTE_DEVIATION: 'route',
+  ZONE_INTRUSION: 'zone',
+  WRONG_DESTINATION: 'facility',
+  NOT_DEPARTED: 'waybill',
+};
+
 /** A violation's id: the same episode (vehicle, rule, target, first point) always gets the same id. */
 export const violationId = (e: Pick<ViolationEvent, 'vehicleId' | 'rule' | 'targetId' | 'openedAt'>): string =>
   uuidFromName(`violation|${e.vehicleId}|${e.rule}|${e.targetId ?? ''}|${e.openedAt}`);
@@ -81,7 +89,7 @@ export class ViolationsService {
         vehicleId: e.vehicleId,
         rule: e.rule,
         targetId: e.targetId,
-        targetKind: e.rule === 'ROUTE_DEVIATION' ? 'route' : e.rule === 'ZONE_INTRUSION' ? 'zone' : null,
+        targetKind: TARGET_KIND[e.rule as string] ?? null,
         severity: e.severity,
         status: 'open',
         openedAt: new Date(e.openedAt),
@@ -147,6 +155,58 @@ export class ViolationsService {
       }
     }
     return { opened, closed };
+  }
+
+  /**
+   * Raises (or closes) an alert that is not the engine's: NOT_DEPARTED and WRONG_DESTINATION of
+   * an e-waybill. Same identity rule: (vehicle, rule, target, first time) makes the id, so a sweep
+   * that runs again raises nothing twice.
+   */
+  async raise(alert: {
+    kind: 'opened' | 'closed';
+    vehicleId: string;
+    rule: 'NOT_DEPARTED' | 'WRONG_DESTINATION';
+    targetId: string | null;
+    severity: 'high' | 'medium';
+    openedAt: number;
+    at: number;
+    point: { ts: number; lon: number; lat: number; speedKmh: number };
+    waybillId: string;
+    chemicalIds: string[];
+    detail: Record<string, string | number | boolean | null>;
+  }): Promise<void> {
+    await this.record(
+      [
+        {
+          kind: alert.kind,
+          rule: alert.rule as ViolationEvent['rule'],
+          vehicleId: alert.vehicleId,
+          targetId: alert.targetId,
+          severity: alert.severity,
+          openedAt: alert.openedAt,
+          at: alert.at,
+          closedAt: alert.kind === 'closed' ? alert.at : null,
+          firstPoint: alert.point,
+          worstPoint: alert.point,
+          maxValue: null,
+          points: [alert.point],
+          waybillId: alert.waybillId,
+          chemicalIds: alert.chemicalIds,
+          detail: alert.detail,
+        },
+      ],
+      new Map(),
+    );
+  }
+
+  /** Violations of a vehicle opened in a time window (an e-waybill's trip summary). */
+  async forWindow(
+    vehicleId: string,
+    from: Date,
+    to: Date,
+  ): Promise<Array<{ rule: string; openedAt: Date; closedAt: Date | null }>> {
+    const rows = await this.violations.list({ vehicleId, from, to, after: null, limit: 10_000 });
+    return rows.map((v) => ({ rule: v.rule, openedAt: v.openedAt, closedAt: v.closedAt }));
   }
 
   private async scope(principal: Principal): Promise<string[] | undefined> {
