@@ -1,6 +1,7 @@
 import { LedgerModule } from '@lib/ledger';
 import { RegistryModule } from '@lib/registry';
 import { TelematicsModule } from '@lib/telematics';
+import { WaybillModule } from '@lib/waybill';
 
 /**
  * The bounded contexts every process (api, worker) loads, in one list so the processes cannot
@@ -8,4 +9,4 @@ import { TelematicsModule } from '@lib/telematics';
  * Order matters for HTTP routing: telematics' GET /v1/vehicles/positions must be registered
  * before the registry's GET /v1/vehicles/:id (Nest registers routes in module order).
  */
-export const CONTEXT_MODULES = [TelematicsModule, RegistryModule, LedgerModule];
+export const CONTEXT_MODULES = [TelematicsModule, RegistryModule, LedgerModule, WaybillModule];

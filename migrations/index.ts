@@ -4,6 +4,8 @@ import { Registry1795914000000 } from './1795914000000-registry.js';
 import { ChemicalCatalogueSeed1795917600000 } from './1795917600000-chemical-catalogue-seed.js';
 import { Ledger1795921200000 } from './1795921200000-ledger.js';
 import { Telematics1795924800000 } from './1795924800000-telematics.js';
+import { Idempotency1795928400000 } from './1795928400000-idempotency.js';
+import { Waybills1795932000000 } from './1795932000000-waybills.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -12,4 +14,6 @@ export const migrations: MigrationClass[] = [
   ChemicalCatalogueSeed1795917600000,
   Ledger1795921200000,
   Telematics1795924800000,
+  Idempotency1795928400000,
+  Waybills1795932000000,
 ];

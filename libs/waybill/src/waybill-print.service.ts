@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import QRCode from 'qrcode';
+import type { Principal } from '@lib/platform';
+import { RegistryLookup } from '@lib/registry';
+import { FencesService } from '@lib/telematics';
+import { renderWaybillHtml } from './waybill.print.js';
+import { WaybillService } from './waybill.service.js';
+
+/** Resolves the names a printed waybill shows and renders it with its QR code. */
+@Injectable()
+export class WaybillPrint {
+  constructor(
+    private readonly filing: WaybillService,
+    private readonly registry: RegistryLookup,
+    private readonly fences: FencesService,
+  ) {}
+
+  async html(id: string, principal: Principal): Promise<string> {
+    const { waybill: w, items } = await this.filing.forPrint(id, principal);
+    const [enterprises, facilities, vehicles, people, route, qr] = await Promise.all([
+      this.registry.enterpriseMap([w.consignorId, w.carrierId, w.consigneeId]),
+      this.registry.facilityMap([w.loadingFacilityId, w.unloadingFacilityId]),
+      this.registry.vehicleMap([w.vehicleId, ...(w.trailerId ? [w.trailerId] : [])]),
+      this.registry.personMap([w.driverId, w.escortId], principal),
+      this.fences.getRoute(w.routeId),
+      QRCode.toString(w.number, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+    ]);
+    return renderWaybillHtml(
+      w,
+      items,
+      {
+        enterprises: new Map([...enterprises].map(([k, e]) => [k, e.name])),
+        facilities: new Map([...facilities].map(([k, f]) => [k, f.name])),
+        vehicles: new Map([...vehicles].map(([k, v]) => [k, v.plate])),
+        people: new Map(
+          [...people].map(([k, p]) => [k, { name: p.name, phone: p.phone, qualification: p.qualificationNumber }]),
+        ),
+        route: route.name,
+      },
+      qr,
+    );
+  }
+}

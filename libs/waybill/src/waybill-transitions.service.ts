@@ -1,0 +1,269 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { MovementService } from '@lib/ledger';
+import { Database, type Principal, type ProblemItem, RulesViolated } from '@lib/platform';
+import { RegistryLookup } from '@lib/registry';
+import { AssignmentsService } from '@lib/telematics';
+import type { LoadDto, ReceiveDto, WaybillView } from './waybill.dto.js';
+import type { DiscrepancyLine, TrackSummary, WaybillEntity } from './waybill.entity.js';
+import { WaybillRepository } from './waybill.repository.js';
+import { rulesInput, WaybillService } from './waybill.service.js';
+import { WaybillValidator } from './waybill.validator.js';
+import { toWaybillView } from './waybill.view.js';
+import { roundKg, toKg } from '@lib/ledger';
+
+/** Receipt tolerance: bulk in a tank is weighed (0.5%); packages are counted (none). */
+const TOLERANCE = { tank: 0.005, packaged: 0 } as const;
+/** The two steps on the road: from which state, to which, the time they stamp and follow, the event. */
+const ROAD_STEPS = {
+  depart: { from: 'loaded', to: 'in_transit', stamp: 'departedAt', after: 'loadedAt', event: 'waybill.departed' },
+  arrive: { from: 'in_transit', to: 'arrived', stamp: 'arrivedAt', after: 'departedAt', event: 'waybill.arrived' },
+} as const;
+
+/** The assignment a loaded waybill sets runs to its planned arrival plus this (a late trip stays watched); receipt clears it. */
+const ASSIGNMENT_SLACK_MS = 24 * 3600_000;
+
+/**
+ * The trip: loading (re-checked, the consignor's stock shipped through the ledger, the vehicle
+ * assigned to its route), departure and arrival (reported, or seen by GPS), receipt (the
+ * consignee's stock booked, quantities compared), closing. Every step checks who may take it and
+ * from which state, in one transaction with what it writes.
+ */
+@Injectable()
+export class WaybillTransitions {
+  private readonly log = new Logger('Waybill');
+
+  constructor(
+    private readonly db: Database,
+    private readonly waybills: WaybillRepository,
+    private readonly filing: WaybillService,
+    private readonly validator: WaybillValidator,
+    private readonly movements: MovementService,
+    private readonly assignments: AssignmentsService,
+    private readonly registry: RegistryLookup,
+  ) {}
+
+  /** The loader (装货人, the loading facility's owner: the consignor) checks, signs, and loads. */
+  async load(id: string, dto: LoadDto, principal: Principal): Promise<WaybillView> {
+    return this.db.transaction(async () => {
+      const w = await this.filing.load(id, principal, ['consignor'], true);
+      this.filing.expect(w, ['submitted']);
+      const at = this.filing.when(dto.at, w.updatedAt);
+      const items = await this.waybills.items(id);
+      const problems: ProblemItem[] = [];
+      for (const k of ['vehicleOk', 'tankOk', 'documentsOk', 'goodsMatch'] as const) {
+        if (!dto[k])
+          problems.push({
+            path: k,
+            rule: 'LOADING_CHECK_FAILED',
+            message: `the loader's check found ${k} false: the vehicle is not loaded`,
+          });
+      }
+      items.forEach((i) => {
+        if (!i.lotId)
+          problems.push({
+            path: `items[${i.line - 1}].lotId`,
+            rule: 'LOT_REQUIRED',
+            message: 'name the lot of every line before loading',
+          });
+      });
+      // Everything is judged again at loading: a licence or qualification that lapsed since
+      // submission stops the trip here.
+      const input = rulesInput(w, items);
+      problems.push(...(await this.validator.check(input, await this.validator.resolve(input), at)));
+      if (problems.length)
+        throw new RulesViolated(problems, `loading refused: ${[...new Set(problems.map((p) => p.rule))].join(', ')}`);
+
+      for (const i of items) {
+        const [ship] = await this.movements.record(
+          {
+            operation: 'ship',
+            facilityId: w.loadingFacilityId,
+            chemicalId: i.chemicalId,
+            lotId: i.lotId!,
+            quantity: { value: Number(i.quantityValue), unit: i.unit },
+            occurredAt: at.toISOString(),
+            counterpartyFacilityId: w.unloadingFacilityId,
+            waybillId: w.id,
+          },
+          principal,
+        );
+        await this.waybills.updateItem(id, i.line, { shipMovementId: ship!.id });
+        i.shipMovementId = ship!.id;
+      }
+      await this.assignments.assign(
+        w.vehicleId,
+        {
+          routeId: w.routeId,
+          loaded: true,
+          chemicalIds: [...new Set(items.map((i) => i.chemicalId))],
+          validFrom: at,
+          validTo: new Date(Math.max(w.plannedArrival.getTime(), at.getTime()) + ASSIGNMENT_SLACK_MS),
+          waybillId: w.id,
+        },
+        'waybill',
+        principal.keyId,
+      );
+      const loadingCheck = {
+        vehicleOk: true,
+        tankOk: true,
+        documentsOk: true,
+        goodsMatch: true,
+        loaderName: dto.loaderName,
+        signedAt: at.toISOString(),
+      };
+      await this.filing.transition(w, 'loaded', 'api', principal.keyId, at, { loaderName: dto.loaderName });
+      const next = { ...w, status: 'loaded' as const, loadedAt: at, loadingCheck, progressTs: at };
+      await this.waybills.update(id, { status: 'loaded', loadedAt: at, loadingCheck, progressTs: at });
+      await this.filing.publish('waybill.loaded', next, items, at);
+      return toWaybillView(next, items, principal);
+    });
+  }
+
+  /** loaded → in_transit: the carrier reports departure, or the GPS track leaves the loading fence. */
+  depart(id: string, at: Date, principal: Principal | null): Promise<WaybillView> {
+    return this.move(id, at, principal, ROAD_STEPS.depart, {});
+  }
+
+  /** in_transit → arrived: reported by the carrier, or the GPS track enters the unloading fence. */
+  arrive(
+    id: string,
+    at: Date,
+    principal: Principal | null,
+    trackSummary: TrackSummary | null = null,
+  ): Promise<WaybillView> {
+    return this.move(id, at, principal, ROAD_STEPS.arrive, trackSummary ? { trackSummary } : {});
+  }
+
+  /** A step on the road: the carrier's report (principal) or the track's (null), never before the previous step. */
+  private async move(
+    id: string,
+    at: Date,
+    principal: Principal | null,
+    step: (typeof ROAD_STEPS)[keyof typeof ROAD_STEPS],
+    extra: Partial<WaybillEntity>,
+  ): Promise<WaybillView> {
+    return this.db.transaction(async () => {
+      const w = principal
+        ? await this.filing.load(id, principal, ['carrier'], true)
+        : (await this.waybills.findForUpdate(id))!;
+      this.filing.expect(w, [step.from]);
+      if (principal) this.filing.when(at, w[step.after]);
+      const source = principal ? 'api' : 'gps';
+      await this.filing.transition(w, step.to, source, principal?.keyId ?? null, at);
+      const change = { status: step.to, [step.stamp]: at, ...extra } as Partial<WaybillEntity>;
+      const next = { ...w, ...change };
+      await this.waybills.update(id, change);
+      const items = await this.waybills.items(id);
+      await this.filing.publish(step.event, next, items, at, source);
+      return toWaybillView(next, items, principal);
+    });
+  }
+
+  /**
+   * The consignee records what it received: its receive movements are booked against the
+   * shipment (same lot), quantities compared; beyond the tolerance the difference is a
+   * discrepancy published to the agencies. The vehicle's assignment is released.
+   */
+  async receive(id: string, dto: ReceiveDto, principal: Principal): Promise<WaybillView> {
+    return this.db.transaction(async () => {
+      const w = await this.filing.load(id, principal, ['consignee'], true);
+      this.filing.expect(w, ['arrived']);
+      const at = this.filing.when(dto.at, w.arrivedAt);
+      const items = await this.waybills.items(id);
+      const given = new Map(dto.lines.map((l) => [l.line, l]));
+      const problems: ProblemItem[] = [];
+      for (const i of items)
+        if (!given.has(i.line))
+          problems.push({ path: 'lines', rule: 'LINE_MISSING', message: `line ${i.line} has no received quantity` });
+      for (const l of dto.lines)
+        if (!items.some((i) => i.line === l.line))
+          problems.push({ path: 'lines', rule: 'LINE_UNKNOWN', message: `there is no line ${l.line}` });
+      if (problems.length) throw new RulesViolated(problems);
+      const chemicals = await this.registry.chemicalMap(items.map((i) => i.chemicalId));
+      const discrepancy: DiscrepancyLine[] = [];
+      for (const i of items) {
+        const l = given.get(i.line)!;
+        const receivedKg = toKg(l.quantity.value, l.quantity.unit, chemicals.get(i.chemicalId)?.densityKgPerL ?? null);
+        if (receivedKg === null)
+          throw new RulesViolated([
+            { path: `lines`, rule: 'DENSITY_UNKNOWN', message: `give line ${i.line} in kg or t` },
+          ]);
+        const [movement] = await this.movements.record(
+          {
+            operation: 'receive',
+            facilityId: w.unloadingFacilityId,
+            chemicalId: i.chemicalId,
+            sourceMovementId: i.shipMovementId!,
+            quantity: l.quantity,
+            occurredAt: at.toISOString(),
+            waybillId: w.id,
+          },
+          principal,
+        );
+        await this.waybills.updateItem(id, i.line, {
+          receivedKg: receivedKg.toFixed(3),
+          receiveMovementId: movement!.id,
+        });
+        i.receivedKg = receivedKg.toFixed(3);
+        i.receiveMovementId = movement!.id;
+        const shipped = Number(i.quantityKg);
+        const tolerance = roundKg(shipped * TOLERANCE[i.packaging]);
+        const difference = roundKg(shipped - receivedKg);
+        if (Math.abs(difference) > tolerance + 0.0005)
+          discrepancy.push({
+            line: i.line,
+            chemicalId: i.chemicalId,
+            shippedKg: shipped,
+            receivedKg,
+            differenceKg: difference,
+            toleranceKg: tolerance,
+          });
+      }
+      await this.assignments.releaseWaybill(w.vehicleId, w.id);
+      await this.waybills.release(id);
+      await this.filing.transition(
+        w,
+        'received',
+        'api',
+        principal.keyId,
+        at,
+        discrepancy.length ? { discrepancy } : {},
+      );
+      const next = {
+        ...w,
+        status: 'received' as const,
+        receivedAt: at,
+        discrepancy: discrepancy.length ? discrepancy : null,
+      };
+      await this.waybills.update(id, { status: 'received', receivedAt: at, discrepancy: next.discrepancy });
+      await this.filing.publish('waybill.received', next, items, at);
+      if (discrepancy.length) {
+        await this.filing.publishDiscrepancy(next, discrepancy, at);
+        this.log.warn({ waybill: w.number, lines: discrepancy.length }, 'received quantity differs from shipped');
+      }
+      return toWaybillView(next, items, principal);
+    });
+  }
+
+  /** received → closed (consignee or consignor). A discrepancy found at receipt stays on the record. */
+  async close(id: string, principal: Principal): Promise<WaybillView> {
+    return this.db.transaction(async () => {
+      const w = await this.filing.load(id, principal, ['consignee', 'consignor'], true);
+      this.filing.expect(w, ['received']);
+      const at = new Date();
+      await this.filing.transition(
+        w,
+        'closed',
+        'api',
+        principal.keyId,
+        at,
+        w.discrepancy ? { withDiscrepancy: true } : {},
+      );
+      const next = { ...w, status: 'closed' as const, closedAt: at };
+      await this.waybills.update(id, { status: 'closed', closedAt: at });
+      const items = await this.waybills.items(id);
+      await this.filing.publish('waybill.closed', next, items, at);
+      return toWaybillView(next, items, principal);
+    });
+  }
+}
