@@ -121,7 +121,9 @@ export class AssignmentsService {
   async releaseWaybill(vehicleId: string, waybillId: string): Promise<void> {
     await this.db.transaction(async () => {
       const gone = await this.db.query<{ vehicle_id: string }>(
-        'DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2 RETURNING vehicle_id',
+        // (A CTE: TypeORM answers a bare DELETE … RETURNING with [rows, count], which is never empty.)
+        `WITH gone AS (DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2 RETURNING vehicle_id)
+         SELECT vehicle_id FROM gone`,
         [vehicleId, waybillId],
       );
       // Every evaluator's cache must learn the vehicle is no longer on the trip.
