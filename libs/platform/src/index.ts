@@ -36,3 +36,6 @@ export * from './queue/streams.js';
 export * from './queue/in-process-streams.js';
 export { REDIS } from './queue/queue.module.js';
 export * from './idempotency/idempotency.interceptor.js';
+export * from './queue/background-loops.js';
+export * from './access/access-log.js';
+export * from './access/access-log.service.js';

@@ -3,7 +3,10 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { AccessLog } from './access/access-log.service.js';
+import { AccessLogRepository } from './access/access-log.repository.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BackgroundLoops } from './queue/background-loops.js';
 import { AppConfig } from './config/app-config.js';
 import { closeDataSource, DatabaseModule, type MigrationClass } from './database/database.module.js';
 import { HealthService } from './health/health.service.js';
@@ -22,12 +25,14 @@ import { ShardedStreams } from './queue/streams.js';
 class PlatformLifecycle implements OnApplicationShutdown {
   private readonly log = new Logger('Lifecycle');
   constructor(
+    @Inject(BackgroundLoops) private readonly loops: BackgroundLoops,
     @Inject(JobQueue) private readonly queue: JobQueue,
     @Inject(ShardedStreams) private readonly streams: ShardedStreams,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.loops.stop();
     await this.streams.close();
     await this.queue.close();
     this.log.log('queue closed');
@@ -64,9 +69,11 @@ export class PlatformModule {
         PlatformLifecycle,
         Outbox,
         IdempotencyCleanupJob,
+        AccessLogRepository,
+        AccessLog,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [MetricsService, HealthService, AuthModule, Outbox],
+      exports: [MetricsService, HealthService, AuthModule, Outbox, AccessLog],
     };
   }
 }

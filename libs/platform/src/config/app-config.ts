@@ -111,10 +111,55 @@ export class EnvironmentVariables {
   @Max(86400, { message: 'must be an integer between 1 and 86400 (seconds)' })
   WAYBILL_WRONG_STOP_S = 1200;
 
+  /** How often the exchange relay moves outbox rows to the published stream (milliseconds). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 10 and 10000 (milliseconds)' })
+  @Min(10, { message: 'must be an integer between 10 and 10000 (milliseconds)' })
+  @Max(10000, { message: 'must be an integer between 10 and 10000 (milliseconds)' })
+  EXCHANGE_RELAY_INTERVAL_MS = 200;
+
+  /** Webhook retries: first backoff (doubled each attempt, with jitter) ... */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 10 and 3600000 (milliseconds)' })
+  @Min(10, { message: 'must be an integer between 10 and 3600000 (milliseconds)' })
+  @Max(3600000, { message: 'must be an integer between 10 and 3600000 (milliseconds)' })
+  WEBHOOK_RETRY_BASE_MS = 1000;
+
+  /** ... capped at this ... */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 10 and 86400000 (milliseconds)' })
+  @Min(10, { message: 'must be an integer between 10 and 86400000 (milliseconds)' })
+  @Max(86400000, { message: 'must be an integer between 10 and 86400000 (milliseconds)' })
+  WEBHOOK_RETRY_CAP_MS = 1_800_000;
+
+  /** ... for at least this long after the first attempt; then the delivery goes to the dead-letter list (default 25 h). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 1209600 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 1209600 (seconds)' })
+  @Max(1209600, { message: 'must be an integer between 1 and 1209600 (seconds)' })
+  WEBHOOK_RETRY_FOR_S = 90_000;
+
+  /** A webhook receiver that has not answered in this long has failed this attempt. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Min(100, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  WEBHOOK_TIMEOUT_MS = 5000;
+
   /** Comma-separated origins allowed by CORS; empty means CORS is closed. */
   @IsString()
   CORS_ORIGINS = '';
 }
+
+export interface ExchangeSettings {
+  relayIntervalMs: number;
+  webhook: { retryBaseMs: number; retryCapMs: number; retryForMs: number; timeoutMs: number };
+}
+
+export const DEFAULT_EXCHANGE_SETTINGS: ExchangeSettings = {
+  relayIntervalMs: 200,
+  webhook: { retryBaseMs: 1000, retryCapMs: 1_800_000, retryForMs: 90_000_000, timeoutMs: 5000 },
+};
 
 /** One validated, typed view of the configuration, injected where needed. */
 export class AppConfig {
@@ -134,6 +179,7 @@ export class AppConfig {
       notDepartedAfterMs: 7_200_000,
       wrongStopMs: 1_200_000,
     },
+    readonly exchange: ExchangeSettings = DEFAULT_EXCHANGE_SETTINGS,
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
@@ -148,6 +194,7 @@ export class AppConfig {
       this.shutdownGraceMs,
       overrides.telematics ?? this.telematics,
       this.waybill,
+      this.exchange,
     );
   }
 }
@@ -200,6 +247,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     vars.SHUTDOWN_GRACE_MS,
     { fixRetentionDays: vars.FIX_RETENTION_DAYS },
     { notDepartedAfterMs: vars.WAYBILL_NOT_DEPARTED_AFTER_S * 1000, wrongStopMs: vars.WAYBILL_WRONG_STOP_S * 1000 },
+    {
+      relayIntervalMs: vars.EXCHANGE_RELAY_INTERVAL_MS,
+      webhook: {
+        retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+        retryCapMs: vars.WEBHOOK_RETRY_CAP_MS,
+        retryForMs: vars.WEBHOOK_RETRY_FOR_S * 1000,
+        timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      },
+    },
   );
 }
 

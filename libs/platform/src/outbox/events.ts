@@ -259,6 +259,84 @@ export const EVENTS = {
       },
     },
   },
+  'violation.escalated': {
+    stream: 'violation',
+    version: 1,
+    description:
+      'No receiving agency acknowledged a violation alert in time; it is escalated to the next level of the sharing policy.',
+    schema: {
+      type: 'object',
+      required: ['violationId', 'level', 'to', 'unacknowledgedSeconds', 'at'],
+      properties: {
+        violationId: uuid,
+        vehicleId: uuid,
+        plate: { type: 'string' },
+        rule: { type: 'string' },
+        severity: { type: 'string' },
+        waybillId: { type: ['string', 'null'], format: 'uuid' },
+        level: { type: 'integer', minimum: 1 },
+        to: { type: 'array', items: { type: 'string' }, description: 'agencies alerted at this level' },
+        alerted: { type: 'array', items: { type: 'string' }, description: 'agencies alerted before' },
+        note: { type: 'string', description: 'who is reached at this level' },
+        unacknowledgedSeconds: { type: 'integer' },
+        at: dateTime,
+      },
+    },
+  },
+  'ledger.discrepancy': {
+    stream: 'ledger',
+    version: 1,
+    description:
+      'A stock count (盘点) found a facility holding a different quantity than its book; the adjust movement that corrects it is recorded.',
+    schema: {
+      type: 'object',
+      required: ['movementId', 'facilityId', 'enterpriseId', 'chemicalId', 'lotId', 'differenceKg'],
+      properties: {
+        movementId: uuid,
+        facilityId: uuid,
+        enterpriseId: uuid,
+        chemicalId: uuid,
+        lotId: uuid,
+        countId: { type: ['string', 'null'] },
+        differenceKg: { ...kg, description: 'counted minus book, kg (negative: less found than booked)' },
+        reason: { type: 'string' },
+        occurredAt: dateTime,
+      },
+    },
+  },
+  'licence.expiring': {
+    stream: 'registry',
+    version: 1,
+    description: 'A licence expires within 30 days (published once per licence and expiry date).',
+    schema: {
+      type: 'object',
+      required: ['licenceId', 'enterpriseId', 'kind', 'number', 'validTo', 'daysLeft'],
+      properties: {
+        licenceId: uuid,
+        enterpriseId: uuid,
+        kind: { type: 'string' },
+        number: { type: 'string' },
+        validTo: { type: 'string', format: 'date' },
+        daysLeft: { type: 'integer' },
+      },
+    },
+  },
+  'audit.completed': {
+    stream: 'audit',
+    version: 1,
+    description: 'An inventory audit (emergency management) was completed, with its findings.',
+    schema: {
+      type: 'object',
+      required: ['auditId', 'enterpriseId', 'completedAt'],
+      properties: {
+        auditId: uuid,
+        enterpriseId: uuid,
+        facilityIds: { type: 'array', items: uuid },
+        findings: { type: 'integer' },
+        completedAt: dateTime,
+      },
+    },
+  },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

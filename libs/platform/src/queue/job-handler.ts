@@ -1,6 +1,7 @@
 import { Injectable, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type Job, type JobHandlerFn, JobQueue } from './job-queue.js';
+import { BackgroundLoops } from './background-loops.js';
 import { JobName } from './jobs.js';
 import { ShardedStreams, STREAM_CONSUMER_METADATA, type StreamConsumer, StreamName } from './streams.js';
 
@@ -84,6 +85,7 @@ export class JobRunner {
     private readonly registry: JobHandlerRegistry,
     private readonly queue: JobQueue,
     private readonly streams: ShardedStreams,
+    private readonly loops: BackgroundLoops,
   ) {}
 
   async start(): Promise<void> {
@@ -91,5 +93,6 @@ export class JobRunner {
     const consumers = this.registry.streamConsumers();
     await this.queue.consume(handlers);
     for (const [name, consumer] of consumers) await this.streams.consume(name, consumer);
+    this.loops.start();
   }
 }

@@ -9,6 +9,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Matching vehicles' progress to their e-waybills. */
   Waybill = 'waybill',
+  /** Delivering published events to agencies' webhooks. */
+  Exchange = 'exchange',
 }
 
 export enum JobName {
@@ -22,6 +24,14 @@ export enum JobName {
   WaybillProgress = 'waybill.progress',
   /** Waybills that have not departed in time, or are overdue. */
   WaybillSweep = 'waybill.sweep',
+  /** Sends one endpoint's due webhook deliveries, oldest first (one sender per endpoint at a time). */
+  WebhookDeliver = 'exchange.webhook-deliver',
+  /** Finds endpoints with due deliveries that no job is looking after (a lost enqueue, a restart). */
+  WebhookSweep = 'exchange.webhook-sweep',
+  /** Escalates violation alerts that no receiving agency acknowledged in time. */
+  AlertEscalation = 'exchange.alert-escalation',
+  /** Publishes licence.expiring for licences that expire within 30 days (once per licence and expiry). */
+  LicenceExpiry = 'registry.licence-expiry',
 }
 
 export interface JobPayloads {
@@ -30,6 +40,10 @@ export interface JobPayloads {
   [JobName.IdempotencyCleanup]: Record<string, never>;
   [JobName.WaybillProgress]: { waybillId: string; vehicleId: string; upTo: number };
   [JobName.WaybillSweep]: Record<string, never>;
+  [JobName.WebhookDeliver]: { endpointId: string };
+  [JobName.WebhookSweep]: Record<string, never>;
+  [JobName.AlertEscalation]: Record<string, never>;
+  [JobName.LicenceExpiry]: Record<string, never>;
 }
 
 export interface JobDefinition {
@@ -92,12 +106,46 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     keepCompleted: 10,
     repeatEveryMs: 60_000,
   },
+  [JobName.WebhookDeliver]: {
+    queue: QueueName.Exchange,
+    // The delivery's own retry schedule (configuration) lives in the database; a failed job only
+    // means the handler itself broke (the database was away), so it is retried quickly.
+    attempts: 10,
+    backoff: { type: 'exponential', delayMs: 500 },
+    timeoutMs: 120_000,
+    keepCompleted: 10,
+  },
+  [JobName.WebhookSweep]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'fixed', delayMs: 5000 },
+    timeoutMs: 30_000,
+    keepCompleted: 10,
+    repeatEveryMs: 15_000,
+  },
+  [JobName.AlertEscalation]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'fixed', delayMs: 5000 },
+    timeoutMs: 60_000,
+    keepCompleted: 10,
+    repeatEveryMs: 30_000,
+  },
+  [JobName.LicenceExpiry]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 60_000 },
+    timeoutMs: 120_000,
+    keepCompleted: 10,
+    repeatEveryMs: 6 * 3600_000,
+  },
 };
 
 export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
   [QueueName.Platform]: { concurrency: 4, lockDurationMs: 30_000 },
   [QueueName.Maintenance]: { concurrency: 1, lockDurationMs: 150_000 },
   [QueueName.Waybill]: { concurrency: 4, lockDurationMs: 60_000 },
+  [QueueName.Exchange]: { concurrency: 8, lockDurationMs: 150_000 },
 };
 
 export const FAILED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;

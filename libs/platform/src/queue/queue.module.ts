@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config.js';
 import { BullmqTransport } from './bullmq.transport.js';
 import { InProcessTransport } from './in-process.transport.js';
+import { BackgroundLoops } from './background-loops.js';
 import { JobHandlerRegistry, JobRunner } from './job-handler.js';
 import { JobQueue } from './job-queue.js';
 import { InProcessStreams } from './in-process-streams.js';
@@ -72,7 +73,8 @@ class RedisLifecycle implements OnApplicationShutdown {
     RedisLifecycle,
     JobHandlerRegistry,
     JobRunner,
+    BackgroundLoops,
   ],
-  exports: [JobQueue, ShardedStreams, REDIS, JobHandlerRegistry, JobRunner],
+  exports: [JobQueue, ShardedStreams, REDIS, JobHandlerRegistry, JobRunner, BackgroundLoops],
 })
 export class QueueModule {}
