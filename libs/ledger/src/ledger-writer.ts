@@ -136,6 +136,24 @@ export class LedgerWriter {
       },
       { subjectId: groupId, occurredAt: op.occurredAt },
     );
+    // A stock count that moved the book is a discrepancy the agencies follow (emergency, market).
+    for (const r of rows.filter((row) => row.type === 'adjust')) {
+      await this.outbox.append(
+        'ledger.discrepancy',
+        {
+          movementId: r.id,
+          facilityId: r.facilityId,
+          enterpriseId: r.enterpriseId,
+          chemicalId: r.chemicalId,
+          lotId: r.lotId,
+          countId: r.countId,
+          differenceKg: Number(r.quantityKg),
+          reason: r.reason,
+          occurredAt: op.occurredAt.toISOString(),
+        },
+        { subjectId: r.facilityId, occurredAt: op.occurredAt },
+      );
+    }
     return rows;
   }
 

@@ -1,3 +1,4 @@
+import { LicenceExpiryJob } from './licences/licence-expiry.job.js';
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@lib/platform';
 import { AuthorizationController } from './authorization/authorization.controller.js';
@@ -69,6 +70,7 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     FacilityService,
     ImportService,
     RegistryLookup,
+    LicenceExpiryJob,
   ],
   exports: [
     RegistryLookup,

@@ -10,3 +10,4 @@ export { WorldService } from './evaluation/world.service.js';
 export { TrackReader } from './fixes/track-reader.js';
 export type { StoredFix } from './fixes/fixes.repository.js';
 export { PositionsStore } from './fixes/positions.store.js';
+export { PositionsService } from './fixes/positions.service.js';

@@ -52,6 +52,7 @@ import { ViolationsService } from './violations/violations.service.js';
     TrackReader,
   ],
   exports: [
+    PositionsService,
     IngestService,
     AssignmentsService,
     FencesService,

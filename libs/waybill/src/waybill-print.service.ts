@@ -1,3 +1,4 @@
+import { AccessLog } from '@lib/platform';
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import type { Principal } from '@lib/platform';
@@ -13,10 +14,21 @@ export class WaybillPrint {
     private readonly filing: WaybillService,
     private readonly registry: RegistryLookup,
     private readonly fences: FencesService,
+    private readonly access: AccessLog,
   ) {}
 
-  async html(id: string, principal: Principal): Promise<string> {
+  async html(id: string, principal: Principal, purpose: string | null = null): Promise<string> {
     const { waybill: w, items } = await this.filing.forPrint(id, principal);
+    // The printout carries the crew's names and phones: a read of personal data (访问留痕).
+    await this.access.record([
+      {
+        principal,
+        channel: 'api',
+        action: 'waybill.print',
+        subjects: [`waybill:${w.id}`, `person:${w.driverId}`, `person:${w.escortId}`, `vehicle:${w.vehicleId}`],
+        purpose,
+      },
+    ]);
     const [enterprises, facilities, vehicles, people, route, qr] = await Promise.all([
       this.registry.enterpriseMap([w.consignorId, w.carrierId, w.consigneeId]),
       this.registry.facilityMap([w.loadingFacilityId, w.unloadingFacilityId]),

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
+import { Allow, ApiPurposeHeader, CurrentPrincipal, type Page, type Principal, Purpose } from '@lib/platform';
 import {
   CancelDto,
   LoadDto,
@@ -170,7 +170,12 @@ export class WaybillsController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'The printable waybill the driver carries, with its number as a QR code.' })
-  printable(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<string> {
-    return this.print.html(id, p);
+  @ApiPurposeHeader()
+  printable(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Purpose() purpose: string | null,
+  ): Promise<string> {
+    return this.print.html(id, p, purpose);
   }
 }

@@ -46,6 +46,17 @@ export class LicenceRepository {
     return qb.getMany();
   }
 
+  /** Valid licences whose validity ends between two dates (inclusive), in date order. */
+  expiringBetween(from: string, to: string): Promise<LicenceEntity[]> {
+    return this.db
+      .repository(LicenceEntity)
+      .createQueryBuilder('l')
+      .where("l.status = 'valid' AND l.valid_to BETWEEN :from AND :to", { from, to })
+      .orderBy('l.valid_to')
+      .addOrderBy('l.id')
+      .getMany();
+  }
+
   async insert(l: LicenceEntity): Promise<void> {
     await this.repo.insert(l);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  AccessLog,
   decodeCursor,
   isUuidString,
   NotFound,
@@ -61,6 +62,7 @@ export class PersonService {
   constructor(
     private readonly people: PersonRepository,
     private readonly enterprises: EnterpriseRepository,
+    private readonly access: AccessLog,
   ) {}
 
   async checkNew(rows: PersonEntity[]): Promise<ProblemItem[][]> {
@@ -104,7 +106,7 @@ export class PersonService {
     return toPersonView(entity, principal);
   }
 
-  async list(q: PersonQuery, principal: Principal): Promise<Page<PersonView>> {
+  async list(q: PersonQuery, principal: Principal, purpose: string | null = null): Promise<Page<PersonView>> {
     const limit = q.limit ?? 50;
     const own = ownerFilter(principal);
     if (own && q.employerId && q.employerId !== own) return { items: [], nextCursor: null };
@@ -116,14 +118,29 @@ export class PersonService {
       limit: limit + 1,
     });
     const page = toPage(rows, limit, (p) => p.id);
+    await this.logRead(
+      principal,
+      'person.list',
+      page.items.map((p) => p.id),
+      purpose,
+    );
     return { items: page.items.map((p) => toPersonView(p, principal)), nextCursor: page.nextCursor };
   }
 
-  async get(id: string, principal: Principal): Promise<PersonView> {
+  async get(id: string, principal: Principal, purpose: string | null = null): Promise<PersonView> {
     const p = await this.people.findById(id);
     if (!p) throw new NotFound('person', id);
     assertReadable(principal, p.employerId, 'person', id);
+    await this.logRead(principal, 'person.read', [id], purpose);
     return toPersonView(p, principal);
+  }
+
+  /** Every API read of a person (masked or not) is in the access log: who, which people, why. */
+  private async logRead(principal: Principal, action: string, ids: string[], purpose: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.access.record([
+      { principal, channel: 'api', action, subjects: ids.map((id) => `person:${id}`), purpose },
+    ]);
   }
 
   async update(id: string, dto: UpdatePersonDto, principal: Principal): Promise<PersonView> {

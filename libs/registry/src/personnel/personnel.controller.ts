@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
+import { Allow, ApiPurposeHeader, CurrentPrincipal, type Page, type Principal, Purpose } from '@lib/platform';
 import { CreatePersonDto, PersonPage, PersonQuery, PersonView, UpdatePersonDto } from './person.dto.js';
 import { PersonService } from './person.service.js';
 
@@ -23,15 +23,25 @@ export class PersonnelController {
     summary: 'List drivers and escorts; id numbers and phones masked except for the employer and admin.',
   })
   @ApiOkResponse({ type: PersonPage })
-  list(@Query() q: PersonQuery, @CurrentPrincipal() p: Principal): Promise<Page<PersonView>> {
-    return this.people.list(q, p);
+  @ApiPurposeHeader()
+  list(
+    @Query() q: PersonQuery,
+    @CurrentPrincipal() p: Principal,
+    @Purpose() purpose: string | null,
+  ): Promise<Page<PersonView>> {
+    return this.people.list(q, p, purpose);
   }
 
   @Get(':id')
   @Allow('admin', 'agency', 'enterprise')
   @ApiOkResponse({ type: PersonView })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<PersonView> {
-    return this.people.get(id, p);
+  @ApiPurposeHeader()
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() p: Principal,
+    @Purpose() purpose: string | null,
+  ): Promise<PersonView> {
+    return this.people.get(id, p, purpose);
   }
 
   @Patch(':id')
