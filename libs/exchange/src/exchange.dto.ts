@@ -1,0 +1,257 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { AGENCIES, type Agency, ACCESS_CHANNELS } from '@lib/platform';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+export class FeedQuery {
+  @ApiPropertyOptional({
+    description: 'Cursor of the last event already received (0 or absent: from the start).',
+    example: '1042',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by the feed (digits)' })
+  after?: string;
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated event types or stream.* patterns.',
+    example: 'violation.*,waybill.departed',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  types?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'limit must be an integer from 1 to 1000' })
+  @Min(1, { message: 'limit must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'limit must be an integer from 1 to 1000' })
+  limit?: number;
+}
+
+export class StreamQuery {
+  @ApiPropertyOptional({ description: 'Resume after this cursor (the Last-Event-ID header wins when both are given).' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor (digits)' })
+  after?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated event types or stream.* patterns.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  types?: string;
+}
+
+export class EnvelopeView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'violation.opened' }) type: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ example: 'violation' }) stream: string;
+  @ApiProperty({ description: 'per-stream sequence number' }) sequence: number;
+  @ApiProperty({ description: 'global position: feed cursor and SSE id' }) cursor: string;
+  @ApiProperty() occurredAt: string;
+  @ApiProperty() publishedAt: string;
+  @ApiProperty({ nullable: true, type: String }) subjectId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
+}
+
+export class FeedPage {
+  @ApiProperty({ type: [EnvelopeView] }) events: EnvelopeView[];
+  @ApiProperty({ description: 'Pass as ?after= to continue; unchanged when nothing new.' }) next: string;
+  @ApiProperty({ description: 'A full page: call again at once for more.' }) more: boolean;
+}
+
+export class RegisterWebhookDto {
+  @ApiProperty({ example: 'https://110.example.gov.cn/hazchem/events' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'url must be an http(s) URL' },
+  )
+  @MaxLength(2000)
+  url: string;
+
+  @ApiProperty({
+    example: ['violation.*'],
+    description: 'Event types or stream.* patterns; delivered within the sharing policy.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  types: string[];
+
+  @ApiPropertyOptional({ enum: AGENCIES, description: 'Admin only: the agency the endpoint belongs to.' })
+  @IsOptional()
+  @IsIn(AGENCIES)
+  agency?: Agency;
+}
+
+export class WebhookView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: AGENCIES }) agency: string;
+  @ApiProperty() url: string;
+  @ApiProperty({ type: [String] }) types: string[];
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ description: 'deliveries waiting (including one being retried)' }) pending: number;
+  @ApiProperty({ description: 'deliveries in the dead-letter list' }) dead: number;
+}
+
+export class CreatedWebhookView extends WebhookView {
+  @ApiProperty({ description: 'HMAC-SHA256 signing secret; shown once, never again.' }) secret: string;
+}
+
+export class DeadLetterView {
+  @ApiProperty() cursor: string;
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty() type: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ nullable: true, type: String }) firstAttemptAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastAttemptAt: string | null;
+  @ApiProperty({ nullable: true, type: Number }) lastStatus: number | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+}
+
+export class ReplayDto {
+  @ApiPropertyOptional({ type: [String], description: 'Cursors of the dead letters to replay; all when absent.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10000)
+  @Matches(/^\d{1,18}$/, { each: true, message: 'each cursor is digits' })
+  cursors?: string[];
+}
+
+export class PolicyChangeDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The whole policy document (see GET).' })
+  @IsObject()
+  document: Record<string, unknown>;
+
+  @ApiProperty({ example: '市场监管局联合执法：临时接收路线偏离告警' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason: string;
+
+  @ApiPropertyOptional({ description: 'The version this change was made from; refused (409) if the policy moved on.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  basedOn?: number;
+}
+
+export class AccessLogQuery {
+  @ApiPropertyOptional({
+    example: 'person:0190b1c2-…',
+    description: 'kind:id — vehicle, person, enterprise, waybill, violation.',
+  })
+  @IsOptional()
+  @Matches(/^(vehicle|person|enterprise|waybill|violation):[0-9a-f-]{36}$/, {
+    message: 'subject must be kind:uuid with kind one of vehicle, person, enterprise, waybill, violation',
+  })
+  subject?: string;
+
+  @ApiPropertyOptional({ enum: AGENCIES })
+  @IsOptional()
+  @IsIn(AGENCIES)
+  agency?: Agency;
+
+  @ApiPropertyOptional({ enum: ACCESS_CHANNELS })
+  @IsOptional()
+  @IsIn(ACCESS_CHANNELS)
+  channel?: string;
+
+  @ApiPropertyOptional({ description: 'Older than this sequence number (paging backwards).' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'before must be a sequence number' })
+  before?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export const DATA_REQUEST_KINDS = ['vehicle-track', 'person'] as const;
+
+export class DataRequestDto {
+  @ApiProperty({
+    enum: DATA_REQUEST_KINDS,
+    description: "vehicle-track: a vehicle's full track for a period; person: a person's record in clear.",
+  })
+  @IsIn(DATA_REQUEST_KINDS)
+  kind: (typeof DATA_REQUEST_KINDS)[number];
+
+  @ApiProperty({ format: 'uuid', description: 'The vehicle or the person.' })
+  @IsUUID()
+  subjectId: string;
+
+  @ApiPropertyOptional({ example: '2026-11-29T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiProperty({ example: '锡公(刑)立字〔2026〕123号案件侦查' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
+}
+
+export class DecisionDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 720, default: 72, description: 'approve: hours the grant lasts.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  validHours?: number;
+
+  @ApiPropertyOptional({ example: '同意，限本案使用' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class DataRequestView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: AGENCIES }) agency: string;
+  @ApiProperty({ enum: DATA_REQUEST_KINDS }) kind: string;
+  @ApiProperty({ format: 'uuid' }) subjectId: string;
+  @ApiProperty({ nullable: true, type: String }) from: string | null;
+  @ApiProperty({ nullable: true, type: String }) to: string | null;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: ['pending', 'approved', 'refused'] }) status: string;
+  @ApiProperty({ nullable: true, type: String }) decidedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) decisionNote: string | null;
+  @ApiProperty({ nullable: true, type: String }) expiresAt: string | null;
+  @ApiProperty() createdAt: string;
+}

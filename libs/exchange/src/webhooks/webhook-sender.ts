@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  AccessLog,
+  AppConfig,
+  type Agency,
+  Database,
+  type Job,
+  JobHandler,
+  JobName,
+  JobQueue,
+  subjectsOf,
+} from '@lib/platform';
+import { PolicyService } from '../policy/policy.service.js';
+import { shapeFor } from '../policy/sharing-policy.js';
+import { envelope, type PublishedEvent } from '../relay/exchange-event.js';
+import { sign } from './signature.js';
+import { type EndpointRow, WebhookRepository } from './webhook.repository.js';
+
+const LEASE_MS = 60_000;
+const MAX_PER_TURN = 500;
+
+/** The next retry: doubling from the base, capped, with jitter (half fixed, half random) so receivers coming back are not stampeded. */
+export function retryDelayMs(attempt: number, baseMs: number, capMs: number, random = Math.random()): number {
+  const full = Math.min(capMs, baseMs * 2 ** Math.min(attempt - 1, 40));
+  return Math.round(full / 2 + (full / 2) * random);
+}
+
+/**
+ * Sends one endpoint's deliveries in sequence order, one sender per endpoint (a lease in the
+ * database). A refused delivery is retried on the configured schedule and holds back the ones
+ * after it (ordering); once its retry budget is spent it goes to the dead-letter list and the
+ * next one is sent. Each delivery carries the event id as Idempotency-Key and an HMAC signature.
+ */
+@Injectable()
+export class WebhookSender {
+  private readonly log = new Logger('Webhooks');
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: WebhookRepository,
+    private readonly policies: PolicyService,
+    private readonly access: AccessLog,
+    private readonly queue: JobQueue,
+    private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.WebhookDeliver)
+  async deliver(job: Job<JobName.WebhookDeliver>): Promise<void> {
+    const { endpointId } = job.data;
+    const owner = randomUUID();
+    if (!(await this.repo.lease(endpointId, owner, LEASE_MS))) {
+      // Another sender is at work on this endpoint; look again shortly in case it is just finishing.
+      const slot = Math.floor(Date.now() / 500);
+      await this.queue.enqueue(
+        JobName.WebhookDeliver,
+        { endpointId },
+        { delayMs: 500, jobId: `wh-busy-${endpointId}-${slot}` },
+      );
+      return;
+    }
+    try {
+      const endpoint = await this.repo.endpoint(endpointId);
+      if (!endpoint || endpoint.deleted_at) return;
+      for (let sent = 0; sent < MAX_PER_TURN; sent++) {
+        const head = await this.repo.head(endpointId);
+        if (!head) return;
+        const due = new Date(head.delivery.next_attempt_at);
+        if (due.getTime() > Date.now()) {
+          await this.retryAt(endpointId, due);
+          return;
+        }
+        const ok = await this.send(endpoint, head.event, head.delivery.first_attempt_at, head.delivery.attempts);
+        if (!ok) return;
+        await this.repo.lease(endpointId, owner, LEASE_MS);
+      }
+      await this.queue.enqueue(JobName.WebhookDeliver, { endpointId });
+    } finally {
+      await this.repo.release(endpointId, owner);
+    }
+  }
+
+  /** One attempt; true when the endpoint may go on to its next delivery (delivered, or dead-lettered). */
+  private async send(
+    endpoint: EndpointRow,
+    event: PublishedEvent,
+    firstAttemptAt: Date | null,
+    attempts: number,
+  ): Promise<boolean> {
+    const agency = endpoint.agency as Agency;
+    const policy = (await this.policies.current()).document;
+    const data = shapeFor(policy, agency, event.type, event.payload) ?? {};
+    const body = JSON.stringify(envelope(event, data));
+    const { timeoutMs, retryBaseMs, retryCapMs, retryForMs } = this.config.exchange.webhook;
+    let status: number | null = null;
+    let error = '';
+    try {
+      const res = await fetch(endpoint.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'hazchem-exchange/1',
+          'idempotency-key': event.id,
+          'x-hazchem-event': event.type,
+          'x-hazchem-delivery': `${endpoint.id}:${event.seq}`,
+          'x-hazchem-signature': sign(endpoint.secret, body),
+        },
+        body,
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) {
+        await this.db.transaction(async () => {
+          await this.repo.delivered(endpoint.id, event.seq, res.status);
+          await this.access.record([
+            {
+              principal: { kind: 'agency', agency, keyId: endpoint.created_by },
+              channel: 'webhook',
+              action: event.type,
+              subjects: subjectsOf(event.payload),
+              detail: { eventId: event.id, cursor: event.seq, endpointId: endpoint.id },
+            },
+          ]);
+        });
+        return true;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+    const first = firstAttemptAt ? new Date(firstAttemptAt) : new Date();
+    const dead = Date.now() - first.getTime() >= retryForMs;
+    const next = new Date(Date.now() + retryDelayMs(attempts + 1, retryBaseMs, retryCapMs));
+    await this.repo.failed(endpoint.id, event.seq, { status, error, nextAttemptAt: next, dead, firstAttemptAt: first });
+    if (dead) {
+      this.log.warn(
+        { endpointId: endpoint.id, eventId: event.id, attempts: attempts + 1 },
+        'webhook delivery dead-lettered',
+      );
+      return true;
+    }
+    await this.retryAt(endpoint.id, next);
+    return false;
+  }
+
+  /** One job per endpoint and retry time, however many events are waiting behind the head. */
+  private retryAt(endpointId: string, at: Date): Promise<void> {
+    return this.queue.enqueue(
+      JobName.WebhookDeliver,
+      { endpointId },
+      { delayMs: Math.max(0, at.getTime() - Date.now()), jobId: `wh-retry-${endpointId}-${at.getTime()}` },
+    );
+  }
+
+  @JobHandler(JobName.WebhookSweep)
+  async sweep(): Promise<void> {
+    const due = await this.repo.dueEndpoints(1000);
+    if (due.length)
+      await this.queue.enqueueBulk(due.map((endpointId) => ({ name: JobName.WebhookDeliver, data: { endpointId } })));
+  }
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@lib/platform';
+import type { PublishedEvent } from '../relay/exchange-event.js';
+import { toPublished } from '../relay/exchange.repository.js';
+
+export interface EndpointRow {
+  id: string;
+  agency: string;
+  url: string;
+  types: string[];
+  secret: string;
+  created_by: string;
+  created_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface DeliveryRow {
+  endpoint_id: string;
+  event_seq: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  first_attempt_at: Date | null;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  replays: number;
+}
+
+/** Webhook endpoints and deliveries: the SQL only. */
+@Injectable()
+export class WebhookRepository {
+  constructor(private readonly db: Database) {}
+
+  activeEndpoints(): Promise<Array<{ id: string; agency: string; types: string[] }>> {
+    return this.db.query('SELECT id, agency, types FROM webhook_endpoints WHERE deleted_at IS NULL');
+  }
+
+  async insertEndpoint(
+    e: Pick<EndpointRow, 'id' | 'agency' | 'url' | 'types' | 'secret' | 'created_by'>,
+  ): Promise<void> {
+    await this.db.query(
+      'INSERT INTO webhook_endpoints (id, agency, url, types, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
+      [e.id, e.agency, e.url, e.types, e.secret, e.created_by],
+    );
+  }
+
+  async endpoint(id: string): Promise<EndpointRow | null> {
+    const rows = await this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  listEndpoints(agency: string | null): Promise<Array<EndpointRow & { pending: string; dead: string }>> {
+    return this.db.query(
+      `SELECT e.*,
+              (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending')::text AS pending,
+              (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'dead')::text AS dead
+         FROM webhook_endpoints e
+        WHERE e.deleted_at IS NULL AND ($1::text IS NULL OR e.agency = $1)
+        ORDER BY e.created_at`,
+      [agency],
+    );
+  }
+
+  async deleteEndpoint(id: string): Promise<void> {
+    await this.db.query('UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
+  }
+
+  async insertDeliveries(rows: Array<{ endpointId: string; eventSeq: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_seq, status)
+       SELECT endpoint_id, event_seq, 'pending' FROM unnest($1::uuid[], $2::bigint[]) AS t(endpoint_id, event_seq)
+       ON CONFLICT DO NOTHING`,
+      [rows.map((r) => r.endpointId), rows.map((r) => r.eventSeq)],
+    );
+  }
+
+  /** Takes (or extends) the endpoint's sending lease; false when another sender holds it. */
+  async lease(endpointId: string, owner: string, ms: number): Promise<boolean> {
+    const rows = await this.db.query(
+      // (A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not the rows.)
+      `WITH taken AS (
+         UPDATE webhook_endpoints SET lease_until = now() + make_interval(secs => $3::double precision / 1000), lease_owner = $2
+          WHERE id = $1 AND deleted_at IS NULL AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+          RETURNING id)
+       SELECT id FROM taken`,
+      [endpointId, owner, ms],
+    );
+    return rows.length > 0;
+  }
+
+  async release(endpointId: string, owner: string): Promise<void> {
+    await this.db.query(
+      'UPDATE webhook_endpoints SET lease_until = NULL, lease_owner = NULL WHERE id = $1 AND lease_owner = $2',
+      [endpointId, owner],
+    );
+  }
+
+  /** The endpoint's oldest pending delivery with its event (deliveries go out in sequence order). */
+  async head(endpointId: string): Promise<{ delivery: DeliveryRow; event: PublishedEvent } | null> {
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT d.endpoint_id, d.event_seq::text AS event_seq, d.status, d.attempts, d.first_attempt_at, d.next_attempt_at,
+              d.last_attempt_at, d.last_status, d.last_error, d.delivered_at, d.replays, row_to_json(e) AS event
+         FROM webhook_deliveries d JOIN exchange_events e ON e.seq = d.event_seq
+        WHERE d.endpoint_id = $1 AND d.status = 'pending'
+        ORDER BY d.event_seq LIMIT 1`,
+      [endpointId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const { event, ...delivery } = r;
+    return { delivery: delivery as unknown as DeliveryRow, event: toPublished(event as never) };
+  }
+
+  async delivered(endpointId: string, seq: string, status: number): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_status = $3, last_error = NULL,
+              first_attempt_at = coalesce(first_attempt_at, now()), last_attempt_at = now(), delivered_at = now()
+        WHERE endpoint_id = $1 AND event_seq = $2`,
+      [endpointId, seq, status],
+    );
+  }
+
+  async failed(
+    endpointId: string,
+    seq: string,
+    f: { status: number | null; error: string; nextAttemptAt: Date; dead: boolean; firstAttemptAt: Date },
+  ): Promise<void> {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = $4, next_attempt_at = $5,
+              status = CASE WHEN $6 THEN 'dead' ELSE 'pending' END, first_attempt_at = $7, last_attempt_at = now()
+        WHERE endpoint_id = $1 AND event_seq = $2`,
+      [endpointId, seq, f.status, f.error.slice(0, 500), f.nextAttemptAt, f.dead, f.firstAttemptAt],
+    );
+  }
+
+  async deadLetters(
+    endpointId: string,
+    limit: number,
+  ): Promise<Array<DeliveryRow & { event_id: string; type: string }>> {
+    return this.db.query(
+      `SELECT d.*, d.event_seq::text AS event_seq, e.id AS event_id, e.type
+         FROM webhook_deliveries d JOIN exchange_events e ON e.seq = d.event_seq
+        WHERE d.endpoint_id = $1 AND d.status = 'dead' ORDER BY d.event_seq LIMIT $2`,
+      [endpointId, limit],
+    );
+  }
+
+  /** Puts dead deliveries (all, or the given sequence numbers) back at the head of the endpoint's queue. */
+  async replay(endpointId: string, seqs: string[] | null): Promise<number> {
+    const rows = await this.db.query(
+      `WITH back AS (
+         UPDATE webhook_deliveries SET status = 'pending', attempts = 0, first_attempt_at = NULL, next_attempt_at = now(),
+                replays = replays + 1
+          WHERE endpoint_id = $1 AND status = 'dead' AND ($2::bigint[] IS NULL OR event_seq = ANY($2::bigint[]))
+          RETURNING event_seq)
+       SELECT event_seq FROM back`,
+      [endpointId, seqs],
+    );
+    return rows.length;
+  }
+
+  /** Endpoints with a due delivery and no live sender (the sweep's work). */
+  async dueEndpoints(limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT e.id FROM webhook_endpoints e
+        WHERE e.deleted_at IS NULL AND (e.lease_until IS NULL OR e.lease_until < now())
+          AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                       WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now())
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+}
