@@ -1,12 +1,13 @@
 import { EVENTS, type ProblemItem } from '@lib/platform';
 
-const STREAMS = new Set<string>(Object.values(EVENTS).map((e) => e.stream));
+const TYPES = Object.keys(EVENTS);
 
 /** Problems with a list of event types or stream.* patterns (unknown ones are named). */
 export function typeProblems(types: string[], path: string): ProblemItem[] {
   const problems: ProblemItem[] = [];
   types.forEach((t, i) => {
-    const ok = t === '*' || t in EVENTS || (t.endsWith('.*') && STREAMS.has(t.slice(0, -2)));
+    // A pattern `x.*` names every type that starts with `x.` (a stream, or a family such as audit.order.*).
+    const ok = t === '*' || t in EVENTS || (t.endsWith('.*') && TYPES.some((k) => k.startsWith(t.slice(0, -1))));
     if (!ok)
       problems.push({
         path: `${path}[${i}]`,

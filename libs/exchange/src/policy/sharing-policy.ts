@@ -1,4 +1,4 @@
-import { AGENCIES, type Agency, EVENTS, type EventType, type ProblemItem } from '@lib/platform';
+import { AGENCIES, type Agency, EVENTS, type EventType, type ProblemItem, VIOLATION_RULES } from '@lib/platform';
 import { maskPersonal } from '@lib/registry';
 
 /**
@@ -7,18 +7,6 @@ import { maskPersonal } from '@lib/registry';
  * where an unacknowledged alert escalates. Admin edits it through the API; every change is a
  * new version. Pure code: the relay, the feed and the tests all use these functions.
  */
-export const VIOLATION_RULES = [
-  'ROUTE_DEVIATION',
-  'ZONE_INTRUSION',
-  'OVERSPEED',
-  'UNAUTHORIZED_STOP',
-  'FATIGUE_DRIVING',
-  'SIGNAL_LOST',
-  'UNDECLARED_TRIP',
-  'TERMINAL_ALARM',
-  'NOT_DEPARTED',
-  'WRONG_DESTINATION',
-] as const;
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -75,14 +63,14 @@ export const DEFAULT_POLICY: SharingPolicy = {
     // 应急管理: discrepancies, stock movements, audits and escalated alerts.
     emergency: {
       events: [
-        { types: [...DISCREPANCIES, 'ledger.movement.recorded', 'audit.completed'], fields: ['*'], unmasked: [] },
+        { types: [...DISCREPANCIES, 'ledger.movement.recorded', 'audit.*'], fields: ['*'], unmasked: [] },
         { types: ['violation.escalated'], fields: ['*'], unmasked: [] },
       ],
       alerts: { rules: [], minSeverity: 'high' },
     },
     // 市场监管: licences and discrepancies, no positions and no crew.
     market: {
-      events: [{ types: [...DISCREPANCIES, 'licence.expiring'], fields: ['*'], unmasked: [] }],
+      events: [{ types: [...DISCREPANCIES, 'licence.expiring', 'audit.order.*'], fields: ['*'], unmasked: [] }],
       alerts: { rules: [], minSeverity: 'high' },
     },
     // 生态环境: hazardous waste flows.
@@ -172,7 +160,6 @@ export function policyProblems(doc: unknown): ProblemItem[] {
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (!isObject(doc)) return [{ path: '', rule: 'NOT_AN_OBJECT', message: 'the policy must be an object' }];
   const knownTypes = Object.keys(EVENTS);
-  const streams = new Set(Object.values(EVENTS).map((e) => e.stream as string));
   const agencies = doc.agencies;
   if (!isObject(agencies)) bad('agencies', 'REQUIRED', 'agencies must be an object with one entry per agency');
   else {
@@ -195,7 +182,10 @@ export function policyProblems(doc: unknown): ProblemItem[] {
             bad(`${at}.types`, 'REQUIRED', 'types must be a non-empty list of event types');
           else
             r.types.forEach((t, j) => {
-              const ok = t === '*' || knownTypes.includes(t) || (t.endsWith('.*') && streams.has(t.slice(0, -2)));
+              const ok =
+                t === '*' ||
+                knownTypes.includes(t) ||
+                (t.endsWith('.*') && knownTypes.some((k) => k.startsWith(t.slice(0, -1))));
               if (!ok)
                 bad(
                   `${at}.types[${j}]`,

@@ -13,6 +13,22 @@ export interface EventDefinition {
   schema: JsonSchema;
 }
 
+/** Every rule a violation can name (the geofence engine's, and the e-waybill matching's). */
+export const VIOLATION_RULES = [
+  'ROUTE_DEVIATION',
+  'ZONE_INTRUSION',
+  'OVERSPEED',
+  'UNAUTHORIZED_STOP',
+  'FATIGUE_DRIVING',
+  'SIGNAL_LOST',
+  'UNDECLARED_TRIP',
+  'TERMINAL_ALARM',
+  /** E-waybill matching: not left 2 h after the planned departure. */
+  'NOT_DEPARTED',
+  /** E-waybill matching: the loaded vehicle stopped 20 min inside another facility. */
+  'WRONG_DESTINATION',
+] as const;
+
 const uuid = { type: 'string', format: 'uuid' };
 const dateTime = { type: 'string', format: 'date-time' };
 const kg = { type: 'number', description: 'kilograms' };
@@ -50,20 +66,7 @@ const VIOLATION_SCHEMA = {
     violationId: uuid,
     vehicleId: uuid,
     plate: { type: 'string' },
-    rule: {
-      enum: [
-        'ROUTE_DEVIATION',
-        'ZONE_INTRUSION',
-        'OVERSPEED',
-        'UNAUTHORIZED_STOP',
-        'FATIGUE_DRIVING',
-        'SIGNAL_LOST',
-        'UNDECLARED_TRIP',
-        'TERMINAL_ALARM',
-        'NOT_DEPARTED',
-        'WRONG_DESTINATION',
-      ],
-    },
+    rule: { enum: [...VIOLATION_RULES] },
     targetId: { type: ['string', 'null'], format: 'uuid' },
     targetKind: { enum: ['route', 'zone', 'facility', 'waybill', null] },
     severity: { enum: ['critical', 'high', 'medium', 'low'] },
@@ -149,6 +152,27 @@ const waybillEvent = (description: string): EventDefinition => ({
   version: 1,
   description,
   schema: WAYBILL_SCHEMA,
+});
+
+const orderEvent = (description: string): EventDefinition => ({
+  stream: 'audit',
+  version: 1,
+  description,
+  schema: {
+    type: 'object',
+    required: ['orderId', 'number', 'enterpriseId', 'agency', 'status', 'deadline'],
+    properties: {
+      orderId: uuid,
+      number: { type: 'string', example: 'DB202611300001' },
+      enterpriseId: uuid,
+      agency: { type: 'string' },
+      sourceKind: { enum: ['finding', 'violation'] },
+      sourceRef: { type: 'string' },
+      status: { enum: ['open', 'answered', 'closed'] },
+      deadline: dateTime,
+      at: dateTime,
+    },
+  },
 });
 
 export const EVENTS = {
@@ -327,16 +351,26 @@ export const EVENTS = {
     description: 'An inventory audit (emergency management) was completed, with its findings.',
     schema: {
       type: 'object',
-      required: ['auditId', 'enterpriseId', 'completedAt'],
+      required: ['auditId', 'scope', 'facilities', 'findings', 'completedAt'],
       properties: {
         auditId: uuid,
-        enterpriseId: uuid,
-        facilityIds: { type: 'array', items: uuid },
+        scope: { enum: ['enterprise', 'district', 'city'] },
+        enterpriseId: { type: ['string', 'null'], format: 'uuid' },
+        district: { type: ['string', 'null'] },
+        at: dateTime,
+        facilities: { type: 'integer' },
         findings: { type: 'integer' },
+        majorHazards: { type: 'integer' },
+        flagged: { type: 'integer', description: 'facilities whose actual stock contradicts their declaration' },
         completedAt: dateTime,
       },
     },
   },
+  'audit.order.issued': orderEvent('An agency issued a supervision order (督办) to an enterprise, with a deadline.'),
+  'audit.order.answered': orderEvent('The enterprise answered a supervision order with its rectification.'),
+  'audit.order.closed': orderEvent('The agency accepted the rectification and closed the order.'),
+  'audit.order.reopened': orderEvent('The agency did not accept the rectification; the order is open again.'),
+  'audit.order.overdue': orderEvent('A supervision order passed its deadline without being closed.'),
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

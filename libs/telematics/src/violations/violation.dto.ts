@@ -1,21 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQuery } from '@lib/platform';
+import { PageQuery, VIOLATION_RULES } from '@lib/platform';
 
-export const RULES = [
-  'ROUTE_DEVIATION',
-  'ZONE_INTRUSION',
-  'OVERSPEED',
-  'UNAUTHORIZED_STOP',
-  'FATIGUE_DRIVING',
-  'SIGNAL_LOST',
-  'UNDECLARED_TRIP',
-  'TERMINAL_ALARM',
-  /** E-waybill matching: not left 2 h after the planned departure. */
-  'NOT_DEPARTED',
-  /** E-waybill matching: the loaded vehicle stopped 20 min inside another facility. */
-  'WRONG_DESTINATION',
-] as const;
+export const RULES = VIOLATION_RULES;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 export class ViolationQuery extends PageQuery {
