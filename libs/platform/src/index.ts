@@ -39,3 +39,4 @@ export * from './idempotency/idempotency.interceptor.js';
 export * from './queue/background-loops.js';
 export * from './access/access-log.js';
 export * from './access/access-log.service.js';
+export * from './http/html.js';

@@ -1,4 +1,4 @@
-import { SHANGHAI_OFFSET_MS } from '@lib/platform';
+import { escapeHtml, SHANGHAI_OFFSET_MS } from '@lib/platform';
 import type { WaybillEntity, WaybillItemEntity } from './waybill.entity.js';
 
 /** The names a printed waybill shows beside the ids. */
@@ -11,11 +11,7 @@ export interface PrintNames {
   route: string;
 }
 
-const escape = (s: unknown): string =>
-  String(s ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+const escape = escapeHtml;
 
 /** An instant as Asia/Shanghai wall time, which is what the driver and the police read. */
 const local = (d: Date | null): string =>

@@ -11,6 +11,8 @@ export enum QueueName {
   Waybill = 'waybill',
   /** Delivering published events to agencies' webhooks. */
   Exchange = 'exchange',
+  /** Inventory audit runs: long, one at a time per process. */
+  Audit = 'audit',
 }
 
 export enum JobName {
@@ -32,6 +34,10 @@ export enum JobName {
   AlertEscalation = 'exchange.alert-escalation',
   /** Publishes licence.expiring for licences that expire within 30 days (once per licence and expiry). */
   LicenceExpiry = 'registry.licence-expiry',
+  /** Runs one inventory audit (an enterprise, a district or the city). */
+  AuditRun = 'audit.run',
+  /** Publishes supervision orders that passed their deadline (once per deadline). */
+  SupervisionOverdue = 'audit.supervision-overdue',
 }
 
 export interface JobPayloads {
@@ -44,6 +50,8 @@ export interface JobPayloads {
   [JobName.WebhookSweep]: Record<string, never>;
   [JobName.AlertEscalation]: Record<string, never>;
   [JobName.LicenceExpiry]: Record<string, never>;
+  [JobName.AuditRun]: { auditId: string };
+  [JobName.SupervisionOverdue]: Record<string, never>;
 }
 
 export interface JobDefinition {
@@ -139,6 +147,22 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     keepCompleted: 10,
     repeatEveryMs: 6 * 3600_000,
   },
+  [JobName.AuditRun]: {
+    queue: QueueName.Audit,
+    // A failed run starts over (its partial results are dropped first).
+    attempts: 2,
+    backoff: { type: 'fixed', delayMs: 10_000 },
+    timeoutMs: 30 * 60_000,
+    keepCompleted: 20,
+  },
+  [JobName.SupervisionOverdue]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 10_000 },
+    timeoutMs: 60_000,
+    keepCompleted: 10,
+    repeatEveryMs: 5 * 60_000,
+  },
 };
 
 export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
@@ -146,6 +170,7 @@ export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
   [QueueName.Maintenance]: { concurrency: 1, lockDurationMs: 150_000 },
   [QueueName.Waybill]: { concurrency: 4, lockDurationMs: 60_000 },
   [QueueName.Exchange]: { concurrency: 8, lockDurationMs: 150_000 },
+  [QueueName.Audit]: { concurrency: 1, lockDurationMs: 300_000 },
 };
 
 export const FAILED_JOB_RETENTION_SECONDS = 7 * 24 * 3600;
