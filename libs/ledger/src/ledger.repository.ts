@@ -180,6 +180,45 @@ export class LedgerRepository {
     return rows.map((r) => ({ chemicalId: r.chemical_id, lotId: r.lot_id, quantityKg: Number(r.kg) }));
   }
 
+  /**
+   * Per facility and chemical: the stock as of `at`, and the highest stock held at any instant
+   * from `peakFrom` to `at` (the balance carried into the window counts), from the movements.
+   */
+  async stockProfile(
+    facilityIds: string[],
+    at: Date,
+    peakFrom: Date,
+  ): Promise<Array<{ facilityId: string; chemicalId: string; stockKg: number; peakKg: number }>> {
+    const rows = await this.db.query<{ facility_id: string; chemical_id: string; stock: string; peak: string | null }>(
+      `WITH running AS (
+         SELECT facility_id, chemical_id, occurred_at,
+                sum(quantity_kg) OVER (PARTITION BY facility_id, chemical_id ORDER BY occurred_at, facility_seq) AS bal
+           FROM movements WHERE facility_id = ANY($1::uuid[]) AND occurred_at <= $2)
+       SELECT facility_id, chemical_id,
+              (array_agg(bal ORDER BY occurred_at DESC))[1] AS stock,
+              greatest(max(bal) FILTER (WHERE occurred_at >= $3),
+                       (array_agg(bal ORDER BY occurred_at DESC) FILTER (WHERE occurred_at < $3))[1]) AS peak
+         FROM running GROUP BY facility_id, chemical_id`,
+      [facilityIds, at, peakFrom],
+    );
+    return rows.map((r) => ({
+      facilityId: r.facility_id,
+      chemicalId: r.chemical_id,
+      stockKg: Number(r.stock),
+      peakKg: Math.max(0, Number(r.peak ?? 0)),
+    }));
+  }
+
+  /** The adjust movements that cite each stock count, summed (kg). */
+  async adjustedByCounts(countIds: string[]): Promise<Map<string, number>> {
+    if (countIds.length === 0) return new Map();
+    const rows = await this.db.query<{ count_id: string; kg: string }>(
+      `SELECT count_id, sum(quantity_kg) AS kg FROM movements WHERE count_id = ANY($1::uuid[]) AND type = 'adjust' GROUP BY count_id`,
+      [countIds],
+    );
+    return new Map(rows.map((r) => [r.count_id, Number(r.kg)]));
+  }
+
   /** Stock from the maintained balances (the fast path for "now"). */
   async stockNow(facilityId: string): Promise<StockRow[]> {
     const rows = await this.db.query<{ chemical_id: string; lot_id: string; quantity_kg: string }>(

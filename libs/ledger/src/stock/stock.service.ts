@@ -28,6 +28,15 @@ export class StockService {
   }
 
   /** Stock of every chemical at a facility as of an instant, for other contexts (audits). */
+  /** Stock as of `at` and the peak since `peakFrom`, per facility and chemical (audits, GB 18218 on actual stock). */
+  stockProfile(facilityIds: string[], at: Date, peakFrom: Date) {
+    return this.repo.stockProfile(facilityIds, at, peakFrom);
+  }
+
+  adjustedByCounts(countIds: string[]): Promise<Map<string, number>> {
+    return this.repo.adjustedByCounts(countIds);
+  }
+
   async stockAsOf(facilityId: string, at: Date): Promise<StockRow[]> {
     return this.repo.stockAsOf(facilityId, at);
   }
