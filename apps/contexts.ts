@@ -1,3 +1,4 @@
+import { AuditModule } from '@lib/audit';
 import { ExchangeModule } from '@lib/exchange';
 import { LedgerModule } from '@lib/ledger';
 import { RegistryModule } from '@lib/registry';
@@ -10,4 +11,11 @@ import { WaybillModule } from '@lib/waybill';
  * Order matters for HTTP routing: telematics' GET /v1/vehicles/positions must be registered
  * before the registry's GET /v1/vehicles/:id (Nest registers routes in module order).
  */
-export const CONTEXT_MODULES = [TelematicsModule, RegistryModule, LedgerModule, WaybillModule, ExchangeModule];
+export const CONTEXT_MODULES = [
+  TelematicsModule,
+  RegistryModule,
+  LedgerModule,
+  WaybillModule,
+  ExchangeModule,
+  AuditModule,
+];

@@ -7,6 +7,7 @@ import { Telematics1795924800000 } from './1795924800000-telematics.js';
 import { Idempotency1795928400000 } from './1795928400000-idempotency.js';
 import { Waybills1795932000000 } from './1795932000000-waybills.js';
 import { Exchange1795935600000 } from './1795935600000-exchange.js';
+import { Audit1795939200000 } from './1795939200000-audit.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -18,4 +19,5 @@ export const migrations: MigrationClass[] = [
   Idempotency1795928400000,
   Waybills1795932000000,
   Exchange1795935600000,
+  Audit1795939200000,
 ];

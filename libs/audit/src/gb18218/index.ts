@@ -1,0 +1,3 @@
+export * from './tables.js';
+export * from './hazard-categories.js';
+export * from './assessment.js';
