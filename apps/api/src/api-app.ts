@@ -2,6 +2,10 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger as NestLogger } from '@nestjs/common';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, ApiKeyService, createValidationPipe, JobRunner, ProblemFilter } from '@lib/platform';
@@ -32,6 +36,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions): P
   app.disable('x-powered-by');
   app.use(helmet());
   app.enableCors(config.http.corsOrigins.length > 0 ? { origin: config.http.corsOrigins } : { origin: false });
+  serveConsole(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
 
@@ -54,6 +59,59 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions): P
   server.headersTimeout = 66_000;
   if (options.consumeJobs || config.queue.kind === 'in-process') await app.get(JobRunner).start();
   return app;
+}
+
+/** Where the built console is: beside the compiled app (dist/console), or under dist/ when run from source (tests). */
+function consoleDir(): string | null {
+  const candidates = [
+    fileURLToPath(new URL('../../../console/', import.meta.url)),
+    join(process.cwd(), 'dist', 'console'),
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+/**
+ * The map console at /console: static files, its config (the base map), and a CSP that lets
+ * mapbox-gl run its worker and reach only this origin and the configured tile server.
+ */
+function serveConsole(app: NestExpressApplication, config: AppConfig): void {
+  const dir = consoleDir();
+  if (!dir) {
+    new NestLogger('Console').warn('dist/console is missing (run npm run build): /console is not served');
+    return;
+  }
+  const tiles = config.console.tileUrl ? new URL(config.console.tileUrl.replace(/\{[a-z]\}/g, '0')).origin : null;
+  const extra = tiles ? [tiles] : [];
+  app.use(
+    '/console',
+    helmet.contentSecurityPolicy({
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        childSrc: ["'self'", 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...extra],
+        connectSrc: ["'self'", ...extra],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        baseUri: ["'self'"],
+      },
+    }),
+  );
+  app.use((req: import('express').Request, res: import('express').Response, next: () => void) =>
+    req.path === '/console' ? res.redirect(301, '/console/') : next(),
+  );
+  app.use('/console/config.json', (_req: unknown, res: import('express').Response) =>
+    res.json({
+      tileUrl: config.console.tileUrl,
+      attribution: config.console.attribution,
+      center: [120.3, 31.57],
+      zoom: 10,
+    }),
+  );
+  app.useStaticAssets(dir, { prefix: '/console/', index: 'index.html', maxAge: '1h' });
 }
 
 /** Creates the first admin key on an empty database; returns it for printing once, or null. */

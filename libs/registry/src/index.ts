@@ -17,3 +17,5 @@ export { maskPersonal } from './identifiers/citizen-id.js';
 export { canonicalTerminalId } from './identifiers/terminal-id.js';
 export { RegistryLookup } from './registry-lookup.service.js';
 export type { EnterpriseView } from './enterprises/enterprise.dto.js';
+export { creditCodeCheckCharacter, CREDIT_CODE_ALPHABET } from './identifiers/credit-code.js';
+export { citizenIdCheckCharacter } from './identifiers/citizen-id.js';

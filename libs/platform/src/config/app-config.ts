@@ -146,6 +146,17 @@ export class EnvironmentVariables {
   @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
   WEBHOOK_TIMEOUT_MS = 5000;
 
+  /** Map console base map: a raster tile URL template ({z}/{x}/{y}), e.g. the city's own tile server; empty: plain background. */
+  @IsString()
+  @Matches(/^$|^https?:\/\/\S+\{z\}\S*$/, {
+    message: 'must be empty or an http(s) tile URL template with {z}, {x} and {y}',
+  })
+  CONSOLE_TILE_URL = '';
+
+  /** Attribution shown under the base map (required by most tile providers). */
+  @IsString()
+  CONSOLE_TILE_ATTRIBUTION = '';
+
   /** Comma-separated origins allowed by CORS; empty means CORS is closed. */
   @IsString()
   CORS_ORIGINS = '';
@@ -180,6 +191,7 @@ export class AppConfig {
       wrongStopMs: 1_200_000,
     },
     readonly exchange: ExchangeSettings = DEFAULT_EXCHANGE_SETTINGS,
+    readonly console: { tileUrl: string | null; attribution: string } = { tileUrl: null, attribution: '' },
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
@@ -195,6 +207,7 @@ export class AppConfig {
       overrides.telematics ?? this.telematics,
       this.waybill,
       this.exchange,
+      this.console,
     );
   }
 }
@@ -256,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
       },
     },
+    { tileUrl: vars.CONSOLE_TILE_URL || null, attribution: vars.CONSOLE_TILE_ATTRIBUTION },
   );
 }
 
