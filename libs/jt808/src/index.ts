@@ -1,0 +1,6 @@
+// JT/T 808 (2011/2013/2019) codec: pure code, bytes in and messages out, no sockets.
+export * from './framing.js';
+export * from './header.js';
+export * from './messages.js';
+export * from './codec.js';
+export * from './reassembly.js';
