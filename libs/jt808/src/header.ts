@@ -44,6 +44,8 @@ export function readHeader(raw: Buffer): Header | null {
   const phoneBytes = edition === 2019 ? 10 : 6;
   if (raw.length < at + phoneBytes + 2 + (subpackaged ? 4 : 0)) return null;
   const phone = bcd(raw.subarray(at, at + phoneBytes));
+  // BCD holds decimal digits only: anything else is not a header.
+  if (!/^\d+$/.test(phone)) return null;
   at += phoneBytes;
   const flow = raw.readUInt16BE(at);
   at += 2;

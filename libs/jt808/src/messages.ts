@@ -123,9 +123,11 @@ export interface Registration {
 
 const text = (b: Buffer): string => b.toString('latin1').replace(/\0+$/, '').trim();
 
-/** 0x0100 (2013: maker 5, model 20, id 7; 2019: maker 11, model 30, id 30). Plates are GBK; kept as hex when not ASCII. */
+/** 0x0100 (2011: maker 5, model 8, id 7; 2013: maker 5, model 20, id 7; 2019: maker 11, model 30, id 30). Plates are GBK; kept as hex when not ASCII. */
 export function readRegistration(body: Buffer, edition: 2013 | 2019): Registration | null {
-  const [maker, model, id] = edition === 2019 ? [11, 30, 30] : [5, 20, 7];
+  // 2011 has an 8-byte model field; its bodies are too short for the 2013 layout, which tells them apart.
+  const [maker, model, id] =
+    edition === 2019 ? [11, 30, 30] : body.length < 4 + 5 + 20 + 7 + 1 ? [5, 8, 7] : [5, 20, 7];
   const fixed = 4 + maker + model + id + 1;
   if (body.length < fixed) return null;
   let at = 4;
