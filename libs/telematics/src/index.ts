@@ -11,3 +11,4 @@ export { TrackReader } from './fixes/track-reader.js';
 export type { StoredFix } from './fixes/fixes.repository.js';
 export { PositionsStore } from './fixes/positions.store.js';
 export { PositionsService } from './fixes/positions.service.js';
+export { Jt808Gateway } from './gateway/jt808-gateway.js';

@@ -1,3 +1,4 @@
+import { Jt808Gateway } from './gateway/jt808-gateway.js';
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
@@ -35,6 +36,7 @@ import { ViolationsService } from './violations/violations.service.js';
   ],
   controllers: [TelemetryController, RoutesController, ZonesController, AssignmentsController, ViolationsController],
   providers: [
+    Jt808Gateway,
     FencesRepository,
     FencesService,
     AssignmentsService,
@@ -52,6 +54,7 @@ import { ViolationsService } from './violations/violations.service.js';
     TrackReader,
   ],
   exports: [
+    Jt808Gateway,
     PositionsService,
     IngestService,
     AssignmentsService,

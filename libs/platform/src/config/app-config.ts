@@ -18,7 +18,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /** Variables whose value must never be echoed in an error line (credentials inside). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'JT808_AUTH_SECRET']);
 
 /**
  * The process environment as the service understands it. Every variable the service reads is
@@ -146,6 +146,32 @@ export class EnvironmentVariables {
   @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
   WEBHOOK_TIMEOUT_MS = 5000;
 
+  /** JT/T 808 gateway: the TCP port terminals connect to (0: any free port, tests). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 65535' })
+  @Min(0, { message: 'must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'must be an integer between 0 and 65535' })
+  JT808_PORT = 6808;
+
+  /** JT/T 808 gateway: connections held at most; more are refused at once. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 200000' })
+  @Min(1, { message: 'must be an integer between 1 and 200000' })
+  @Max(200000, { message: 'must be an integer between 1 and 200000' })
+  JT808_MAX_CONNECTIONS = 20000;
+
+  /** JT/T 808 gateway: a connection silent this long is closed (terminals send heartbeats). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 5 and 3600 (seconds)' })
+  @Min(5, { message: 'must be an integer between 5 and 3600 (seconds)' })
+  @Max(3600, { message: 'must be an integer between 5 and 3600 (seconds)' })
+  JT808_IDLE_S = 300;
+
+  /** JT/T 808 gateway: the key authentication codes are derived from (HMAC of the terminal and vehicle). Set it in production. */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  JT808_AUTH_SECRET = 'development-only-jt808-secret';
+
   /** Map console base map: a raster tile URL template ({z}/{x}/{y}), e.g. the city's own tile server; empty: plain background. */
   @IsString()
   @Matches(/^$|^https?:\/\/\S+\{z\}\S*$/, {
@@ -192,10 +218,18 @@ export class AppConfig {
     },
     readonly exchange: ExchangeSettings = DEFAULT_EXCHANGE_SETTINGS,
     readonly console: { tileUrl: string | null; attribution: string } = { tileUrl: null, attribution: '' },
+    readonly jt808: { port: number; maxConnections: number; idleMs: number; authSecret: string } = {
+      port: 6808,
+      maxConnections: 20000,
+      idleMs: 300_000,
+      authSecret: 'development-only-jt808-secret',
+    },
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
-  with(overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth' | 'telematics'>>): AppConfig {
+  with(
+    overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth' | 'telematics' | 'jt808'>>,
+  ): AppConfig {
     return new AppConfig(
       this.env,
       overrides.http ?? this.http,
@@ -208,6 +242,7 @@ export class AppConfig {
       this.waybill,
       this.exchange,
       this.console,
+      overrides.jt808 ?? this.jt808,
     );
   }
 }
@@ -270,6 +305,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       },
     },
     { tileUrl: vars.CONSOLE_TILE_URL || null, attribution: vars.CONSOLE_TILE_ATTRIBUTION },
+    {
+      port: vars.JT808_PORT,
+      maxConnections: vars.JT808_MAX_CONNECTIONS,
+      idleMs: vars.JT808_IDLE_S * 1000,
+      authSecret: vars.JT808_AUTH_SECRET,
+    },
   );
 }
 
