@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, runMain, stopOnSignals } from '@lib/platform';
 import { CREDIT_CODE_ALPHABET, citizenIdCheckCharacter, creditCodeCheckCharacter } from '@lib/registry';
+import { Jt808Gateway } from '@lib/telematics';
 import { bootstrapAdminKey, createApiApp } from './api-app.js';
 
 /**
@@ -107,6 +108,10 @@ await runMain(async () => {
   stopOnSignals(app, config);
   const admin = (await bootstrapAdminKey(app))!;
   await app.listen(config.http.port, config.http.host);
+  const jt808 = await app
+    .get(Jt808Gateway)
+    .listen()
+    .catch((err: Error) => process.stderr.write(`JT/T 808 gateway not started: ${err.message}\n`));
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   const call = async (key: string, method: string, path: string, body?: unknown): Promise<Json> => {
     const res = await fetch(`${base}${path}`, {
@@ -290,6 +295,7 @@ await runMain(async () => {
   process.stdout.write(
     `\nThe sample city is loaded: ${consignors.length + consignees.length + carriers.length} enterprises, ${lanes.size} approved routes, 3 zones, ${TANKERS} tankers on loaded e-waybills.\n` +
       `  console:       ${base}/console/\n  police key:    ${police}\n  transport key: ${transport}\n  admin key:     ${admin}\n` +
+      (jt808 ? `  JT/T 808:      port ${jt808} (npm run simulate:jt808 -- --api ${base} --key <admin key>)\n` : '') +
       `Tankers 8, 24 and 42 will leave their route, 13 will stop on the way, 31 will cross the Taihu water-source zone.\n\n`,
   );
 

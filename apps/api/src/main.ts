@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, describeDatabase, runMain, stopOnSignals } from '@lib/platform';
+import { Jt808Gateway } from '@lib/telematics';
 import { bootstrapAdminKey, createApiApp } from './api-app.js';
 
 /**
@@ -18,6 +19,8 @@ await runMain(async (config) => {
       `cannot listen on ${config.http.host}:${config.http.port} (${err.code ?? String(err)})`,
     );
   });
+  // On the embedded default the one process also holds the JT/T 808 gateway.
+  if (config.queue.kind === 'in-process') await app.get(Jt808Gateway).listen();
   const log = new Logger('Api');
   log.log(
     `listening on ${await app.getUrl()} — ${describeDatabase(config)}, queue ${config.queue.kind}${withWorker ? ', with worker' : ''}`,

@@ -1,0 +1,98 @@
+import { connect, type Socket } from 'node:net';
+import { decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeLocation } from '@lib/jt808';
+
+/**
+ * A simulated JT/T 808 terminal (2013 edition by default): registers, authenticates with the code
+ * it is given, then reports its position along a route. Used by `npm run simulate:jt808` and the
+ * gateway benchmark; it counts answers so that losses can be measured.
+ */
+export class SimulatedTerminal {
+  private socket!: Socket;
+  private readonly splitter = new FrameSplitter();
+  private flow = 0;
+  private waiting = new Map<number, (body: Buffer) => void>();
+  acked = 0;
+  refused = 0;
+  sent = 0;
+  private readonly sentAt = new Map<number, number>();
+  readonly latencies: number[] = [];
+
+  constructor(
+    readonly phone: string,
+    readonly edition: 2013 | 2019 = 2013,
+  ) {}
+
+  async open(host: string, port: number): Promise<void> {
+    this.socket = connect({ host, port });
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk: Buffer) => {
+      for (const f of this.splitter.push(chunk)) {
+        const d = decodeFrame(f);
+        if (!d.ok) continue;
+        const { messageId } = d.message.header;
+        if (messageId === MSG.registerResponse) this.waiting.get(MSG.registerResponse)?.(d.message.body);
+        if (messageId === MSG.platformResponse) {
+          const flow = d.message.body.readUInt16BE(0);
+          const answered = d.message.body.readUInt16BE(2);
+          if (answered === MSG.location) {
+            if (d.message.body[4] === RESULT.ok) this.acked++;
+            else this.refused++;
+            const at = this.sentAt.get(flow);
+            if (at !== undefined) {
+              this.latencies.push(Date.now() - at);
+              this.sentAt.delete(flow);
+            }
+          }
+          this.waiting.get(answered)?.(d.message.body);
+        }
+      }
+    });
+    this.socket.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      this.socket.once('connect', () => resolve());
+      this.socket.once('error', reject);
+    });
+  }
+
+  private send(messageId: number, body: Buffer): number {
+    this.flow = (this.flow + 1) & 0xffff;
+    this.socket.write(
+      encodeFrame({ messageId, edition: this.edition, phone: this.phone, flow: this.flow, protocolVersion: 1 }, body),
+    );
+    return this.flow;
+  }
+
+  private answer(messageId: number, timeoutMs = 10_000): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to 0x${messageId.toString(16)}`)), timeoutMs);
+      this.waiting.set(messageId, (body) => {
+        clearTimeout(timer);
+        this.waiting.delete(messageId);
+        resolve(body);
+      });
+    });
+  }
+
+  /** Registers and authenticates; false when the platform refuses either. */
+  async signIn(): Promise<boolean> {
+    const reg = Buffer.alloc(4 + 5 + 20 + 7 + 1);
+    reg.write('SIMUL', 4, 'latin1');
+    const registered = this.answer(MSG.registerResponse);
+    this.send(MSG.register, Buffer.concat([reg, Buffer.from('SIM', 'latin1')]));
+    const r = await registered;
+    if (r[2] !== 0) return false;
+    const authed = this.answer(MSG.authenticate);
+    this.send(MSG.authenticate, r.subarray(3));
+    return (await authed)[4] === RESULT.ok;
+  }
+
+  report(p: { lon: number; lat: number; speedKmh: number; heading: number; at: Date; alarm?: number }): void {
+    const flow = this.send(MSG.location, writeLocation(p));
+    this.sentAt.set(flow, Date.now());
+    this.sent++;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
