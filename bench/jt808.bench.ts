@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { Database } from '@lib/platform';
+import { Jt808Gateway } from '@lib/telematics';
+import { SimulatedTerminal } from '../apps/gateway/src/simulator.js';
+import { benchApp, percentile, report, round } from './support.js';
+
+/**
+ * bench:jt808 — 2,000 simulated terminals, each reporting once a second over its own TCP
+ * connection, held by one gateway for 60 s without loss. The terminals and the gateway share the
+ * machine (and, on PostgreSQL and Redis, the database and the queue). Loss counts positions sent
+ * and not stored. Sizes: BENCH_TERMINALS, BENCH_SECONDS.
+ */
+const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 2000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+
+async function main(): Promise<void> {
+  const b = await benchApp({ JT808_MAX_CONNECTIONS: String(TERMINALS + 100) });
+  const db = b.app.get(Database);
+  const gateway = b.app.get(Jt808Gateway);
+  const port = await gateway.listen(0, '127.0.0.1');
+  const [carrier] = await db.query<{ id: string }>(
+    `INSERT INTO enterprises (id, credit_code, name, roles, district, address, contacts)
+     VALUES (gen_random_uuid(), 'B00000000000000001', '基准承运人', ARRAY['carrier'], '新吴', '无锡', '[]') RETURNING id`,
+  );
+  const phones = Array.from({ length: TERMINALS }, (_, i) => `0136${String(i).padStart(8, '0')}`);
+  await db.query(
+    `INSERT INTO vehicles (id, plate, kind, carrier_id, permitted_classes, tank_volume_m3, approved_load_kg, approved_media, terminal_id)
+     SELECT gen_random_uuid(), '苏B' || lpad(i::text, 5, '0'), 'tanker', $1, ARRAY['3'], 24.5, 30000, '{}', ($2::text[])[i + 1]
+       FROM generate_series(0, $3 - 1) AS i`,
+    [carrier!.id, phones, TERMINALS],
+  );
+
+  const terminals = phones.map((p) => new SimulatedTerminal(p));
+  const connectStart = Date.now();
+  for (let i = 0; i < terminals.length; i += 100)
+    await Promise.all(
+      terminals.slice(i, i + 100).map(async (t) => {
+        await t.open('127.0.0.1', port);
+        if (!(await t.signIn())) throw new Error(`terminal ${t.phone} refused`);
+      }),
+    );
+  const connectSeconds = (Date.now() - connectStart) / 1000;
+
+  const start = Math.ceil(Date.now() / 1000) * 1000 - 3600_000; // an hour ago, one second apart
+  const t0 = Date.now();
+  for (let s = 0; s < SECONDS; s++) {
+    const at = new Date(start + s * 1000);
+    terminals.forEach((t, i) =>
+      t.report({
+        lon: 120.2 + (i % 50) * 0.004 + s * 0.0001,
+        lat: 31.4 + Math.floor(i / 50) * 0.003,
+        speedKmh: 40,
+        heading: 90,
+        at,
+      }),
+    );
+    const next = t0 + (s + 1) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  }
+  const sent = terminals.reduce((n, t) => n + t.sent, 0);
+  const deadline = Date.now() + 30_000;
+  while (terminals.reduce((n, t) => n + t.acked + t.refused, 0) < sent && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  const acked = terminals.reduce((n, t) => n + t.acked, 0);
+  const [stored] = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM fixes f JOIN vehicles v ON v.id = f.vehicle_id WHERE v.carrier_id = $1`,
+    [carrier!.id],
+  );
+  const latencies = terminals.flatMap((t) => t.latencies);
+  report({
+    bench: 'jt808',
+    database: b.config.database.kind,
+    queue: b.config.queue.kind,
+    connections: gateway.stats.connections,
+    terminals: TERMINALS,
+    seconds: SECONDS,
+    sent,
+    acked,
+    stored: Number(stored!.n),
+    lost: sent - Number(stored!.n),
+    positionsPerSecond: Math.round(sent / ((Date.now() - t0) / 1000)),
+    ackP50Ms: round(percentile(latencies, 50), 1),
+    ackP99Ms: round(percentile(latencies, 99), 1),
+    connectSeconds: round(connectSeconds, 1),
+    badFrames: gateway.stats.badFrames,
+  });
+  for (const t of terminals) t.close();
+  await b.close();
+}
+
+await main();
