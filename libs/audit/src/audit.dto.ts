@@ -17,11 +17,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { UNITS, type Unit } from '@lib/ledger';
 import { DISTRICTS } from '@lib/registry';
 
 const toNumber = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
 
+/** As the ledger's quantity, but zero is a valid stock to declare or count. */
 export class QuantityDto {
   @ApiProperty({ example: 5.5 })
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -29,9 +31,9 @@ export class QuantityDto {
   @Max(1e9)
   value: number;
 
-  @ApiProperty({ enum: ['kg', 't', 'L', 'm3'], example: 't' })
-  @IsIn(['kg', 't', 'L', 'm3'])
-  unit: 'kg' | 't' | 'L' | 'm3';
+  @ApiProperty({ enum: UNITS, example: 't' })
+  @IsIn(UNITS)
+  unit: Unit;
 }
 
 export class StockLineDto {

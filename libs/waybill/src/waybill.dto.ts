@@ -21,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '@lib/platform';
+import { UNITS, type Unit } from '@lib/ledger';
 import { DISTRICTS } from '@lib/registry';
 import { WAYBILL_STATUSES } from './waybill.entity.js';
 
@@ -30,8 +31,7 @@ export class WaybillQuantityDto {
   @IsPositive()
   @Max(1e7)
   value: number;
-  @ApiProperty({ enum: ['kg', 't', 'L', 'm3'], example: 't' }) @IsIn(['kg', 't', 'L', 'm3']) unit:
-    'kg' | 't' | 'L' | 'm3';
+  @ApiProperty({ enum: UNITS, example: 't' }) @IsIn(UNITS) unit: Unit;
 }
 
 export class WaybillItemDto {
