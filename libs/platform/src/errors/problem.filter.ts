@@ -68,9 +68,35 @@ export function safeError(exception: unknown): Record<string, unknown> {
   };
 }
 
+/** SQLSTATEs of a database that is restarting, shutting down or unreachable (class 08, 57P01–57P03). */
+const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
+/** Socket errors of a lost or refused database connection (node-postgres passes them on as they are). */
+const UNAVAILABLE_SOCKET = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTCONN)$/;
+const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|Client has encountered a connection error/i;
+
+/** The database cannot be reached (a restart, a failover): the client should retry, not give up. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const e = err as Error & { code?: unknown; driverError?: { code?: unknown; message?: unknown } };
+  const code = String(e.driverError?.code ?? e.code ?? '');
+  return (
+    UNAVAILABLE_STATES.test(code) ||
+    UNAVAILABLE_SOCKET.test(code) ||
+    UNAVAILABLE_MESSAGE.test(String(e.driverError?.message ?? e.message))
+  );
+}
+
+export class DatabaseUnavailable extends DomainError {
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super('DATABASE_UNAVAILABLE', 503, 'the database cannot be reached now; retry', { retryable: true });
+  }
+}
+
 export function toProblem(exception: unknown, instance?: string, requestId?: string): ProblemBody {
   let error: DomainError | null = null;
   if (exception instanceof DomainError) error = exception;
+  else if (isDatabaseUnavailable(exception)) error = new DatabaseUnavailable();
   else if (exception instanceof QueryFailedError) error = fromDatabase(exception);
   else if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -126,7 +152,8 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const headers: Record<string, string> = {};
-    const retryAfter = (exception as { retryAfterSeconds?: number }).retryAfterSeconds;
+    const retryAfter =
+      problem.code === 'DATABASE_UNAVAILABLE' ? 1 : (exception as { retryAfterSeconds?: number }).retryAfterSeconds;
     if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
     sendProblem(res, problem, headers);
   }
