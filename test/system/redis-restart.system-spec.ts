@@ -1,0 +1,52 @@
+import { Api, buildFleet, type Fleet, sendStream } from './support/fleet.js';
+import { awaitRest, checkEndState, type Endpoint, registerPoliceReceiver } from './support/checks.js';
+import { Rig } from './support/rig.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Redis (append-only file on) restarted in the middle of the stream', () => {
+  let rig: Rig;
+  let fleet: Fleet;
+  let endpoint: Endpoint;
+
+  beforeAll(async () => {
+    rig = await Rig.start({ apis: 1, workers: 1 });
+    await rig.startReceiver();
+    fleet = await buildFleet(new Api(rig.bases[0]!, rig.adminKey), 1000, 100);
+    endpoint = await registerPoliceReceiver(rig, fleet);
+  });
+  afterAll(() => rig?.close());
+
+  it('answers 503 while it cannot enqueue; with clients retrying, the end state is as without the fault', async () => {
+    let outage: Promise<void> | null = null;
+    const stream = await sendStream(fleet, rig.bases, {
+      onProgress: (fraction) => {
+        outage ??=
+          fraction >= 0.4
+            ? (async () => {
+                await rig.redis.stop();
+                await sleep(4000);
+                await rig.redis.start();
+              })()
+            : null;
+      },
+    });
+    await outage;
+    // While Redis was away the ingest said so: 503 problem+json with Retry-After, never 202 for
+    // fixes it could not queue, and nothing else.
+    expect(stream.statuses['503']).toBeGreaterThan(0);
+    expect(Object.keys(stream.statuses).sort()).toEqual(['202', '503']);
+    expect(stream.problems).toEqual({ 'application/problem+json QUEUE_UNAVAILABLE': stream.statuses['503'] });
+    expect(stream.retryAfter).toEqual({ '1': stream.statuses['503'] });
+    expect(stream.accepted).toBe(100_000);
+    // A batch answered 503 had been stored already: its resend counted as duplicates, stored once.
+    expect(stream.duplicates).toBeGreaterThan(0);
+
+    await awaitRest(rig, fleet, endpoint);
+    const end = await checkEndState(rig, fleet, endpoint);
+    expect(rig.apis).toHaveLength(1);
+    expect(rig.apis[0]!.proc.child.exitCode).toBeNull();
+    expect(rig.workers[0]!.proc.child.exitCode).toBeNull();
+    process.stdout.write(`redis-restart: ${JSON.stringify({ stream, end })}\n`);
+  });
+});
