@@ -161,8 +161,13 @@ export class RedisStreams extends ShardedStreams {
       if (c.owned.has(s)) continue;
       const got = await this.client.set(this.key(c.name, 'lease', s), this.id, 'PX', LEASE_MS, 'NX');
       if (got === 'OK') {
+        const from = Date.now();
         await c.consumer.onAcquire(s);
         c.owned.add(s);
+        this.log.debug(
+          { stream: c.name, shard: s, consumer: this.id, work: 'acquire', from, to: Date.now() },
+          'shard work',
+        );
       }
     }
   }
@@ -174,6 +179,7 @@ export class RedisStreams extends ShardedStreams {
   ): Promise<void> {
     if ((c.retryAt.get(shard) ?? 0) > Date.now()) return;
     const list = this.key(c.name, shard);
+    const from = Date.now();
     const raw = await this.client.lrange(list, 0, def.maxBatch - 1);
     if (raw.length === 0) return;
     const now = Date.now();
@@ -192,6 +198,11 @@ export class RedisStreams extends ShardedStreams {
       await c.consumer.onBatch(shard, entries, lookahead);
       await this.client.ltrim(list, entries.length, -1);
       c.failures.delete(shard);
+      // Who consumed which shard when: the scale-out test checks no shard is worked on by two at once.
+      this.log.debug(
+        { stream: c.name, shard, consumer: this.id, work: 'batch', entries: entries.length, from, to: Date.now() },
+        'shard work',
+      );
     } catch (err) {
       const n = (c.failures.get(shard) ?? 0) + 1;
       c.failures.set(shard, n);
