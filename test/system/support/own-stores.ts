@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,13 +18,16 @@ function asPostgres(cmd: string, args: string[]): [string, string[]] {
   return isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
+/** initdb and pg_ctl: Debian keeps them off the PATH, in /usr/lib/postgresql/<version>/bin. */
 function pgBin(name: string): string {
-  try {
-    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
-    return join(dir, name);
-  } catch {
-    return name;
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian)) {
+    const newest = readdirSync(debian)
+      .filter((v) => existsSync(join(debian, v, 'bin', name)))
+      .sort((a, b) => Number(b) - Number(a))[0];
+    if (newest) return join(debian, newest, 'bin', name);
   }
+  return name;
 }
 
 export class OwnPostgres {
