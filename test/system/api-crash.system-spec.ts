@@ -1,4 +1,4 @@
-import { makePerson, makeVehicle } from '../support/factories.js';
+import { citizenId, makePerson, makeVehicle } from '../support/factories.js';
 import { content, type TripWorld, tripWorld } from '../support/waybill.js';
 import { remoteApp } from './support/remote.js';
 import { Rig } from './support/rig.js';
@@ -22,6 +22,8 @@ describe('the api killed (SIGKILL) and restarted twice during e-waybill filings 
   let rig: Rig;
   let world: TripWorld;
   const crews: Array<{ vehicleId: string; driverId: string; escortId: string }> = [];
+  /** The crews' id numbers and phone numbers: they must never reach a log. */
+  const personal: string[] = [];
 
   beforeAll(async () => {
     rig = await Rig.start({ apis: 1, workers: 1 });
@@ -32,9 +34,18 @@ describe('the api killed (SIGKILL) and restarted twice during e-waybill filings 
       const vehicleId = (
         await makeVehicle(t, carrierId, { permittedClasses: ['3', '6.1', '8'], approvedMedia: [world.chemicalId] })
       ).id as string;
-      const driverId = (await makePerson(t, carrierId)).id as string;
+      const [driverIdNumber, escortIdNumber] = [citizenId(), citizenId('320211', '19900101')];
+      const phone = `139${String(10_000_000 + i * 7919).slice(0, 8)}`;
+      personal.push(driverIdNumber, escortIdNumber, phone);
+      const driverId = (await makePerson(t, carrierId, { idNumber: driverIdNumber, phone })).id as string;
       const escortId = (
-        await makePerson(t, carrierId, { name: '张押运', role: 'escort', qualificationKind: 'dg_escort' })
+        await makePerson(t, carrierId, {
+          name: '张押运',
+          role: 'escort',
+          qualificationKind: 'dg_escort',
+          idNumber: escortIdNumber,
+          phone,
+        })
       ).id as string;
       crews.push({ vehicleId, driverId, escortId });
     }
@@ -148,6 +159,10 @@ describe('the api killed (SIGKILL) and restarted twice during e-waybill filings 
       `SELECT count(*) AS n FROM outbox WHERE type = 'waybill.submitted'`,
     );
     expect(Number(events!.n)).toBe(SUBMISSIONS);
+    // Personal data never logged, by any process, also not in the errors around the crashes.
+    const logs = rig.output();
+    expect(logs).toMatch(/"msg":"request completed"/);
+    expect(personal.filter((p) => logs.includes(p))).toEqual([]);
     process.stdout.write(
       `api-crash: ${JSON.stringify({ crashesAfter: crashes, networkErrors, replayedDuringCrashes: first.filter((a) => a.replayed).length, attempts: work.reduce((n, c) => n + c.attempts, 0) })}\n`,
     );
