@@ -1,0 +1,281 @@
+import { CREDIT_CODE_ALPHABET, citizenIdCheckCharacter, creditCodeCheckCharacter } from '@lib/registry';
+
+/**
+ * A fictional Wuxi, loaded through the public API of a running service: enterprises with valid
+ * identifiers and licences, facilities with stock, approved routes and ban zones, and tankers on
+ * loaded e-waybills. `npm run demo` drives the tankers; bench:api files more waybills like theirs.
+ */
+type Json = Record<string, unknown>;
+export type Lon = [number, number];
+export const M_PER_DEG_LAT = 110_540;
+export const mPerDegLon = (lat: number): number => 111_320 * Math.cos((lat * Math.PI) / 180);
+
+let serial = 7;
+function creditCode(division: string): string {
+  let body = '';
+  let n = ++serial * 7919;
+  for (let i = 0; i < 9; i++) {
+    body += CREDIT_CODE_ALPHABET[n % 31];
+    n = Math.floor(n / 31) + i * 13 + serial;
+  }
+  const first17 = `91${division}${body}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+function citizenId(): string {
+  const first17 = `320211${1975 + (serial % 20)}0${1 + (serial % 9)}1${serial % 10}${String(++serial % 1000).padStart(3, '0')}`;
+  return first17 + citizenIdCheckCharacter(first17);
+}
+const plate = (i: number): string => `苏B${'DGHKL'[i % 5]}${String(1000 + i * 37).slice(-4)}`;
+
+/** Wuxi's chemical parks and plants (fictional enterprises at plausible places). */
+const CONSIGNORS = [
+  { name: '无锡新吴精细化工有限公司', district: '新吴', division: '320214', at: [120.412, 31.482] as Lon },
+  { name: '江阴临港石化储运有限公司', district: '江阴', division: '320281', at: [120.205, 31.905] as Lon },
+  { name: '惠山化工园区溶剂有限公司', district: '惠山', division: '320206', at: [120.218, 31.668] as Lon },
+  { name: '宜兴官林化学品有限公司', district: '宜兴', division: '320282', at: [119.912, 31.452] as Lon },
+];
+const CONSIGNEES = [
+  { name: '无锡滨湖电子材料有限公司', district: '滨湖', division: '320211', at: [120.262, 31.525] as Lon },
+  { name: '锡山东港涂料有限公司', district: '锡山', division: '320205', at: [120.452, 31.615] as Lon },
+  { name: '梁溪清洗剂经营部', district: '梁溪', division: '320213', at: [120.305, 31.578] as Lon },
+  { name: '经开区半导体配套有限公司', district: '经开区', division: '320214', at: [120.338, 31.508] as Lon },
+];
+const CARRIERS = [
+  '无锡安运危险品运输有限公司',
+  '江阴长江化工物流有限公司',
+  '宜兴顺达危货运输有限公司',
+  '滨湖捷运化工物流有限公司',
+];
+const CHEMICALS = ['67-56-1', '108-88-3', '67-64-1', '7664-93-9'];
+const TAIHU: Lon = [120.29, 31.54];
+
+/** A lane: a consignor, a consignee and the road between them (a bend through a waypoint). */
+function road(from: Lon, to: Lon, k: number): Lon[] {
+  const mid: Lon = [(from[0] + to[0]) / 2 + (k % 2 ? 0.02 : -0.02), (from[1] + to[1]) / 2 + (k % 3 ? 0.01 : -0.01)];
+  return [from, mid, to];
+}
+
+function square(c: Lon, half: number): Json {
+  const dx = half / mPerDegLon(c[1]);
+  const dy = half / M_PER_DEG_LAT;
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [c[0] - dx, c[1] - dy],
+        [c[0] + dx, c[1] - dy],
+        [c[0] + dx, c[1] + dy],
+        [c[0] - dx, c[1] + dy],
+        [c[0] - dx, c[1] - dy],
+      ],
+    ],
+  };
+}
+
+export interface SampleTanker {
+  vehicleId: string;
+  line: Lon[];
+  odd: 'deviate' | 'stop' | 'zone' | null;
+  /** The consignor's key and the content of the tanker's e-waybill (another can be filed like it). */
+  consignorKey: string;
+  waybill: Json;
+  waybillId: string;
+}
+
+export interface SampleCity {
+  police: string;
+  transport: string;
+  tankers: SampleTanker[];
+  summary: string;
+}
+
+export async function loadSampleCity(base: string, admin: string, tankerCount = 50): Promise<SampleCity> {
+  const call = async (key: string, method: string, path: string, body?: unknown): Promise<Json> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await res.json().catch(() => ({}))) as Json;
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const post = (key: string, path: string, body?: unknown) => call(key, 'POST', path, body ?? {});
+  const key = async (request: Json): Promise<string> =>
+    (await post(admin, '/v1/api-keys', { name: 'demo', ...request })).key as string;
+  const police = await key({ principal: 'agency', agency: 'police' });
+  const transport = await key({ principal: 'agency', agency: 'transport' });
+
+  const chemicals = await Promise.all(
+    CHEMICALS.map(
+      async (cas) =>
+        ((await call(admin, 'GET', `/v1/chemicals?q=${cas}`)).items as Json[]).find((c) => c.cas === cas)!.id as string,
+    ),
+  );
+  const classes = {
+    scope: { classes: ['3', '8'] },
+    validFrom: '2024-01-01',
+    validTo: '2028-12-31',
+    issuer: '无锡市应急管理局',
+  };
+  const enterprise = async (e: { name: string; district: string; division: string }, roles: string[]) =>
+    (
+      await post(admin, '/v1/enterprises', {
+        creditCode: creditCode(e.division),
+        name: e.name,
+        roles,
+        district: e.district,
+        address: `无锡市${e.district}`,
+        contacts: [{ name: '王安全', role: '安全负责人', phone: '13912345678' }],
+      })
+    ).id as string;
+  const party = async (e: (typeof CONSIGNORS)[number], roles: string[], licence: string) => {
+    const id = await enterprise(e, roles);
+    await post(admin, `/v1/enterprises/${id}/licences`, { kind: licence, number: `苏危化${++serial}`, ...classes });
+    const facility = (
+      await post(admin, '/v1/facilities', {
+        enterpriseId: id,
+        name: `${e.name.slice(2, 6)}储罐区`,
+        kind: 'storage',
+        geometry: square(e.at, 80),
+        district: e.district,
+        address: `无锡市${e.district}`,
+        capacities: chemicals.map((c) => ({ chemicalId: c, maxKg: 900_000 })),
+        peopleWithin500m: 60 + serial,
+      })
+    ).id as string;
+    return { id, facility, at: e.at, key: await key({ principal: 'enterprise', enterpriseId: id }) };
+  };
+  const consignors = [];
+  for (const c of CONSIGNORS) {
+    const p = await party(c, ['producer', 'storer'], 'safety_production');
+    for (const chemicalId of chemicals)
+      await post(p.key, '/v1/movements', {
+        operation: 'produce',
+        facilityId: p.facility,
+        chemicalId,
+        lotNumber: `L${serial}-${chemicalId.slice(0, 4)}`,
+        quantity: { value: 800, unit: 't' },
+        occurredAt: new Date(Date.now() - 86400_000).toISOString(),
+      });
+    consignors.push(p);
+  }
+  const consignees = [];
+  for (const c of CONSIGNEES) consignees.push(await party(c, ['user', 'trader', 'storer'], 'business'));
+  const carriers = [];
+  for (const [i, name] of CARRIERS.entries()) {
+    const id = await enterprise({ name, district: ['新吴', '江阴', '宜兴', '滨湖'][i]!, division: '320214' }, [
+      'carrier',
+    ]);
+    await post(admin, `/v1/enterprises/${id}/licences`, {
+      kind: 'road_transport',
+      number: `苏交运${++serial}`,
+      ...classes,
+    });
+    carriers.push({ id, key: await key({ principal: 'enterprise', enterpriseId: id }) });
+  }
+  // Ban zones: Taihu's water source, a school, a tunnel.
+  for (const [name, kind, at, half] of [
+    ['太湖贡湖水源地保护区', 'water_source', TAIHU, 900],
+    ['梁溪实验小学周边', 'school', [120.31, 31.585], 250],
+    ['惠山隧道', 'tunnel', [120.24, 31.6], 300],
+  ] as Array<[string, string, Lon, number]>) {
+    const zone = await post(transport, '/v1/zones', { name, kind, geometry: square(at, half) });
+    await post(transport, `/v1/zones/${zone.id as string}/approve`);
+  }
+
+  const tankers: SampleTanker[] = [];
+  const lanes = new Map<string, { routeId: string; line: Lon[] }>();
+  for (let i = 0; i < tankerCount; i++) {
+    const from = consignors[i % consignors.length]!;
+    const to = consignees[(i * 3 + 1) % consignees.length]!;
+    const carrier = carriers[i % carriers.length]!;
+    const chemicalId = chemicals[i % chemicals.length]!;
+    const laneKey = `${from.id}>${to.id}`;
+    if (!lanes.has(laneKey)) {
+      const line = road(from.at, to.at, lanes.size);
+      const route = await post(transport, '/v1/routes', {
+        name: `核定线路 ${lanes.size + 1}`,
+        geometry: { type: 'LineString', coordinates: line },
+        halfWidthM: 80,
+        hazardClasses: ['3', '8'],
+        validFrom: '2026-01-01',
+        validTo: '2030-12-31',
+      });
+      await post(transport, `/v1/routes/${route.id as string}/approve`);
+      lanes.set(laneKey, { routeId: route.id as string, line });
+    }
+    const lane = lanes.get(laneKey)!;
+    const vehicleId = (
+      await post(admin, '/v1/vehicles', {
+        kind: 'tanker',
+        plate: plate(i),
+        carrierId: carrier.id,
+        permittedClasses: ['3', '8'],
+        approvedMedia: chemicals,
+        tankVolumeM3: 24.5,
+        approvedLoadKg: 30000,
+        tankInspectionExpiry: '2028-06-30',
+        transportCertNumber: `苏交运管无字${3200 + i}号`,
+        transportCertExpiry: '2028-12-31',
+        terminalId: `0139${String(10_000_000 + i * 7919).slice(-8)}`,
+      })
+    ).id as string;
+    const person = (role: string) =>
+      post(admin, '/v1/personnel', {
+        name:
+          role === 'driver'
+            ? ['王建国', '李卫东', '张海涛', '陈志强', '刘洪波'][i % 5]
+            : ['赵敏', '孙丽', '周芳'][i % 3],
+        idNumber: citizenId(),
+        phone: `139${String(10_000_000 + i * 131 + (role === 'driver' ? 0 : 7)).slice(-8)}`,
+        role,
+        employerId: carrier.id,
+        qualificationKind: role === 'driver' ? 'dg_driver' : 'dg_escort',
+        qualificationNumber: `QC${role[0]}${1000 + i}`,
+        qualificationExpiry: '2028-03-31',
+      });
+    const [driver, escort] = [await person('driver'), await person('escort')];
+    const lot = ((await call(from.key, 'GET', `/v1/facilities/${from.facility}/stock`)).lines as Json[]).find(
+      (l) => l.chemicalId === chemicalId,
+    )!.lotId;
+    const waybill: Json = {
+      carrierId: carrier.id,
+      consigneeId: to.id,
+      loadingFacilityId: from.facility,
+      unloadingFacilityId: to.facility,
+      vehicleId,
+      driverId: driver.id,
+      escortId: escort.id,
+      routeId: lane.routeId,
+      plannedDeparture: new Date(Date.now() + 600_000).toISOString(),
+      plannedArrival: new Date(Date.now() + 4 * 3600_000).toISOString(),
+      items: [{ chemicalId, quantity: { value: 10, unit: 't' }, lotId: lot, packaging: 'tank', compartment: 1 }],
+    };
+    const draft = await post(from.key, '/v1/waybills', waybill);
+    await post(from.key, `/v1/waybills/${draft.id as string}/submit`);
+    await post(from.key, `/v1/waybills/${draft.id as string}/load`, {
+      vehicleOk: true,
+      tankOk: true,
+      documentsOk: true,
+      goodsMatch: true,
+      loaderName: '周建华',
+    });
+    tankers.push({
+      vehicleId,
+      // Tanker 31 takes a short cut across Taihu's water-source zone.
+      line: i === 30 ? [lane.line[0]!, TAIHU, lane.line[lane.line.length - 1]!] : lane.line,
+      odd: i === 7 || i === 23 || i === 41 ? 'deviate' : i === 12 ? 'stop' : i === 30 ? 'zone' : null,
+      consignorKey: from.key,
+      waybill,
+      waybillId: draft.id as string,
+    });
+  }
+
+  return {
+    police,
+    transport,
+    tankers,
+    summary: `${consignors.length + consignees.length + carriers.length} enterprises, ${lanes.size} approved routes, 3 zones, ${tankerCount} tankers on loaded e-waybills`,
+  };
+}
