@@ -1,4 +1,4 @@
-import { Api, buildFleet, type Fleet, sendStream } from './support/fleet.js';
+import { Api, buildFleet, type Fleet, sendStream } from '../../bench/fleet.js';
 import { awaitRest, checkEndState, type Endpoint, registerPoliceReceiver } from './support/checks.js';
 import { Rig } from './support/rig.js';
 

@@ -1,6 +1,6 @@
 import { verifySignature } from '../../../libs/exchange/src/webhooks/signature.js';
 import { waitFor } from '../../support/processes.js';
-import type { Fleet } from './fleet.js';
+import type { Fleet } from '../../../bench/fleet.js';
 import type { Rig } from './rig.js';
 
 export interface Endpoint {
