@@ -4,7 +4,7 @@ import bodyParser from 'body-parser';
 import type { NextFunction, Request, Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { sendProblem, toProblem } from '../errors/problem.filter.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError, type ProblemItem, ValidationFailed } from '../errors/domain-error.js';
 
 /** Content types a request body may have. CSV is accepted for bulk imports. */
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -27,16 +27,42 @@ function assertUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string
  */
 export const MAX_JSON_DEPTH = 32;
 
-/** Whether the parsed value nests deeper than `max`; iterative, so a hostile depth cannot overflow it. */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v as object)) stack.push([child, depth + 1]);
+const pathOf = (parent: string, key: string | number): string =>
+  typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+
+/**
+ * What no JSON body may hold, whatever its route: nesting deeper than MAX_JSON_DEPTH, and U+0000
+ * in a string or a key (PostgreSQL cannot store it in text or jsonb: it failed as a 500). Iterative,
+ * so that a hostile depth cannot overflow this check either.
+ */
+export function bodyProblem(value: unknown): DomainError | null {
+  if (typeof value === 'string') {
+    return value.includes('\0')
+      ? new ValidationFailed([{ path: 'body', rule: 'noNulCharacter', message: 'the body must not contain U+0000' }])
+      : null;
   }
-  return false;
+  const nul: ProblemItem[] = [];
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) nul.push({ path, rule: 'noNulCharacter', message: `${path} must not contain U+0000` });
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > MAX_JSON_DEPTH) {
+      return new DomainError('BODY_TOO_DEEP', 400, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((c, i) => [i, c]) : Object.entries(v);
+    for (const [key, child] of entries) {
+      const at = pathOf(path, key);
+      if (typeof key === 'string' && key.includes('\0')) {
+        nul.push({ path: at, rule: 'noNulCharacter', message: 'a field name must not contain U+0000' });
+      }
+      stack.push([child, depth + 1, at]);
+    }
+  }
+  return nul.length > 0 ? new ValidationFailed(nul.toReversed()) : null;
 }
 
 const hasBody = (req: Request): boolean =>
@@ -108,14 +134,11 @@ export class BodyParsingMiddleware implements NestMiddleware {
     }
     parser(req, res, (err?: unknown) => {
       if (err) sendProblem(res, toProblem(parserProblem(err as { type?: string }), req.path, req.id));
-      else if (nestsDeeperThan(req.body, MAX_JSON_DEPTH)) {
-        const deep = new DomainError(
-          'BODY_TOO_DEEP',
-          400,
-          `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
-        );
-        sendProblem(res, toProblem(deep, req.path, req.id));
-      } else next();
+      else {
+        const problem = bodyProblem(req.body);
+        if (problem) sendProblem(res, toProblem(problem, req.path, req.id));
+        else next();
+      }
     });
   }
 }
