@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { toKg } from '@lib/ledger';
-import { Database, Forbidden, type Principal, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
+import { Database, Forbidden, NotFound, type Principal, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
 import { type FacilityView, RegistryLookup } from '@lib/registry';
 import type { DeclareStockDto, RecordCountDto, StockLineDto, StockRecordView } from '../audit.dto.js';
 import { type CountRow, type DeclarationRow, StockRecordsRepository } from './stock-records.repository.js';
@@ -78,7 +78,10 @@ export class StockRecordsService {
     facilityId: string,
     principal: Principal,
   ): Promise<{ declarations: StockRecordView[]; counts: StockRecordView[] }> {
-    await this.facility(facilityId, principal, false);
+    // A read by path: another enterprise's facility is simply not found (404), as on every other route.
+    const f = (await this.registry.facilityMap([facilityId])).get(facilityId);
+    if (!f || (principal.kind === 'enterprise' && principal.enterpriseId !== f.enterpriseId))
+      throw new NotFound('facility', facilityId);
     const [d, c] = await Promise.all([
       this.repo.listDeclarations(facilityId, 500),
       this.repo.listCounts(facilityId, 500),

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage, ValidationTypes, type ValidatorOptions } from 'class-validator';
 import { type ProblemItem, ValidationFailed } from './domain-error.js';
 
 const isIndex = (p: string): boolean => /^\d+$/.test(p);
@@ -42,9 +43,51 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return items;
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * class-validator's ValidateNested walks into arrays wherever it meets them, so an array where an
+ * object is expected (`quantity: []`) or arrays of arrays (`contacts: [[{…}]]`) passed every rule;
+ * the latter was stored as {"0": {…}}, out of reach of the masking of contact phones. A nested
+ * value must be an object, and with `each`, every element must be one.
+ */
+export function misshapenNested(instance: object, parent = ''): ProblemItem[] {
+  const out: ProblemItem[] = [];
+  const nested = getMetadataStorage()
+    .getTargetValidationMetadatas(instance.constructor, '', true, false)
+    .filter((m) => m.type === ValidationTypes.NESTED_VALIDATION);
+  for (const property of new Set(nested.map((m) => m.propertyName))) {
+    const value = (instance as Record<string, unknown>)[property];
+    if (value === undefined || value === null) continue;
+    const path = join(parent, property);
+    const each = nested.some((m) => m.propertyName === property && m.each);
+    const elements: Array<[string, unknown]> = each
+      ? Array.isArray(value)
+        ? value.map((v, i) => [`${path}[${i}]`, v])
+        : [] // not an array at all: IsArray reports it
+      : [[path, value]];
+    for (const [at, v] of elements) {
+      if (isObject(v)) out.push(...misshapenNested(v, at));
+      else out.push({ path: at, rule: 'isObject', message: `${at} must be an object` });
+    }
+  }
+  return out;
+}
+
+class StrictValidationPipe extends ValidationPipe {
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    const misshapen = isObject(object) ? misshapenNested(object) : [];
+    return [
+      ...errors,
+      ...misshapen.map((i) => ({ property: i.path, constraints: { [i.rule!]: i.message }, children: [] })),
+    ];
+  }
+}
+
 /** The global pipe: strips nothing silently (unknown fields are errors) and converts declared types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

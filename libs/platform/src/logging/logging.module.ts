@@ -8,6 +8,23 @@ import { uuid7 } from '../ids/uuid7.js';
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /**
+ * A path can carry personal data when a client puts it there (GET /v1/personnel/<id number> by
+ * mistake, a probe of /…/<phone>): runs of 7 or more digits (phones, citizen ids) are masked.
+ * UUIDs keep their digits: a run inside or beside hex letters and hyphens is left alone.
+ */
+const DIGIT_RUN = /(?<![0-9A-Fa-f-])\d{7,}[Xx]?(?![0-9A-Fa-f-])/g;
+export const loggablePath = (url: string): string => {
+  const path = url.split('?')[0]!;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    /* malformed escapes: mask the raw path */
+  }
+  return decoded.replace(DIGIT_RUN, '[masked]');
+};
+
+/**
  * pino JSON logs with a request id on every line of a request (X-Request-Id is honoured when it
  * looks like an id, and echoed back). Requests are logged by method, path and status only:
  * never headers (keys), bodies or query strings (they can carry id numbers and phone numbers).
@@ -31,7 +48,7 @@ const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
               req: (req: { id: string; method: string; url: string }) => ({
                 id: req.id,
                 method: req.method,
-                path: req.url.split('?')[0],
+                path: loggablePath(req.url),
               }),
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),
             },
