@@ -43,6 +43,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_API_KEY: 'hunter2-my-password' })).toThrow(/^ADMIN_API_KEY: (?!.*hunter2)/);
   });
 
+  it('refuses the development JT/T 808 secret in production, and accepts a real one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^JT808_AUTH_SECRET: must be set in production/);
+    expect(loadConfig({ NODE_ENV: 'production', JT808_AUTH_SECRET: 'a-real-secret-from-the-vault' }).env).toBe(
+      'production',
+    );
+    expect(loadConfig({}).jt808.authSecret).toBe('development-only-jt808-secret');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: ' ' }).database.kind).toBe('pglite');
   });

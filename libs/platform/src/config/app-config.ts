@@ -18,6 +18,8 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /** Variables whose value must never be echoed in an error line (credentials inside). */
+/** Signs terminals' authentication codes when JT808_AUTH_SECRET is not set (refused in production). */
+const DEVELOPMENT_JT808_SECRET = 'development-only-jt808-secret';
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'JT808_AUTH_SECRET']);
 
 /**
@@ -170,7 +172,7 @@ export class EnvironmentVariables {
   /** JT/T 808 gateway: the key authentication codes are derived from (HMAC of the terminal and vehicle). Set it in production. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
-  JT808_AUTH_SECRET = 'development-only-jt808-secret';
+  JT808_AUTH_SECRET = DEVELOPMENT_JT808_SECRET;
 
   /** Map console base map: a raster tile URL template ({z}/{x}/{y}), e.g. the city's own tile server; empty: plain background. */
   @IsString()
@@ -222,7 +224,7 @@ export class AppConfig {
       port: 6808,
       maxConnections: 20000,
       idleMs: 300_000,
-      authSecret: 'development-only-jt808-secret',
+      authSecret: DEVELOPMENT_JT808_SECRET,
     },
   ) {}
 
@@ -273,6 +275,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (errors.length > 0) {
     const first = errors[0]!;
     throw new ConfigError(first.property, describe(first));
+  }
+  // Secrets come from the environment: in production the development default is not accepted.
+  if (vars.NODE_ENV === 'production' && vars.JT808_AUTH_SECRET === DEVELOPMENT_JT808_SECRET) {
+    throw new ConfigError('JT808_AUTH_SECRET', 'must be set in production (the default is for development only)');
   }
   return new AppConfig(
     vars.NODE_ENV,
