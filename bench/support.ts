@@ -1,4 +1,7 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,4 +78,70 @@ export const round = (n: number, digits = 2): number => Math.round(n * 10 ** dig
 /** Every benchmark ends by printing exactly one JSON line on stdout. */
 export function report(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
+ * The service as its production processes, for a benchmark: an api and `workers` worker
+ * processes on a scratch database of DATABASE_URL's server and a fresh queue prefix on REDIS_URL.
+ * `startWorkers` adds workers later (to fill a backlog first); `stop` ends everything.
+ */
+export async function benchProcesses(options: { workers: number; env?: Record<string, string> }): Promise<{
+  base: string;
+  adminKey: string;
+  prefix: string;
+  databaseUrl: string;
+  startWorkers: (n: number) => void;
+  stop: () => Promise<void>;
+}> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL;
+  if (!databaseUrl || !redisUrl)
+    throw new Error('this benchmark needs DATABASE_URL and REDIS_URL (PostgreSQL and Redis)');
+  const scratch = await scratchDatabase(databaseUrl);
+  const prefix = `hcb${Date.now().toString(36)}`;
+  const adminKey = `hc_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const env = {
+    ...process.env,
+    DATABASE_URL: scratch.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: adminKey,
+    ...options.env,
+  };
+  const spawnApp = (entry: string): ChildProcess =>
+    spawn(process.execPath, [entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const processes = [spawnApp('dist/apps/api/src/main.js')];
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
+    if (i > 600) throw new Error('api did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const startWorkers = (n: number): void => {
+    for (let w = 0; w < n; w++) processes.push(spawnApp('dist/apps/worker/src/main.js'));
+  };
+  startWorkers(options.workers);
+  return {
+    base,
+    adminKey,
+    prefix,
+    databaseUrl: scratch.url,
+    startWorkers,
+    stop: async () => {
+      for (const p of processes) {
+        p.kill('SIGTERM');
+        await new Promise((r) => p.once('exit', r));
+      }
+      await scratch.drop();
+    },
+  };
 }
