@@ -39,11 +39,32 @@ export class Database {
   transaction<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const outer = this.current.getStore();
     if (outer) return work(outer);
-    const run = (manager: EntityManager): Promise<T> => this.current.run(manager, () => work(manager));
+    const run = (manager: EntityManager): Promise<T> => {
+      serializeQueries(manager);
+      return this.current.run(manager, () => work(manager));
+    };
     return isolation ? this.dataSource.transaction(isolation, run) : this.dataSource.transaction(run);
   }
 
   get driverKind(): 'postgres' | 'pglite' {
     return (this.dataSource.options as { extra?: { pglite?: boolean } }).extra?.pglite ? 'pglite' : 'postgres';
   }
+}
+
+/**
+ * A transaction is one connection, and one connection runs one statement at a time. Code in a
+ * transaction may still start several reads at once (Promise.all over lookups): node-postgres
+ * would queue them itself but deprecates that (pg 9 refuses it), so they are queued here, in the
+ * order they were started.
+ */
+function serializeQueries(manager: EntityManager): void {
+  const runner = manager.queryRunner;
+  if (!runner) return;
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  (runner as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+    const next = tail.then(() => query(...args));
+    tail = next.catch(() => undefined);
+    return next;
+  };
 }
