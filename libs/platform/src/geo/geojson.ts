@@ -1,5 +1,5 @@
-import { kinks, polygon as turfPolygon } from '@turf/turf';
 import type { ProblemItem } from '../errors/domain-error.js';
+import { firstSelfIntersection } from './self-intersection.js';
 
 export type Position = [number, number];
 export interface PointGeometry {
@@ -70,9 +70,9 @@ function checkPolygon(coords: unknown, path: string, out: ProblemItem[]): void {
   }
   const ringsOk = coords.map((r, i) => checkRing(r, `${path}[${i}]`, out)).every(Boolean);
   if (!ringsOk) return;
-  const found = kinks(turfPolygon(coords as Position[][]));
-  if (found.features.length > 0) {
-    const [lon, lat] = found.features[0]!.geometry.coordinates;
+  const found = firstSelfIntersection(coords as Position[][]);
+  if (found) {
+    const [lon, lat] = found;
     out.push({
       path,
       rule: 'selfIntersection',
