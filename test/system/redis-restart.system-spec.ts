@@ -4,7 +4,10 @@ import { Rig } from './support/rig.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('Redis (append-only file on) restarted in the middle of the stream', () => {
+describe.each([
+  ['shut down and restarted', 'shutdown' as const],
+  ['killed (SIGKILL) and restarted', 'kill' as const],
+])('Redis (append-only file on) %s in the middle of the stream', (_what, how) => {
   let rig: Rig;
   let fleet: Fleet;
   let endpoint: Endpoint;
@@ -24,7 +27,7 @@ describe('Redis (append-only file on) restarted in the middle of the stream', ()
         outage ??=
           fraction >= 0.4
             ? (async () => {
-                await rig.redis.stop();
+                await rig.redis.stop(how);
                 await sleep(4000);
                 await rig.redis.start();
               })()
@@ -47,6 +50,6 @@ describe('Redis (append-only file on) restarted in the middle of the stream', ()
     expect(rig.apis).toHaveLength(1);
     expect(rig.apis[0]!.proc.child.exitCode).toBeNull();
     expect(rig.workers[0]!.proc.child.exitCode).toBeNull();
-    process.stdout.write(`redis-restart: ${JSON.stringify({ stream, end })}\n`);
+    process.stdout.write(`redis-restart (${how}): ${JSON.stringify({ stream, end })}\n`);
   });
 });

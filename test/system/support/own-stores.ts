@@ -161,13 +161,18 @@ export class OwnRedis {
     );
   }
 
-  /** SHUTDOWN: Redis flushes its append-only file and exits (a restart, not a crash). */
-  async stop(): Promise<void> {
-    try {
-      execFileSync('redis-cli', ['-p', String(this.port), 'shutdown']);
-    } catch {
-      /* the connection closes as the server exits */
-    }
+  /**
+   * `shutdown`: Redis flushes its append-only file and exits (a restart); `kill`: SIGKILL, a crash
+   * of the process (what it acknowledged was written to the file, but not necessarily synced).
+   */
+  async stop(how: 'shutdown' | 'kill' = 'shutdown'): Promise<void> {
+    if (how === 'kill') process.kill(this.pid, 'SIGKILL');
+    else
+      try {
+        execFileSync('redis-cli', ['-p', String(this.port), 'shutdown']);
+      } catch {
+        /* the connection closes as the server exits */
+      }
     const pid = this.pid;
     await waitFor(
       async () => {
