@@ -28,6 +28,8 @@ interface Consumption {
   retryAt: Map<number, number>;
   loop: Promise<void>;
   lastTick: number;
+  /** Redis came back after an outage: replay the owned shards from their checkpoints. */
+  resync: boolean;
 }
 
 /**
@@ -60,6 +62,14 @@ export class RedisStreams extends ShardedStreams {
     this.producer.on('error', () => undefined);
     this.client = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
     this.client.on('error', () => undefined);
+    // A reconnect may follow a Redis crash that lost the last entries it had acknowledged (its
+    // append-only file is synced every second): their fixes are stored in PostgreSQL, so every
+    // owned shard is replayed from its checkpoint, as on a takeover. Replays are no-op writes.
+    let connected = false;
+    this.client.on('ready', () => {
+      if (connected) for (const c of this.consumptions) c.resync = true;
+      connected = true;
+    });
   }
 
   async connect(): Promise<void> {
@@ -105,6 +115,7 @@ export class RedisStreams extends ShardedStreams {
       retryAt: new Map(),
       loop: Promise.resolve(),
       lastTick: Date.now(),
+      resync: false,
     };
     c.loop = this.run(c);
     this.consumptions.push(c);
@@ -116,9 +127,14 @@ export class RedisStreams extends ShardedStreams {
     while (!this.closing) {
       try {
         const now = Date.now();
-        if (now - lastMembership > LEASE_MS / 4) {
+        if (now - lastMembership > LEASE_MS / 4 || c.resync) {
           await this.rebalance(c, def.shards);
           lastMembership = now;
+        }
+        if (c.resync) {
+          this.log.warn({ stream: c.name, shards: [...c.owned] }, 'Redis reconnected: replaying the owned shards');
+          for (const s of c.owned) await c.consumer.onAcquire(s);
+          c.resync = false;
         }
         await Promise.all([...c.owned].map((s) => this.drainShard(c, s, def)));
         if (now - c.lastTick >= def.tickMs) {
