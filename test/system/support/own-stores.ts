@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -186,6 +186,24 @@ export class OwnRedis {
       30_000,
       'own Redis stopped',
     );
+  }
+
+  /**
+   * Cuts `bytes` off the end of the append-only file of a stopped Redis: what a crash of its host
+   * loses when the last second was not yet synced (Redis loads a truncated file up to its last
+   * whole command).
+   */
+  loseTail(bytes: number): number {
+    const dir = join(this.dir, 'appendonlydir');
+    const incr = readdirSync(dir)
+      .filter((f) => f.endsWith('.incr.aof'))
+      .map((f) => join(dir, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (!incr) throw new Error('no append-only file to cut');
+    const size = statSync(incr).size;
+    const cut = Math.min(bytes, Math.floor(size / 2));
+    truncateSync(incr, size - cut);
+    return cut;
   }
 
   async destroy(): Promise<void> {
