@@ -1,6 +1,6 @@
-import { Api, buildFleet, type Fleet, sendStream } from '../../bench/fleet.js';
-import { awaitRest, checkEndState, type Endpoint, registerPoliceReceiver } from './support/checks.js';
-import { Rig } from './support/rig.js';
+import { type Fleet, sendStream } from '../../bench/fleet.js';
+import { awaitRest, checkEndState, type Endpoint, streamScenario } from './support/checks.js';
+import type { Rig } from './support/rig.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,10 +16,7 @@ describe('PostgreSQL restarted in the middle of the stream', () => {
   let endpoint: Endpoint;
 
   beforeAll(async () => {
-    rig = await Rig.start({ apis: 1, workers: 1 });
-    await rig.startReceiver();
-    fleet = await buildFleet(new Api(rig.bases[0]!, rig.adminKey), 1000, 100);
-    endpoint = await registerPoliceReceiver(rig, fleet);
+    ({ rig, fleet, endpoint } = await streamScenario());
   });
   afterAll(() => rig?.close());
 

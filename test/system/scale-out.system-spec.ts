@@ -1,6 +1,6 @@
-import { Api, buildFleet, type Fleet, sendStream } from '../../bench/fleet.js';
-import { awaitRest, checkEndState, type Endpoint, registerPoliceReceiver } from './support/checks.js';
-import { Rig, type Service } from './support/rig.js';
+import { type Fleet, sendStream } from '../../bench/fleet.js';
+import { awaitRest, checkEndState, type Endpoint, streamScenario } from './support/checks.js';
+import type { Rig, Service } from './support/rig.js';
 
 interface ShardWork {
   shard: number;
@@ -24,10 +24,7 @@ describe('scale-out: two api processes and three workers on one PostgreSQL and R
   let endpoint: Endpoint;
 
   beforeAll(async () => {
-    rig = await Rig.start({ apis: 2, workers: 3, env: { LOG_LEVEL: 'debug' } });
-    await rig.startReceiver();
-    fleet = await buildFleet(new Api(rig.bases[0]!, rig.adminKey), 1000, 100);
-    endpoint = await registerPoliceReceiver(rig, fleet);
+    ({ rig, fleet, endpoint } = await streamScenario({ apis: 2, workers: 3, env: { LOG_LEVEL: 'debug' } }));
   });
   afterAll(() => rig?.close());
 

@@ -1,6 +1,6 @@
-import { Api, buildFleet, type Fleet, sendStream } from '../../bench/fleet.js';
-import { awaitRest, checkEndState, type Endpoint, registerPoliceReceiver } from './support/checks.js';
-import { Rig } from './support/rig.js';
+import { type Fleet, sendStream } from '../../bench/fleet.js';
+import { awaitRest, checkEndState, type Endpoint, streamScenario } from './support/checks.js';
+import type { Rig } from './support/rig.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DOWN_MS = 120_000;
@@ -12,10 +12,8 @@ describe('the police receiver down for 2 minutes, then slow (2 s an answer)', ()
   let endpoint: Endpoint;
 
   beforeAll(async () => {
-    rig = await Rig.start({ apis: 1, workers: 1 });
     // 100 vehicles: 10 violations, 20 alerts (opened and closed), 40 s of slow answers.
-    fleet = await buildFleet(new Api(rig.bases[0]!, rig.adminKey), 100, 100);
-    endpoint = await registerPoliceReceiver(rig, fleet);
+    ({ rig, fleet, endpoint } = await streamScenario({ vehicles: 100, receiverDown: true }));
   });
   afterAll(() => rig?.close());
 

@@ -1,7 +1,7 @@
 import { verifySignature } from '../../../libs/exchange/src/webhooks/signature.js';
 import { waitFor } from '../../support/processes.js';
-import type { Fleet } from '../../../bench/fleet.js';
-import type { Rig } from './rig.js';
+import { Api, buildFleet, type Fleet } from '../../../bench/fleet.js';
+import { Rig } from './rig.js';
 
 export interface Endpoint {
   id: string;
@@ -18,6 +18,25 @@ export async function registerPoliceReceiver(rig: Rig, fleet: Fleet): Promise<En
   const body = (await res.json()) as { id: string; secret: string };
   if (res.status !== 201) throw new Error(`webhook registration: ${res.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/**
+ * The setting of the stream scenarios: the whole system as processes, the police receiver up
+ * (unless `receiverDown`), a fleet of `vehicles` tankers (100 fixes each) and the police endpoint.
+ */
+export async function streamScenario(
+  options: {
+    apis?: number;
+    workers?: number;
+    env?: Record<string, string>;
+    vehicles?: number;
+    receiverDown?: boolean;
+  } = {},
+): Promise<{ rig: Rig; fleet: Fleet; endpoint: Endpoint }> {
+  const rig = await Rig.start({ apis: options.apis ?? 1, workers: options.workers ?? 1, env: options.env });
+  if (!options.receiverDown) await rig.startReceiver();
+  const fleet = await buildFleet(new Api(rig.bases[0]!, rig.adminKey), options.vehicles ?? 1000, 100);
+  return { rig, fleet, endpoint: await registerPoliceReceiver(rig, fleet) };
 }
 
 /**
