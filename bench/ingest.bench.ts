@@ -1,10 +1,7 @@
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { percentile, report, round as roundTo, scratchDatabase } from './support.js';
+import { benchProcesses, percentile, report, round as roundTo } from './support.js';
 
 /**
  * bench:ingest — drives the HTTP ingest of a real api process (with its worker's handlers) on real
@@ -23,57 +20,20 @@ const RATE = Number(process.env.BENCH_RATE ?? 20_000);
 /** api and worker as separate processes (the production topology), or one process with --with-worker. */
 const SPLIT = process.env.BENCH_SPLIT !== '0';
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl || !redisUrl)
-    throw new Error('bench:ingest needs DATABASE_URL and REDIS_URL (real PostgreSQL and Redis)');
-  const scratch = await scratchDatabase(databaseUrl);
-  const prefix = `hcbi${Date.now().toString(36)}`;
-  const adminKey = `hc_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    DATABASE_URL: scratch.url,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: adminKey,
-  };
-  const api: ChildProcess = spawn(
-    process.execPath,
-    ['dist/apps/api/src/main.js', ...(SPLIT ? [] : ['--with-worker'])],
-    { env, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  let worker: ChildProcess | null = null;
-  const base = `http://127.0.0.1:${port}`;
-  const db = new pg.Client({ connectionString: scratch.url });
-  const redis = new Redis(redisUrl);
+  // BENCH_PROFILE=dir writes a CPU profile of the worker there (to see where the time goes).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const service = await benchProcesses({
+    workers: SPLIT ? 1 : 0,
+    apiArgs: SPLIT ? [] : ['--with-worker'],
+    workerNodeOptions: profile,
+  });
+  const { base, adminKey, prefix } = service;
+  const db = new pg.Client({ connectionString: service.databaseUrl });
+  const redis = new Redis(redisUrl!);
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
-      if (i > 600) throw new Error('api did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     await db.connect();
-    if (SPLIT) {
-      // BENCH_PROFILE=dir writes a CPU profile of the worker there (to see where the time goes).
-      const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-      worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-    }
     const call = async (
       method: string,
       path: string,
@@ -235,14 +195,9 @@ async function main(): Promise<void> {
       topology: SPLIT ? 'api+worker' : 'one process',
     });
   } finally {
-    for (const p of [api, worker]) {
-      if (!p) continue;
-      p.kill('SIGTERM');
-      await new Promise((r) => p.once('exit', r));
-    }
     await db.end().catch(() => undefined);
     redis.disconnect();
-    await scratch.drop();
+    await service.stop();
   }
 }
 

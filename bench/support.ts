@@ -85,7 +85,14 @@ export function report(line: Record<string, unknown>): void {
  * processes on a scratch database of DATABASE_URL's server and a fresh queue prefix on REDIS_URL.
  * `startWorkers` adds workers later (to fill a backlog first); `stop` ends everything.
  */
-export async function benchProcesses(options: { workers: number; env?: Record<string, string> }): Promise<{
+export async function benchProcesses(options: {
+  workers: number;
+  env?: Record<string, string>;
+  /** Arguments of the api process (`--with-worker` runs the job handlers in it). */
+  apiArgs?: string[];
+  /** Node options of the worker processes (a CPU profile, say). */
+  workerNodeOptions?: string[];
+}): Promise<{
   base: string;
   adminKey: string;
   prefix: string;
@@ -117,9 +124,9 @@ export async function benchProcesses(options: { workers: number; env?: Record<st
     ADMIN_API_KEY: adminKey,
     ...options.env,
   };
-  const spawnApp = (entry: string): ChildProcess =>
-    spawn(process.execPath, [entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const processes = [spawnApp('dist/apps/api/src/main.js')];
+  const spawnApp = (args: string[]): ChildProcess =>
+    spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const processes = [spawnApp(['dist/apps/api/src/main.js', ...(options.apiArgs ?? [])])];
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
@@ -127,7 +134,8 @@ export async function benchProcesses(options: { workers: number; env?: Record<st
     await new Promise((r) => setTimeout(r, 100));
   }
   const startWorkers = (n: number): void => {
-    for (let w = 0; w < n; w++) processes.push(spawnApp('dist/apps/worker/src/main.js'));
+    for (let w = 0; w < n; w++)
+      processes.push(spawnApp([...(options.workerNodeOptions ?? []), 'dist/apps/worker/src/main.js']));
   };
   startWorkers(options.workers);
   return {
