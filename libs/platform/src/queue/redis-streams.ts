@@ -14,6 +14,17 @@ import {
 
 /** Renews a lease only if this consumer still holds it. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Removes a consumed batch from the head of a shard's list only if this consumer still holds the
+ * shard's lease: a consumer that lost its lease while it worked must not trim entries that the
+ * new owner has not read (they would be lost to it).
+ */
+const TRIM_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('ltrim', KEYS[2], ARGV[2], -1) return 1 else return 0 end`;
+/** Moves a batch that failed too often to the dead list, under the same condition. */
+const BURY_IF_OWNER = `if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('rpush', KEYS[3], unpack(ARGV, 2))
+redis.call('ltrim', KEYS[2], #ARGV - 1, -1)
+return 1`;
 /** Releases a lease only if this consumer still holds it. */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
@@ -210,27 +221,44 @@ export class RedisStreams extends ShardedStreams {
       });
     }
     if (entries.length === 0) return;
+    const lease = this.key(c.name, 'lease', shard);
     try {
       await c.consumer.onBatch(shard, entries, lookahead);
-      await this.client.ltrim(list, entries.length, -1);
+      const trimmed = await this.client.eval(TRIM_IF_OWNER, 2, lease, list, this.id, entries.length);
       c.failures.delete(shard);
       // Who consumed which shard when: the scale-out test checks no shard is worked on by two at once.
       this.log.debug(
         { stream: c.name, shard, consumer: this.id, work: 'batch', entries: entries.length, from, to: Date.now() },
         'shard work',
       );
+      if (trimmed !== 1) this.dropLostShard(c, shard);
     } catch (err) {
       const n = (c.failures.get(shard) ?? 0) + 1;
       c.failures.set(shard, n);
       c.retryAt.set(shard, Date.now() + Math.min(30_000, 200 * 2 ** n));
       this.log.warn({ stream: c.name, shard, attempt: n, error: (err as Error).message }, 'stream batch failed');
       if (n >= def.maxAttempts) {
-        this.log.error({ stream: c.name, shard, entries: entries.length }, 'stream batch moved to the dead list');
-        await this.client.rpush(this.key(c.name, 'dead'), ...raw.slice(0, entries.length));
-        await this.client.ltrim(list, entries.length, -1);
+        const buried = await this.client.eval(
+          BURY_IF_OWNER,
+          3,
+          lease,
+          list,
+          this.key(c.name, 'dead'),
+          this.id,
+          ...raw.slice(0, entries.length),
+        );
         c.failures.delete(shard);
+        if (buried === 1)
+          this.log.error({ stream: c.name, shard, entries: entries.length }, 'stream batch moved to the dead list');
+        else this.dropLostShard(c, shard);
       }
     }
+  }
+
+  /** The lease ran out while this consumer worked: the shard is another's now; stop working on it. */
+  private dropLostShard(c: Consumption, shard: number): void {
+    this.log.warn({ stream: c.name, shard }, 'lease lost during a batch; its entries are left to the new owner');
+    c.owned.delete(shard);
   }
 
   async stats(name: StreamName): Promise<StreamStats> {
