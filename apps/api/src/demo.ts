@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, runMain, stopOnSignals } from '@lib/platform';
+import { loadProcessConfig, runMain, stopOnSignals } from '@lib/platform';
 import { Jt808Gateway } from '@lib/telematics';
 import { bootstrapAdminKey, createApiApp } from './api-app.js';
 import { loadSampleCity, type Lon, M_PER_DEG_LAT, mPerDegLon } from './sample-city.js';
@@ -31,12 +31,10 @@ function along(line: Lon[], d: number): { at: Lon; done: boolean } {
 }
 
 await runMain(async () => {
-  const config = loadConfig({
-    LOG_LEVEL: 'warn',
-    PORT: '3000',
-    ...process.env,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'hazchem-demo-')),
-  });
+  const config = loadProcessConfig(
+    { LOG_LEVEL: 'warn', PORT: '3000' },
+    { DATA_DIR: mkdtempSync(join(tmpdir(), 'hazchem-demo-')) },
+  );
   const app = await createApiApp(config, { consumeJobs: true });
   stopOnSignals(app, config);
   const admin = (await bootstrapAdminKey(app))!;

@@ -1,16 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
+import { ConfigError, loadProcessConfig, type AppConfig } from './config/app-config.js';
 import { JobWiringError } from './queue/job-handler.js';
 import { preflight } from './preflight.js';
 
 /**
  * Runs a process's main: configuration is validated and the stores are checked before anything
  * starts; a bad variable or an unreachable store stops the process with one line and exit code 1.
- * This module is the one place that reads process.env.
  */
 export async function runMain(main: (config: AppConfig) => Promise<void>): Promise<void> {
   try {
-    const config = loadConfig(process.env);
+    const config = loadProcessConfig();
     await preflight(config);
     await main(config);
   } catch (err) {

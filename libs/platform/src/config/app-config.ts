@@ -266,6 +266,17 @@ function describe(error: ValidationError): string {
   return `${reason} (got ${JSON.stringify(error.value)})`;
 }
 
+/**
+ * The process's configuration: its environment over `defaults`, with `overrides` on top. The one
+ * place that reads process.env.
+ */
+export function loadProcessConfig(
+  defaults: Record<string, string> = {},
+  overrides: Record<string, string> = {},
+): AppConfig {
+  return loadConfig({ ...defaults, ...process.env, ...overrides });
+}
+
 /** Validates the environment once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentVariables());
