@@ -5,10 +5,14 @@ import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job.js'
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { AccessLog } from './access/access-log.service.js';
 import { AccessLogRepository } from './access/access-log.repository.js';
+import { ChainKeys } from './anchoring/chain-keys.js';
+import { CheckpointRepository } from './anchoring/checkpoint.repository.js';
+import { Checkpoints } from './anchoring/checkpoints.service.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BackgroundLoops } from './queue/background-loops.js';
 import { AppConfig } from './config/app-config.js';
 import { closeDataSource, DatabaseModule, type MigrationClass } from './database/database.module.js';
+import { FilingsModule } from './filings/filings.module.js';
 import { HealthService } from './health/health.service.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -61,6 +65,7 @@ export class PlatformModule {
         QueueModule,
         LoggingModule,
         AuthModule,
+        FilingsModule,
         DatabaseModule.forFeature([OutboxEntity]),
       ],
       providers: [
@@ -71,9 +76,12 @@ export class PlatformModule {
         IdempotencyCleanupJob,
         AccessLogRepository,
         AccessLog,
+        ChainKeys,
+        CheckpointRepository,
+        Checkpoints,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [MetricsService, HealthService, AuthModule, Outbox, AccessLog],
+      exports: [MetricsService, HealthService, AuthModule, FilingsModule, Outbox, AccessLog, ChainKeys, Checkpoints],
     };
   }
 }

@@ -51,6 +51,20 @@ export class AccessLogRepository {
     return rows[0]!;
   }
 
+  /** The head as stored, without locking it. */
+  async head(): Promise<{ seq: string; hash: string }> {
+    const rows = await this.db.query<{ seq: string; hash: string }>(
+      'SELECT seq::text AS seq, hash FROM access_log_head WHERE id = 1',
+    );
+    return rows[0]!;
+  }
+
+  /** The hash stored at a sequence number (null when no record has it). */
+  async hashAt(seq: string): Promise<string | null> {
+    const [row] = await this.db.query<{ hash: string }>('SELECT hash FROM access_log WHERE seq = $1', [seq]);
+    return row?.hash ?? null;
+  }
+
   async append(records: StoredAccess[]): Promise<void> {
     if (records.length === 0) return;
     // Subjects travel as JSON text (an array per row cannot go through unnest as text[][]).

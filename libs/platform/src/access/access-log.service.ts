@@ -1,9 +1,26 @@
 import { createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { type Principal, describePrincipal } from '../auth/principal.js';
+import { ChainKeys } from '../anchoring/chain-keys.js';
+import { type ChainWalk, type Departure, walkChain } from '../anchoring/chain-walk.js';
+import { type CheckpointCheck, Checkpoints } from '../anchoring/checkpoints.service.js';
+import type { ChainHeadEntry } from '../anchoring/merkle.js';
 import { Database } from '../database/database.js';
-import { ACCESS_GENESIS_HASH, type AccessChannel, accessHash } from './access-log.js';
+import { ACCESS_GENESIS_HASH, ACCESS_LOG_CHAIN, type AccessChannel, accessHash } from './access-log.js';
 import { AccessLogRepository, type StoredAccess } from './access-log.repository.js';
+
+export interface AccessLogVerification {
+  ok: boolean;
+  /** Records whose link was recomputed and matched, before the first broken one. */
+  checked: number;
+  firstBreak: { seq: string; problem: string } | null;
+  /** The stored head names a record the walk found, with its hash. */
+  headMatches: boolean;
+  /** The newest published checkpoint the log was compared with (null: none yet). */
+  checkpoint: CheckpointCheck | null;
+  /** Where the log no longer reaches a head a checkpoint recorded. */
+  departure: Omit<Departure, 'ref'> | null;
+}
 
 export interface AccessEntry {
   principal: Principal;
@@ -51,6 +68,8 @@ export class AccessLog {
   constructor(
     private readonly db: Database,
     private readonly repo: AccessLogRepository,
+    private readonly keys: ChainKeys,
+    private readonly checkpoints: Checkpoints,
   ) {}
 
   /** Appends entries in order; joins the caller's transaction when there is one. */
@@ -76,7 +95,7 @@ export class AccessLog {
           purpose: e.purpose ?? null,
           grantId: e.grantId ?? null,
         };
-        const hash = accessHash(prev, fields);
+        const hash = accessHash(this.keys.linkKey, prev, fields);
         const row = { ...fields, prevHash: prev, hash };
         prev = hash;
         return row;
@@ -89,27 +108,44 @@ export class AccessLog {
     return this.repo.list(q);
   }
 
-  /** Recomputes the chain from the first record; names the first broken link. */
-  async verify(): Promise<{ ok: boolean; checked: number; firstBreak: { seq: string; problem: string } | null }> {
-    let prev = ACCESS_GENESIS_HASH;
-    let expectedSeq = 1n;
-    let checked = 0;
-    for await (const r of this.repo.inOrder()) {
-      const { prevHash, hash, ...fields } = r;
-      const problem =
-        BigInt(r.seq) !== expectedSeq
-          ? 'sequence'
-          : prevHash !== prev
-            ? 'prev_hash'
-            : accessHash(prev, fields) !== hash
-              ? 'hash'
-              : null;
-      if (problem) return { ok: false, checked, firstBreak: { seq: r.seq, problem } };
-      prev = hash;
-      expectedSeq += 1n;
-      checked++;
-    }
-    return { ok: true, checked, firstBreak: null };
+  /**
+   * Recomputes the keyed chain from the first record and compares it with every head the published
+   * checkpoints recorded for it: names the first broken link and where the log departs from a
+   * checkpoint (a record changed or removed, or the chain recomputed).
+   */
+  async verify(): Promise<AccessLogVerification> {
+    // The head first: records appended while the log is read (every feed read adds one) are no mismatch.
+    const head = await this.repo.head();
+    const walk: ChainWalk = await walkChain(
+      this.repo.inOrder(),
+      (r) => ({ seq: r.seq, ref: r.seq, prevHash: r.prevHash, hash: r.hash }),
+      ({ prevHash, hash: _hash, ...fields }) => accessHash(this.keys.linkKey, prevHash, fields),
+      await this.checkpoints.anchorsOf(ACCESS_LOG_CHAIN),
+      ACCESS_GENESIS_HASH,
+      head,
+    );
+    const headMatches = walk.headMatches;
+    const checkpoint = await this.checkpoints.newest();
+    const departure = walk.departure ? (({ ref: _ref, ...d }) => d)(walk.departure) : null;
+    return {
+      ok: !walk.firstBreak && headMatches && !departure && (checkpoint?.authentic ?? true),
+      checked: walk.checked,
+      firstBreak: walk.firstBreak ? { seq: walk.firstBreak.seq, problem: walk.firstBreak.problem } : null,
+      headMatches,
+      checkpoint,
+      departure,
+    };
+  }
+
+  /** The log's head, as a checkpoint records it (none while the log is empty). */
+  async chainHead(): Promise<ChainHeadEntry | null> {
+    const head = await this.repo.head();
+    return head.seq === '0' ? null : { chain: ACCESS_LOG_CHAIN, seq: head.seq, hash: head.hash };
+  }
+
+  /** The hash stored at a sequence number (a checkpoint received elsewhere is compared with it). */
+  hashAt(seq: string): Promise<string | null> {
+    return this.repo.hashAt(seq);
   }
 }
 

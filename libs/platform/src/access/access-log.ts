@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** The genesis link of the access log's chain. */
 export const ACCESS_GENESIS_HASH = '0'.repeat(64);
@@ -52,9 +52,15 @@ const ORDER: Array<keyof AccessRecord> = [
   'grantId',
 ];
 
-/** hash = SHA-256(previous hash ‖ canonical JSON of the record), as the ledger's chain. */
-export function accessHash(prevHash: string, r: AccessRecord): string {
-  return createHash('sha256')
+/** The access log's single chain, as checkpoints name it. */
+export const ACCESS_LOG_CHAIN = 'access-log';
+
+/**
+ * hash = HMAC-SHA256(link key, previous hash ‖ canonical JSON of the record), as the ledger's chain:
+ * without the key (LEDGER_CHAIN_KEY) nobody can make a link that verifies.
+ */
+export function accessHash(linkKey: Buffer, prevHash: string, r: AccessRecord): string {
+  return createHmac('sha256', linkKey)
     .update(prevHash)
     .update(canonicalJson(ORDER.map((k) => r[k])))
     .digest('hex');

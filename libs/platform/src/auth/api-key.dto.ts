@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { AGENCIES, type Agency, PRINCIPAL_KINDS, type PrincipalKind } from './principal.js';
 
 export class MintApiKeyDto {
@@ -25,6 +35,18 @@ export class MintApiKeyDto {
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-01-31T16:00:00Z',
+    description:
+      'When the key stops working (a contractor, an exercise). After it every request with the key gets 401 and its open SSE streams close. Absent: until revoked.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
+  // Without an offset the instant would depend on the server's time zone.
+  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'expiresAt must be a date-time with its offset (Z or +08:00)' })
+  expiresAt?: string;
 }
 
 export class ApiKeyDto {
@@ -37,12 +59,31 @@ export class ApiKeyDto {
   @ApiProperty() name: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'null: until revoked.' })
+  expiresAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt: string | null;
 }
 
 export class MintedApiKeyDto extends ApiKeyDto {
-  @ApiProperty({ description: 'The key. Shown only in this response; store it now.', example: 'hc_3f9c0a1b2c3d_…' })
-  key: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'The key, in the first answer only: store it now; only its hash is kept. null in an answer replayed for the same Idempotency-Key (see `withheld`).',
+    example: 'hc_3f9c0a1b2c3d_…',
+  })
+  key: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Only in an answer replayed for the same Idempotency-Key (header Idempotent-Replayed: true): the key was shown once and cannot be shown again; revoke it and mint another if it was lost.',
+    example: {
+      key: 'shown once, in the first answer to this Idempotency-Key, and cannot be shown again: if it was lost, revoke this key (DELETE /v1/api-keys/0190a1b2-…) and mint another',
+    },
+  })
+  withheld?: Record<string, string>;
 }
 
 export class ApiKeyPageDto {

@@ -39,6 +39,10 @@ export class ApiKeyEntity {
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
+  /** After this instant the key authenticates nothing (null: until revoked). */
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, ConfigError } from '../config/app-config.js';
 import { Database } from '../database/database.js';
-import { Conflict, DomainError, NotFound } from '../errors/domain-error.js';
+import { Conflict, DomainError, NotFound, RulesViolated } from '../errors/domain-error.js';
 import { uuid7 } from '../ids/uuid7.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { JobName } from '../queue/jobs.js';
@@ -21,6 +21,8 @@ export interface MintRequest {
   enterpriseId?: string;
   agency?: Agency;
   name: string;
+  /** ISO 8601; after it the key authenticates nothing. Absent: until revoked. */
+  expiresAt?: string;
 }
 
 export interface ApiKeyView {
@@ -32,6 +34,7 @@ export interface ApiKeyView {
   name: string;
   createdAt: string;
   revokedAt: string | null;
+  expiresAt: string | null;
   lastUsedAt: string | null;
 }
 
@@ -47,6 +50,7 @@ function toView(k: ApiKeyEntity): ApiKeyView {
     name: k.name,
     createdAt: k.createdAt.toISOString(),
     revokedAt: k.revokedAt?.toISOString() ?? null,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   };
 }
@@ -69,10 +73,10 @@ export class ApiKeyService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Resolves a bearer key to its principal, or null. Constant-time in the secret. */
-  async authenticate(presented: string): Promise<Principal | null> {
+  /** Resolves a bearer key to its principal, or null (unknown, revoked or expired). Constant-time in the secret. */
+  async authenticate(presented: string, now = new Date()): Promise<Principal | null> {
     const match = KEY_PATTERN.exec(presented);
-    const row = match ? await this.keys.findActiveByKeyId(match[1]!) : null;
+    const row = match ? await this.keys.findActiveByKeyId(match[1]!, now) : null;
     const expected = row ? Buffer.from(row.secretHash, 'hex') : DUMMY_HASH;
     const actual = hashSecret(match?.[2] ?? presented);
     if (!timingSafeEqual(expected, actual) || !row) return null;
@@ -93,7 +97,24 @@ export class ApiKeyService {
     await this.keys.touch(keyId, usedAt);
   }
 
-  async mint(request: MintRequest, createdBy: string | null): Promise<{ key: string; view: ApiKeyView }> {
+  /**
+   * Of the given keys (their row ids), those that may still authenticate at `now`. Long-lived
+   * reads (the SSE stream) ask this while they run, so that revocation or expiry ends them.
+   */
+  stillActive(ids: string[], now = new Date()): Promise<Set<string>> {
+    return this.keys.stillActive(ids, now);
+  }
+
+  async mint(
+    request: MintRequest,
+    createdBy: string | null,
+    now = new Date(),
+  ): Promise<{ key: string; view: ApiKeyView }> {
+    const expiresAt = request.expiresAt === undefined ? null : new Date(request.expiresAt);
+    if (expiresAt && !(expiresAt.getTime() > now.getTime()))
+      throw new RulesViolated([
+        { path: 'expiresAt', rule: 'EXPIRY_NOT_IN_FUTURE', message: 'expiresAt must be later than now' },
+      ]);
     const { key, keyId, secret } = generateKey();
     const row = await this.keys.insert({
       id: uuid7(),
@@ -104,9 +125,16 @@ export class ApiKeyService {
       agency: request.principal === 'agency' ? request.agency! : null,
       name: request.name,
       createdBy,
+      expiresAt,
     });
     this.log.log(
-      { apiKeyId: row.id, principal: row.principal, agency: row.agency, enterpriseId: row.enterpriseId },
+      {
+        apiKeyId: row.id,
+        principal: row.principal,
+        agency: row.agency,
+        enterpriseId: row.enterpriseId,
+        expiresAt: row.expiresAt,
+      },
       'api key minted',
     );
     return { key, view: toView(row) };
@@ -125,16 +153,23 @@ export class ApiKeyService {
   }
 
   /**
-   * On a database with no admin key: create one (ADMIN_API_KEY if given) and return it so the
-   * process can print it once. Returns null when an admin key exists.
+   * On a database with no active admin key: create one (ADMIN_API_KEY if given) and return it.
+   * Returns null when an admin key exists. The caller prints a generated key once; a given one
+   * is the operator's already and is never printed.
    */
   async bootstrapAdmin(): Promise<string | null> {
     return this.db.transaction(async () => {
       await this.keys.lockBootstrap();
-      if ((await this.keys.countActiveAdmins()) > 0) return null;
+      if ((await this.keys.countActiveAdmins(new Date())) > 0) return null;
       const given = this.config.auth.adminApiKey;
       const parsed = given ? KEY_PATTERN.exec(given) : null;
       if (given && !parsed) throw new DomainError('BAD_ADMIN_KEY', 500, 'ADMIN_API_KEY has the wrong format');
+      // A revoked or expired key stays so: a restart with the same environment cannot bring it back.
+      if (parsed && (await this.keys.keyIdTaken(parsed[1]!)))
+        throw new ConfigError(
+          'ADMIN_API_KEY',
+          'names a key that exists already (revoked, expired or not an admin key); give a new key',
+        );
       const { key, keyId, secret } = parsed ? { key: given!, keyId: parsed[1]!, secret: parsed[2]! } : generateKey();
       await this.keys.insert({
         id: uuid7(),
@@ -145,6 +180,7 @@ export class ApiKeyService {
         agency: null,
         name: 'first admin key',
         createdBy: null,
+        expiresAt: null,
       });
       return key;
     });

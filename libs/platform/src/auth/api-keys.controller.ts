@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decodeCursor, isUuidString, type Page, PageQuery, toPage } from '../http/pagination.js';
+import { ShownOnce } from '../idempotency/shown-once.js';
 import { Allow, CurrentPrincipal } from './access.decorators.js';
 import { ApiKeyDto, ApiKeyPageDto, MintApiKeyDto, MintedApiKeyDto } from './api-key.dto.js';
 import { ApiKeyService } from './api-key.service.js';
@@ -13,7 +14,12 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeyService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Mint an API key (admin). The key is returned only in this response.' })
+  @ShownOnce('key', 'revoke this key (DELETE /v1/api-keys/{id}) and mint another')
+  @ApiOperation({
+    summary: 'Mint an API key (admin). The key is returned only in this response.',
+    description:
+      'A retry with the same Idempotency-Key (after a timeout) mints nothing: it answers 201 again with the same key id, `key: null` and `withheld.key` saying the key was shown once. Nothing can show it again: revoke that key and mint another.',
+  })
   @ApiCreatedResponse({ type: MintedApiKeyDto })
   async mint(@Body() body: MintApiKeyDto, @CurrentPrincipal() by: Principal): Promise<MintedApiKeyDto> {
     const { key, view } = await this.keys.mint(body, by.keyId);

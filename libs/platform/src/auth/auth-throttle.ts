@@ -4,14 +4,29 @@ const WINDOW_MS = 60_000;
 const MAX_FAILURES = 20;
 
 /**
- * Slows key guessing: after MAX_FAILURES failed authentications from one address within a
- * minute, that address gets 429 with Retry-After until the window has passed. Per process.
+ * Slows key guessing: once an address has failed MAX_FAILURES authentications within a minute,
+ * its further failing attempts get 429 with Retry-After until the window has passed. Only failing
+ * attempts: a valid key is checked first and always passes, so a flood of bad keys from a shared
+ * address (a NAT, an office proxy) cannot lock out the valid keys behind it (issue 15). A success
+ * does not clear the count either, or a guesser holding any valid key of its own could reset it
+ * between guesses. Per process.
  */
 @Injectable()
 export class AuthThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  /** Seconds the address must wait, or 0. */
+  /**
+   * Counts a failed authentication from the address and returns the seconds it must wait: 0 while
+   * it has failed fewer than MAX_FAILURES times in the window (answer 401). A failure while held is
+   * not counted, so a flood neither grows the list nor prolongs the hold.
+   */
+  failed(address: string, now = Date.now()): number {
+    const wait = this.blockedFor(address, now);
+    if (wait === 0) this.recordFailure(address, now);
+    return wait;
+  }
+
+  /** Seconds the address's failing attempts must wait, or 0. */
   blockedFor(address: string, now = Date.now()): number {
     const recent = this.recent(address, now);
     if (recent.length < MAX_FAILURES) return 0;

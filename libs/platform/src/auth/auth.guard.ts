@@ -49,16 +49,15 @@ export class AuthGuard implements CanActivate {
     }
     if ('public' in declaration) return true;
 
-    const address = req.ip ?? 'unknown';
-    const wait = this.throttle.blockedFor(address);
-    if (wait > 0) throw new TooManyAttempts(wait);
     const header = req.headers.authorization ?? '';
     const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!bearer) throw new Unauthenticated('send an API key as "Authorization: Bearer <key>"');
+    // The key is checked before the throttle decides: the throttle holds back failing attempts only.
     const principal = await this.keys.authenticate(bearer);
     if (!principal) {
-      this.throttle.recordFailure(address);
-      throw new Unauthenticated('the API key is unknown or revoked');
+      const wait = this.throttle.failed(req.ip ?? 'unknown');
+      if (wait > 0) throw new TooManyAttempts(wait);
+      throw new Unauthenticated('the API key is unknown, revoked or expired');
     }
     req.principal = principal;
     if (!satisfies(principal, declaration.rules)) {

@@ -8,6 +8,7 @@ import { ApiKeyService } from './api-key.service.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthThrottle } from './auth-throttle.js';
+import { KeyWatch } from './key-watch.js';
 
 @Module({
   imports: [DatabaseModule.forFeature([ApiKeyEntity])],
@@ -17,8 +18,9 @@ import { AuthThrottle } from './auth-throttle.js';
     ApiKeyService,
     AuthThrottle,
     ApiKeyUsedJob,
+    KeyWatch,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [ApiKeyService],
+  exports: [ApiKeyService, KeyWatch],
 })
 export class AuthModule {}

@@ -11,6 +11,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { allowableCidr, type Cidr, CLOSED_EGRESS, type EgressPolicy } from '../egress/address-rules.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -20,7 +21,15 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
 /** Variables whose value must never be echoed in an error line (credentials inside). */
 /** Signs terminals' authentication codes when JT808_AUTH_SECRET is not set (refused in production). */
 const DEVELOPMENT_JT808_SECRET = 'development-only-jt808-secret';
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'ADMIN_API_KEY', 'JT808_AUTH_SECRET']);
+/** Keys the ledger's and the access log's hash chains when LEDGER_CHAIN_KEY is not set (refused in production). */
+const DEVELOPMENT_LEDGER_CHAIN_KEY = 'development-only-ledger-chain-key';
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ADMIN_API_KEY',
+  'JT808_AUTH_SECRET',
+  'LEDGER_CHAIN_KEY',
+]);
 
 /**
  * The process environment as the service understands it. Every variable the service reads is
@@ -113,6 +122,13 @@ export class EnvironmentVariables {
   @Max(86400, { message: 'must be an integer between 1 and 86400 (seconds)' })
   WAYBILL_WRONG_STOP_S = 1200;
 
+  /** A movement dated further back than this (hours) is a correction that emergency management confirms (default 72 h). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 87600 (hours)' })
+  @Min(1, { message: 'must be an integer between 1 and 87600 (hours)' })
+  @Max(87600, { message: 'must be an integer between 1 and 87600 (hours)' })
+  LEDGER_BACKDATE_HOURS = 72;
+
   /** How often the exchange relay moves outbox rows to the published stream (milliseconds). */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 10 and 10000 (milliseconds)' })
@@ -148,6 +164,16 @@ export class EnvironmentVariables {
   @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
   WEBHOOK_TIMEOUT_MS = 5000;
 
+  /** Private networks webhooks may reach (agency intranets): comma-separated CIDRs inside 10/8, 172.16/12, 192.168/16, 100.64/10 or fc00::/7. */
+  @IsString()
+  WEBHOOK_ALLOW_CIDRS = '';
+
+  /** Loopback webhook receivers: unset means allowed in development and test, refused in production (where true is refused). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  WEBHOOK_ALLOW_LOOPBACK?: 'true' | 'false' = undefined;
+
   /** JT/T 808 gateway: the TCP port terminals connect to (0: any free port, tests). */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 0 and 65535' })
@@ -174,6 +200,15 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters' })
   JT808_AUTH_SECRET = DEVELOPMENT_JT808_SECRET;
 
+  /**
+   * Keys the chain links of the ledger and the access log (HMAC-SHA256) and, derived from it, the
+   * Ed25519 key pair that signs the published checkpoints. Someone holding the database without
+   * it cannot forge a link. Set it in production; it cannot be changed without re-keying.
+   */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  LEDGER_CHAIN_KEY = DEVELOPMENT_LEDGER_CHAIN_KEY;
+
   /** Map console base map: a raster tile URL template ({z}/{x}/{y}), e.g. the city's own tile server; empty: plain background. */
   @IsString()
   @Matches(/^$|^https?:\/\/\S+\{z\}\S*$/, {
@@ -192,12 +227,12 @@ export class EnvironmentVariables {
 
 export interface ExchangeSettings {
   relayIntervalMs: number;
-  webhook: { retryBaseMs: number; retryCapMs: number; retryForMs: number; timeoutMs: number };
+  webhook: { retryBaseMs: number; retryCapMs: number; retryForMs: number; timeoutMs: number; egress: EgressPolicy };
 }
 
 export const DEFAULT_EXCHANGE_SETTINGS: ExchangeSettings = {
   relayIntervalMs: 200,
-  webhook: { retryBaseMs: 1000, retryCapMs: 1_800_000, retryForMs: 90_000_000, timeoutMs: 5000 },
+  webhook: { retryBaseMs: 1000, retryCapMs: 1_800_000, retryForMs: 90_000_000, timeoutMs: 5000, egress: CLOSED_EGRESS },
 };
 
 /** One validated, typed view of the configuration, injected where needed. */
@@ -226,6 +261,8 @@ export class AppConfig {
       idleMs: 300_000,
       authSecret: DEVELOPMENT_JT808_SECRET,
     },
+    readonly ledgerChain: { key: string } = { key: DEVELOPMENT_LEDGER_CHAIN_KEY },
+    readonly ledger: { backdateMs: number } = { backdateMs: 72 * 3_600_000 },
   ) {}
 
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
@@ -245,6 +282,8 @@ export class AppConfig {
       this.exchange,
       this.console,
       overrides.jt808 ?? this.jt808,
+      this.ledgerChain,
+      this.ledger,
     );
   }
 }
@@ -291,6 +330,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && vars.JT808_AUTH_SECRET === DEVELOPMENT_JT808_SECRET) {
     throw new ConfigError('JT808_AUTH_SECRET', 'must be set in production (the default is for development only)');
   }
+  if (vars.NODE_ENV === 'production' && vars.LEDGER_CHAIN_KEY === DEVELOPMENT_LEDGER_CHAIN_KEY) {
+    throw new ConfigError('LEDGER_CHAIN_KEY', 'must be set in production (the default is for development only)');
+  }
+  // One secret per purpose: the terminals' codes are derived from JT808_AUTH_SECRET and handed out.
+  if (vars.LEDGER_CHAIN_KEY === vars.JT808_AUTH_SECRET) {
+    throw new ConfigError('LEDGER_CHAIN_KEY', 'must differ from JT808_AUTH_SECRET');
+  }
+  const egress = webhookEgress(vars);
   return new AppConfig(
     vars.NODE_ENV,
     {
@@ -319,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         retryCapMs: vars.WEBHOOK_RETRY_CAP_MS,
         retryForMs: vars.WEBHOOK_RETRY_FOR_S * 1000,
         timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+        egress,
       },
     },
     { tileUrl: vars.CONSOLE_TILE_URL || null, attribution: vars.CONSOLE_TILE_ATTRIBUTION },
@@ -328,7 +376,27 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       idleMs: vars.JT808_IDLE_S * 1000,
       authSecret: vars.JT808_AUTH_SECRET,
     },
+    { key: vars.LEDGER_CHAIN_KEY },
+    { backdateMs: vars.LEDGER_BACKDATE_HOURS * 3_600_000 },
   );
+}
+
+/** Where webhooks may go: the allowed private networks, and loopback outside production only. */
+function webhookEgress(vars: EnvironmentVariables): EgressPolicy {
+  const allowCidrs: Cidr[] = [];
+  for (const entry of vars.WEBHOOK_ALLOW_CIDRS.split(',').map((c) => c.trim())) {
+    if (!entry) continue;
+    const checked = allowableCidr(entry);
+    if ('error' in checked) throw new ConfigError('WEBHOOK_ALLOW_CIDRS', checked.error);
+    allowCidrs.push(checked.cidr);
+  }
+  if (vars.NODE_ENV === 'production' && vars.WEBHOOK_ALLOW_LOOPBACK === 'true')
+    throw new ConfigError(
+      'WEBHOOK_ALLOW_LOOPBACK',
+      'must not be true in production (loopback is for development and test)',
+    );
+  const allowLoopback = (vars.WEBHOOK_ALLOW_LOOPBACK ?? (vars.NODE_ENV === 'production' ? 'false' : 'true')) === 'true';
+  return { allowLoopback, allowCidrs };
 }
 
 /** Strips credentials from a connection URL so it can appear in an error line. */

@@ -3,19 +3,33 @@ import { PGlite } from '@electric-sql/pglite';
 import { DataSource } from 'typeorm';
 import { openPglite, pgliteDriver } from './pglite-pg-adapter.js';
 
-/** The scenario STACK.md warns about: a transaction that rolls back while others write. */
-async function interleave(ds: DataSource): Promise<string[]> {
+/**
+ * The scenario STACK.md warns about: a transaction that rolls back while others write. The other
+ * write starts once the transaction has written (a signal, not a guess at how long that takes);
+ * the transaction rolls back once `holdUntil` says so, given the other write's completion.
+ */
+async function interleave(
+  ds: DataSource,
+  holdUntil: (otherWrite: Promise<unknown>) => Promise<unknown>,
+): Promise<string[]> {
   await ds.query('CREATE TABLE IF NOT EXISTS t (v text)');
+  let written!: () => void;
+  const doomedWritten = new Promise<void>((r) => (written = r));
+  // Wrapped: a promise resolved with a promise would wait for it.
+  let started!: (other: { write: Promise<unknown> }) => void;
+  const otherStarted = new Promise<{ write: Promise<unknown> }>((r) => (started = r));
   const rolledBack = ds
     .transaction(async (m) => {
       await m.query(`INSERT INTO t VALUES ('doomed')`);
-      await new Promise((r) => setTimeout(r, 50));
+      written();
+      await holdUntil((await otherStarted).write);
       throw new Error('roll back');
     })
     .catch(() => 'rolled back');
-  await new Promise((r) => setTimeout(r, 10));
-  await ds.query(`INSERT INTO t VALUES ('committed by someone else')`);
-  await rolledBack;
+  await doomedWritten;
+  const other = { write: ds.query(`INSERT INTO t VALUES ('committed by someone else')`) };
+  started(other);
+  await Promise.all([other.write, rolledBack]);
   return (await ds.query<Array<{ v: string }>>('SELECT v FROM t')).map((r) => r.v);
 }
 
@@ -45,7 +59,9 @@ describe('PGlite behind a pg-shaped pool', () => {
       type: 'postgres',
       driver: pgliteDriver(db, { acquireTimeoutMs: 5000 }),
     }).initialize();
-    expect(await interleave(ds)).toEqual(['committed by someone else']);
+    // The other write waits for the lease, so it cannot finish first: hold a moment, then roll
+    // back. Whatever the machine's speed, the write lands after the rollback and stays.
+    expect(await interleave(ds, () => new Promise((r) => setTimeout(r, 50)))).toEqual(['committed by someone else']);
     await ds.destroy();
     await db.close();
   });
@@ -53,7 +69,8 @@ describe('PGlite behind a pg-shaped pool', () => {
   it('loses that write without the lease (why the lease exists)', async () => {
     const db = await openPglite(null);
     const ds = await new DataSource({ type: 'postgres', driver: naiveDriver(db) }).initialize();
-    expect(await interleave(ds)).toEqual([]);
+    // Nothing makes the other write wait: roll back only once it is done, inside the open transaction.
+    expect(await interleave(ds, (otherWrite) => otherWrite)).toEqual([]);
     await ds.destroy();
     await db.close();
   });

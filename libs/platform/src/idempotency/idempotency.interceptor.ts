@@ -13,6 +13,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Principal } from '../auth/principal.js';
 import { Database } from '../database/database.js';
 import { DomainError, ValidationFailed } from '../errors/domain-error.js';
+import { SHOWN_ONCE_METADATA, type ShownOnceField, withoutSecret } from './shown-once.js';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -21,7 +22,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Idempotency-Key on every write: the first request with a key runs, inside one transaction with
  * the record of its answer; a retry with the same key (same caller, same request) gets that
  * answer again instead of a second effect. A request that failed left nothing behind, so its
- * retry runs anew. Reusing a key for a different request is refused.
+ * retry runs anew. Reusing a key for a different request is refused. A secret the answer shows
+ * once (@ShownOnce) is not kept: the replay says it was withheld.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -51,6 +53,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       ((Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod) === RequestMethod.POST
         ? HttpStatus.CREATED
         : HttpStatus.OK);
+    const shownOnce = Reflect.getMetadata(SHOWN_ONCE_METADATA, handler) as ShownOnceField | undefined;
     return from(
       this.db.transaction(async () => {
         const inserted = await this.db.query<{ key: string }>(
@@ -75,11 +78,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return row!.response;
         }
         const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // A handler may answer otherwise than its route's default (202 when a change was filed for
+        // confirmation): the replay gives the status the first answer had.
+        const answered = res.statusCode !== HttpStatus.OK ? res.statusCode : status;
         await this.db.query('UPDATE idempotency_keys SET status = $3, response = $4 WHERE owner = $1 AND key = $2', [
           owner,
           key,
-          status,
-          JSON.stringify(result ?? null),
+          answered,
+          JSON.stringify(withoutSecret(result, shownOnce) ?? null),
         ]);
         return result;
       }),

@@ -6,8 +6,8 @@
 export type JsonSchema = Record<string, unknown>;
 
 export interface EventDefinition {
-  /** Events of one stream share a sequence (ledger, waste, waybill, violation, registry, audit). */
-  stream: 'ledger' | 'waste' | 'waybill' | 'violation' | 'registry' | 'audit';
+  /** Events of one stream share a sequence (ledger, waste, waybill, violation, registry, audit, integrity). */
+  stream: 'ledger' | 'waste' | 'waybill' | 'violation' | 'registry' | 'audit' | 'integrity';
   version: number;
   description: string;
   schema: JsonSchema;
@@ -212,6 +212,17 @@ export const EVENTS = {
         waybillId: uuid,
         manifestId: uuid,
         legs: { type: 'array', items: movementLeg },
+        correction: {
+          type: 'object',
+          description:
+            'Set when the operation is dated beyond LEDGER_BACKDATE_HOURS: why, and who confirmed or booked it.',
+          required: ['reason', 'filingId', 'by'],
+          properties: {
+            reason: { type: 'string' },
+            filingId: { type: ['string', 'null'], format: 'uuid' },
+            by: { type: 'string' },
+          },
+        },
       },
     },
   },
@@ -371,6 +382,35 @@ export const EVENTS = {
   'audit.order.closed': orderEvent('The agency accepted the rectification and closed the order.'),
   'audit.order.reopened': orderEvent('The agency did not accept the rectification; the order is open again.'),
   'audit.order.overdue': orderEvent('A supervision order passed its deadline without being closed.'),
+  'integrity.checkpoint': {
+    stream: 'integrity',
+    version: 1,
+    description:
+      "A signed checkpoint of every hash chain (each facility's ledger, the access log): published after each local hour and each local day (Asia/Shanghai), and on demand. Verify `signature` (Ed25519, key from GET /v1/checkpoints/public-key) over the canonical JSON of the other fields (keys sorted, no spaces); the heads behind `root` are served by GET /v1/checkpoints/{id}/heads. Keep the copy: POST /v1/checkpoints/verify checks the database against it.",
+    schema: {
+      type: 'object',
+      required: ['id', 'kind', 'period', 'takenAt', 'chains', 'root', 'keyId', 'algorithm', 'signature'],
+      properties: {
+        id: uuid,
+        kind: { enum: ['hour', 'day', 'demand'] },
+        period: {
+          type: 'string',
+          description: 'hour: 2026-12-07T14 (14:00 to 15:00 local); day: 2026-12-07; demand: the instant taken',
+        },
+        takenAt: dateTime,
+        chains: { type: 'integer', minimum: 0, description: 'chains (Merkle leaves) covered' },
+        root: {
+          type: 'string',
+          pattern: '^[0-9a-f]{64}$',
+          description:
+            'RFC 6962 Merkle root over the heads in chain-name order; leaf = SHA-256(0x00 ‖ "chain\\nseq\\nhash"), node = SHA-256(0x01 ‖ left ‖ right)',
+        },
+        keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+        algorithm: { enum: ['Ed25519'] },
+        signature: { type: 'string', description: 'base64 Ed25519 signature' },
+      },
+    },
+  },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

@@ -147,6 +147,19 @@ export class BullmqTransport extends JobQueue {
     }
   }
 
+  /**
+   * Resolves when no job is waiting or running in any queue (delayed ones are not counted), as the
+   * in-process transport's idle() does: tests wait on it for a job they queued to have run.
+   */
+  async idle(): Promise<void> {
+    const queues = Object.values(QueueName).map((q) => this.queue(q));
+    for (;;) {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts('wait', 'active', 'prioritized')));
+      if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   async health(): Promise<QueueHealth> {
     try {
       await runWithTimeout(this.producer.ping(), 1000, 'redis ping');

@@ -61,6 +61,34 @@ describe('InProcessStreams', () => {
     }
   });
 
+  it('ticks every shard on demand, as of the instant given, once the batch under way is done', async () => {
+    const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 0 } });
+    const seen: string[] = [];
+    let batchStarted!: () => void;
+    const started = new Promise<void>((r) => (batchStarted = r));
+    let finishBatch!: () => void;
+    const finish = new Promise<void>((r) => (finishBatch = r));
+    await streams.consume(StreamName.Fixes, {
+      onAcquire: async () => undefined,
+      onBatch: async () => {
+        batchStarted();
+        await finish;
+        seen.push('batch');
+      },
+      onTick: async (shard, now) => void seen.push(`tick ${shard} ${now}`),
+      onRelease: async () => undefined,
+    });
+    await streams.append(StreamName.Fixes, [{ key: 'v', item: { n: 1 } }]);
+    await started;
+    const ticked = streams.tickNow(StreamName.Fixes, 1_000_000);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([]);
+    finishBatch();
+    await ticked;
+    expect(seen).toEqual(['batch', ...Array.from({ length: 16 }, (_, s) => `tick ${s} 1000000`)]);
+    await streams.close();
+  });
+
   it('keeps a failed batch at the head of its shard and retries it', async () => {
     const streams = new InProcessStreams({ [StreamName.Fixes]: { holdMs: 0 } });
     const consumer = new Recorder();

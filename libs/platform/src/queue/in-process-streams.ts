@@ -89,21 +89,38 @@ export class InProcessStreams extends ShardedStreams {
     };
     const loop = (): void => {
       if (this.closed || run.busy) return;
-      run.busy = poll().finally(() => (run.busy = null));
+      const busy: Promise<void> = poll().finally(() => {
+        if (run.busy === busy) run.busy = null;
+      });
+      run.busy = busy;
     };
     run.timer = setInterval(loop, Math.max(10, Math.min(50, def.holdMs / 2)));
     run.ticks = setInterval(() => {
-      if (this.closed) return;
-      const now = Date.now();
-      const tick = (async () => {
-        await run.busy;
-        for (let s = 0; s < lists.length; s++) await consumer.onTick(s, now);
-      })();
-      run.busy = tick
-        .catch((err: unknown) => this.log.warn({ stream: name, error: (err as Error).message }, 'stream tick failed'))
-        .finally(() => (run.busy = null));
+      if (!this.closed) void this.tick(name, run, Date.now()).catch(() => undefined);
     }, def.tickMs);
     this.running.set(name, run);
+  }
+
+  /** Ticks every shard after the batch or tick under way; polls wait for it (busy) meanwhile. */
+  private tick(name: StreamName, run: Running, now: number): Promise<void> {
+    const before = run.busy;
+    const tick = (async () => {
+      await before?.catch(() => undefined);
+      for (let s = 0; s < this.shardsOf(name).length; s++) await run.consumer.onTick(s, now);
+    })();
+    const busy = tick
+      .catch((err: unknown) => this.log.warn({ stream: name, error: (err as Error).message }, 'stream tick failed'))
+      .finally(() => {
+        if (run.busy === busy) run.busy = null;
+      });
+    run.busy = busy;
+    return tick;
+  }
+
+  async tickNow(name: StreamName, now: number): Promise<void> {
+    const run = this.running.get(name);
+    if (!run || this.closed) throw new Error(`stream ${name} is not being consumed here`);
+    await this.tick(name, run, now);
   }
 
   /** Resolves when every appended entry has been consumed (tests). */

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { InProcessTransport } from './in-process.transport.js';
 import type { Job, JobHandlerFn } from './job-queue.js';
@@ -24,23 +25,37 @@ describe('InProcessTransport', () => {
   });
 
   it("retries a throwing handler with the definition's backoff, then gives up and keeps the failure", async () => {
-    const attempts: Array<{ attempt: number; at: number }> = [];
-    const started = Date.now();
-    await queue.consume(
-      handlers(async (job) => {
-        attempts.push({ attempt: (job as Job).attempt, at: Date.now() - started });
-        throw new Error('database unavailable');
-      }),
-    );
-    await queue.enqueue(JobName.ApiKeyUsed, { keyId: 'x', usedAt: '' });
-    const deadline = Date.now() + 6000;
-    while (queue.failed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-    // ApiKeyUsed: exponential from 1 s: about 1 s before the second attempt, 2 s before the third.
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(1950);
-    expect(queue.failed[0]!.error).toBe('database unavailable');
-  }, 10_000);
+    // A fake clock: the backoff is about time, and a loaded machine must not change what the test sees.
+    jest.useFakeTimers({ now: Date.parse('2026-11-30T00:00:00Z') });
+    try {
+      const attempts: Array<{ attempt: number; at: number }> = [];
+      const started = Date.now();
+      await queue.consume(
+        handlers(async (job) => {
+          attempts.push({ attempt: (job as Job).attempt, at: Date.now() - started });
+          throw new Error('database unavailable');
+        }),
+      );
+      await queue.enqueue(JobName.ApiKeyUsed, { keyId: 'x', usedAt: '' });
+      // ApiKeyUsed: exponential from 1 s: the second attempt 1 s after the first, the third 2 s
+      // after the second (each run a tick after its timer: the job waits for setImmediate).
+      const gaps = (): number[] => attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+      await jest.advanceTimersByTimeAsync(999);
+      expect(attempts).toEqual([{ attempt: 1, at: 0 }]);
+      await jest.advanceTimersByTimeAsync(1500);
+      expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
+      expect(gaps()[0]).toBeGreaterThanOrEqual(1000);
+      expect(gaps()[0]).toBeLessThan(1010);
+      expect(queue.failed).toEqual([]);
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+      expect(gaps()[1]).toBeGreaterThanOrEqual(2000);
+      expect(gaps()[1]).toBeLessThan(2010);
+      expect(queue.failed.map((f) => f.error)).toEqual(['database unavailable']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 
   it('runs jobs outside the async context (the transaction) of whoever enqueued them', async () => {
     const context = new AsyncLocalStorage<string>();

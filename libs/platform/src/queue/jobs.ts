@@ -38,6 +38,8 @@ export enum JobName {
   AuditRun = 'audit.run',
   /** Publishes supervision orders that passed their deadline (once per deadline). */
   SupervisionOverdue = 'audit.supervision-overdue',
+  /** Publishes the signed checkpoint of every chain head for the local hour and day that ended (once per period). */
+  ChainCheckpoint = 'ledger.chain-checkpoint',
 }
 
 export interface JobPayloads {
@@ -52,6 +54,7 @@ export interface JobPayloads {
   [JobName.LicenceExpiry]: Record<string, never>;
   [JobName.AuditRun]: { auditId: string };
   [JobName.SupervisionOverdue]: Record<string, never>;
+  [JobName.ChainCheckpoint]: Record<string, never>;
 }
 
 export interface JobDefinition {
@@ -163,13 +166,24 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     keepCompleted: 10,
     repeatEveryMs: 5 * 60_000,
   },
+  [JobName.ChainCheckpoint]: {
+    queue: QueueName.Maintenance,
+    attempts: 5,
+    backoff: { type: 'exponential', delayMs: 10_000 },
+    timeoutMs: 120_000,
+    keepCompleted: 10,
+    // Looks every 5 minutes: a period's checkpoint goes out within 5 minutes of its end (once).
+    repeatEveryMs: 5 * 60_000,
+  },
 };
 
 export const QUEUE_DEFINITIONS: { [Q in QueueName]: QueueDefinition } = {
   [QueueName.Platform]: { concurrency: 4, lockDurationMs: 30_000 },
   [QueueName.Maintenance]: { concurrency: 1, lockDurationMs: 150_000 },
   [QueueName.Waybill]: { concurrency: 4, lockDurationMs: 60_000 },
-  [QueueName.Exchange]: { concurrency: 8, lockDurationMs: 150_000 },
+  // Webhook senders mostly wait on receivers: more lanes than there can be endpoints (5 agencies ×
+  // 20, webhook.service.ts), so a receiver that hangs holds only its own endpoint's lane.
+  [QueueName.Exchange]: { concurrency: 128, lockDurationMs: 150_000 },
   [QueueName.Audit]: { concurrency: 1, lockDurationMs: 300_000 },
 };
 

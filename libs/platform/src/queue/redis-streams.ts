@@ -39,6 +39,8 @@ interface Consumption {
   retryAt: Map<number, number>;
   loop: Promise<void>;
   lastTick: number;
+  /** Ticks asked for by tickNow, run by the loop (one at a time with the batches). */
+  tickRequests: Array<{ now: number; done: (err?: unknown) => void }>;
   /** Redis came back after an outage: replay the owned shards from their checkpoints. */
   resync: boolean;
 }
@@ -126,6 +128,7 @@ export class RedisStreams extends ShardedStreams {
       retryAt: new Map(),
       loop: Promise.resolve(),
       lastTick: Date.now(),
+      tickRequests: [],
       resync: false,
     };
     c.loop = this.run(c);
@@ -151,6 +154,14 @@ export class RedisStreams extends ShardedStreams {
         if (now - c.lastTick >= def.tickMs) {
           c.lastTick = now;
           for (const s of c.owned) await c.consumer.onTick(s, now);
+        }
+        for (const request of c.tickRequests.splice(0)) {
+          try {
+            for (const s of c.owned) await c.consumer.onTick(s, request.now);
+            request.done();
+          } catch (err) {
+            request.done(err);
+          }
         }
       } catch (err) {
         this.log.warn(
@@ -261,6 +272,14 @@ export class RedisStreams extends ShardedStreams {
     c.owned.delete(shard);
   }
 
+  tickNow(name: StreamName, now: number): Promise<void> {
+    const c = this.consumptions.find((x) => x.name === name);
+    if (!c || this.closing) return Promise.reject(new Error(`stream ${name} is not being consumed here`));
+    return new Promise((resolve, reject) =>
+      c.tickRequests.push({ now, done: (err) => (err ? reject(err) : resolve()) }),
+    );
+  }
+
   async stats(name: StreamName): Promise<StreamStats> {
     const shards = this.def(name).shards;
     const lengths = await Promise.all(Array.from({ length: shards }, (_, s) => this.client.llen(this.key(name, s))));
@@ -276,6 +295,7 @@ export class RedisStreams extends ShardedStreams {
     this.closing = true;
     for (const c of this.consumptions) {
       await c.loop;
+      for (const request of c.tickRequests.splice(0)) request.done(new Error('streams are closing'));
       for (const s of c.owned) {
         await c.consumer
           .onRelease(s)

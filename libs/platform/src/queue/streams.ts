@@ -78,5 +78,11 @@ export abstract class ShardedStreams {
   abstract append<T>(name: StreamName, entries: Array<{ key: string; item: T }>): Promise<void>;
   abstract consume(name: StreamName, consumer: StreamConsumer): Promise<void>;
   abstract stats(name: StreamName): Promise<StreamStats>;
+  /**
+   * Gives every shard this process consumes its tick now, as of `now` (one at a time with its
+   * batches, as the periodic ticks are), and resolves when they are done. The periodic ticks
+   * take the wall clock; this lets a caller choose the instant (tests of time-driven rules).
+   */
+  abstract tickNow(name: StreamName, now: number): Promise<void>;
   abstract close(): Promise<void>;
 }

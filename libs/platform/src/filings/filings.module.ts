@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DatabaseModule } from '../database/database.module.js';
+import { FilingEntity } from './filing.entity.js';
+import { FilingHandlerRegistry } from './filing-handler.js';
+import { FilingRepository } from './filing.repository.js';
+import { FilingsController } from './filings.controller.js';
+import { FilingsService } from './filings.service.js';
+
+/** The supervision work queue: claims awaiting the agency entitled to confirm them. */
+@Module({
+  imports: [DiscoveryModule, DatabaseModule.forFeature([FilingEntity])],
+  controllers: [FilingsController],
+  providers: [FilingRepository, FilingHandlerRegistry, FilingsService],
+  exports: [FilingsService],
+})
+export class FilingsModule {}
