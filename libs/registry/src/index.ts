@@ -13,6 +13,8 @@ export type { PersonView } from './personnel/person.dto.js';
 export { FacilityService } from './facilities/facility.service.js';
 export type { FacilityView } from './facilities/facility.dto.js';
 export { LicenceService } from './licences/licence.service.js';
+export type { LicenceView } from './licences/licence.dto.js';
+export { LICENCE_ISSUERS, CERTIFICATE_ISSUERS, type Issuer } from './issuers.js';
 export { maskPersonal } from './identifiers/citizen-id.js';
 export { canonicalTerminalId } from './identifiers/terminal-id.js';
 export { RegistryLookup } from './registry-lookup.service.js';

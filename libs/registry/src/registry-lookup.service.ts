@@ -7,6 +7,10 @@ import type { EnterpriseView } from './enterprises/enterprise.dto.js';
 import { EnterpriseRepository } from './enterprises/enterprise.repository.js';
 import { toEnterpriseView } from './enterprises/enterprise.service.js';
 import type { FacilityView } from './facilities/facility.dto.js';
+import type { LicenceView } from './licences/licence.dto.js';
+import { LicenceRepository } from './licences/licence.repository.js';
+import { toLicenceView } from './licences/licence.service.js';
+import type { LicenceKind } from './vocabulary.js';
 import { FacilityRepository } from './facilities/facility.repository.js';
 import { toFacilityView } from './facilities/facility.service.js';
 import type { PersonView } from './personnel/person.dto.js';
@@ -28,7 +32,13 @@ export class RegistryLookup {
     private readonly facilities: FacilityRepository,
     private readonly vehicles: VehicleRepository,
     private readonly people: PersonRepository,
+    private readonly licences: LicenceRepository,
   ) {}
+
+  /** Licences of one kind and number held by these enterprises, any status (a permit named on a waybill). */
+  async licencesByNumber(kind: LicenceKind, number: string, enterpriseIds: string[]): Promise<LicenceView[]> {
+    return (await this.licences.byNumber(kind, number, enterpriseIds)).map((l) => toLicenceView(l));
+  }
 
   async enterpriseMap(ids: string[]): Promise<Map<string, EnterpriseView>> {
     return new Map((await this.enterprises.findByIds([...new Set(ids)])).map((e) => [e.id, toEnterpriseView(e, null)]));

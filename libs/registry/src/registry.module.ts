@@ -9,26 +9,32 @@ import { ChemicalService } from './chemicals/chemical.service.js';
 import { ChemicalsController } from './chemicals/chemicals.controller.js';
 import { CreditEventEntity, EnterpriseEntity } from './enterprises/enterprise.entity.js';
 import { EnterpriseRepository } from './enterprises/enterprise.repository.js';
-import { EnterpriseService } from './enterprises/enterprise.service.js';
+import { EnterpriseRegistrationFilingHandler, EnterpriseService } from './enterprises/enterprise.service.js';
 import { EnterprisesController } from './enterprises/enterprises.controller.js';
 import { FacilitiesController } from './facilities/facilities.controller.js';
 import { FacilityEntity } from './facilities/facility.entity.js';
 import { FacilityRepository } from './facilities/facility.repository.js';
-import { FacilityService } from './facilities/facility.service.js';
+import { FacilityService, FacilitySitingFilingHandler } from './facilities/facility.service.js';
+import { ClaimFiler } from './gating.js';
 import { ImportController } from './import/import.controller.js';
 import { ImportService } from './import/import.service.js';
-import { LicenceEntity } from './licences/licence.entity.js';
+import { LicenceEntity, LicenceVersionEntity } from './licences/licence.entity.js';
 import { LicenceRepository } from './licences/licence.repository.js';
-import { LicenceService } from './licences/licence.service.js';
+import { LicenceFilingHandler, LicenceService } from './licences/licence.service.js';
 import { LicencesController } from './licences/licences.controller.js';
 import { PersonEntity } from './personnel/person.entity.js';
 import { PersonRepository } from './personnel/person.repository.js';
-import { PersonService } from './personnel/person.service.js';
+import { PersonQualificationFilingHandler, PersonService } from './personnel/person.service.js';
 import { PersonnelController } from './personnel/personnel.controller.js';
 import { RegistryLookup } from './registry-lookup.service.js';
 import { VehicleEntity } from './vehicles/vehicle.entity.js';
 import { VehicleRepository } from './vehicles/vehicle.repository.js';
-import { VehicleService } from './vehicles/vehicle.service.js';
+import {
+  VehicleCertificateFilingHandler,
+  VehicleService,
+  VehicleTankFilingHandler,
+  VehicleTerminalFilingHandler,
+} from './vehicles/vehicle.service.js';
 import { VehiclesController } from './vehicles/vehicles.controller.js';
 
 /** Who may do what with which chemical: enterprises, licences, the catalogue, vehicles, personnel, facilities. */
@@ -38,6 +44,7 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
       EnterpriseEntity,
       CreditEventEntity,
       LicenceEntity,
+      LicenceVersionEntity,
       ChemicalEntity,
       VehicleEntity,
       PersonEntity,
@@ -71,6 +78,15 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     ImportService,
     RegistryLookup,
     LicenceExpiryJob,
+    ClaimFiler,
+    // One handler per filing kind (checked at boot): confirming a claim makes it the fact.
+    LicenceFilingHandler,
+    VehicleCertificateFilingHandler,
+    VehicleTankFilingHandler,
+    VehicleTerminalFilingHandler,
+    PersonQualificationFilingHandler,
+    FacilitySitingFilingHandler,
+    EnterpriseRegistrationFilingHandler,
   ],
   exports: [
     RegistryLookup,

@@ -10,10 +10,12 @@ export const CREDIT_STATUSES = ['normal', 'warned', 'blacklisted'] as const;
 export type CreditStatus = (typeof CREDIT_STATUSES)[number];
 
 /**
- * Licence kinds:
+ * Licence kinds (who issues each: issuers.ts):
  * safety_production 安全生产许可证; business 危险化学品经营许可证; safe_use 危险化学品安全使用许可证;
  * road_transport 道路危险货物运输许可; hazardous_waste 危险废物经营许可证;
- * highly_toxic_purchase 剧毒化学品购买许可证; explosive_precursor_filing 易制爆危险化学品备案.
+ * highly_toxic_purchase 剧毒化学品购买许可证; highly_toxic_road_pass 剧毒化学品道路运输通行证;
+ * explosive_precursor_filing 易制爆危险化学品备案; drug_precursor_permit 易制毒化学品许可证 (category 1);
+ * drug_precursor_filing 易制毒化学品备案 (categories 2, 3).
  */
 export const LICENCE_KINDS = [
   'safety_production',
@@ -22,11 +24,20 @@ export const LICENCE_KINDS = [
   'road_transport',
   'hazardous_waste',
   'highly_toxic_purchase',
+  'highly_toxic_road_pass',
   'explosive_precursor_filing',
+  'drug_precursor_permit',
+  'drug_precursor_filing',
 ] as const;
 export type LicenceKind = (typeof LICENCE_KINDS)[number];
 
-export const LICENCE_STATUSES = ['valid', 'suspended', 'revoked'] as const;
+/**
+ * pending: filed by the enterprise, not yet verified by its issuer (it counts for nothing);
+ * verified: asserted by the issuing agency (or admin, or that agency's import); refused: the
+ * issuer did not verify it; suspended and revoked: the issuer's later acts. Only verified, in
+ * force, counts.
+ */
+export const LICENCE_STATUSES = ['pending', 'verified', 'refused', 'suspended', 'revoked'] as const;
 export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
 
 /** Activities the authorization query answers for. */

@@ -4,6 +4,7 @@ import type { ChemicalEntity } from '../chemicals/chemical.entity.js';
 import { ChemicalRepository } from '../chemicals/chemical.repository.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { isBlacklisted } from '../enterprises/enterprise.service.js';
+import { LICENCE_ISSUERS, licenceIssuer } from '../issuers.js';
 import type { LicenceEntity } from '../licences/licence.entity.js';
 import { LicenceRepository } from '../licences/licence.repository.js';
 import { type Activity, classCovers, type District, type LicenceKind } from '../vocabulary.js';
@@ -20,15 +21,9 @@ export interface AuthorizationRequest {
   district?: District;
 }
 
-const KIND_NAMES: Record<LicenceKind, string> = {
-  safety_production: 'safety production licence (安全生产许可证)',
-  business: 'hazardous chemicals business licence (危险化学品经营许可证)',
-  safe_use: 'safe use licence (危险化学品安全使用许可证)',
-  road_transport: 'dangerous goods road transport licence (道路危险货物运输许可)',
-  hazardous_waste: 'hazardous waste operation licence (危险废物经营许可证)',
-  highly_toxic_purchase: 'highly toxic chemicals purchase permit (剧毒化学品购买许可证)',
-  explosive_precursor_filing: 'explosive precursor filing (易制爆危险化学品备案)',
-};
+const KIND_NAMES = Object.fromEntries(
+  Object.entries(LICENCE_ISSUERS).map(([kind, i]) => [kind, `${i.name} (${i.nameZh})`]),
+) as Record<LicenceKind, string>;
 
 interface Requirement {
   kinds: LicenceKind[];
@@ -105,6 +100,19 @@ function licenceProblem(
   wasteCode?: string,
 ): AuthorizationReason | null {
   const name = `${KIND_NAMES[l.kind]} ${l.number}`;
+  // What an enterprise filed about itself counts for nothing until its issuer verified it.
+  if (l.status === 'pending')
+    return {
+      code: 'LICENCE_PENDING',
+      text: `${name} awaits verification by ${licenceIssuer(l.kind)} (its issuer)`,
+      licenceId: l.id,
+    };
+  if (l.status === 'refused')
+    return {
+      code: 'LICENCE_REFUSED',
+      text: `${name} was refused by its issuer${l.statusReason ? `: ${l.statusReason}` : ''}`,
+      licenceId: l.id,
+    };
   if (l.status === 'revoked')
     return {
       code: 'LICENCE_REVOKED',

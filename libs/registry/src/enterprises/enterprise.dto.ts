@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,6 +14,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { PageQuery } from '@lib/platform';
 import { IsCreditCode } from '../identifiers/validators.js';
 import {
@@ -74,8 +75,9 @@ export class CreateEnterpriseDto {
  * What may change (the credit code never does: a new code is a new enterprise). An enterprise
  * changes its name, address and contacts; roles and district are changed by admin.
  */
-export class UpdateEnterpriseDto extends PartialType(
-  PickType(CreateEnterpriseDto, ['name', 'address', 'contacts', 'roles', 'district'] as const),
+export class UpdateEnterpriseDto extends IntersectionType(
+  PartialType(PickType(CreateEnterpriseDto, ['name', 'address', 'contacts', 'roles', 'district'] as const)),
+  ChangeReasonDto,
 ) {}
 
 export class SetCreditStatusDto {
@@ -121,6 +123,12 @@ export class EnterpriseView {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) creditSince: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({
+    type: [PendingChangeView],
+    description:
+      'District or roles the enterprise filed that await emergency management; the fields above are the confirmed ones.',
+  })
+  pendingChanges?: PendingChangeView[];
 }
 
 export class EnterprisePage {

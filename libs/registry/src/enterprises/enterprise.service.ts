@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import {
   Database,
   decodeCursor,
+  type Filing,
+  type FilingDecision,
+  type FilingHandler,
+  FilingKind,
+  HandlesFiling,
   isUuidString,
   NotFound,
   type Page,
@@ -10,7 +15,9 @@ import {
   uuid7,
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
+import { ClaimFiler, type GatedGroup, splitChange } from '../gating.js';
 import { maskPersonal } from '../identifiers/citizen-id.js';
+import { CERTIFICATE_ISSUERS } from '../issuers.js';
 import { RegistryError } from '../registry.error.js';
 import type {
   CreateEnterpriseDto,
@@ -65,11 +72,20 @@ export function newEnterprise(dto: CreateEnterpriseDto): EnterpriseEntity {
   };
 }
 
+/** An enterprise's district (禁限控 by district) and roles (who may carry) are emergency management's to confirm. */
+const REGISTRATION: GatedGroup<EnterpriseEntity> = {
+  kind: FilingKind.EnterpriseRegistration,
+  agency: CERTIFICATE_ISSUERS.enterprise_registration.agency,
+  fields: ['district', 'roles'],
+  label: CERTIFICATE_ISSUERS.enterprise_registration.nameZh,
+};
+
 @Injectable()
 export class EnterpriseService {
   constructor(
     private readonly enterprises: EnterpriseRepository,
     private readonly db: Database,
+    private readonly claims: ClaimFiler,
   ) {}
 
   async create(dto: CreateEnterpriseDto): Promise<EnterpriseView> {
@@ -95,21 +111,41 @@ export class EnterpriseService {
     const e = await this.enterprises.findById(id);
     if (!e) throw new NotFound('enterprise', id);
     assertReadable(principal, e.id, 'enterprise', id);
-    return toEnterpriseView(e, principal);
+    const pending = await this.claims.pendingBySubject([id]);
+    return { ...toEnterpriseView(e, principal), pendingChanges: pending.get(id) ?? [] };
   }
 
-  async update(id: string, patch: UpdateEnterpriseDto, principal: Principal): Promise<EnterpriseView> {
-    const e = await this.enterprises.findById(id);
-    if (!e) throw new NotFound('enterprise', id);
-    assertWritable(principal, e.id, 'enterprise', id);
-    await this.enterprises.update(id, {
-      ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-      ...(patch.address !== undefined ? { address: patch.address.trim() } : {}),
-      ...(patch.contacts !== undefined ? { contacts: patch.contacts } : {}),
-      ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
-      ...(patch.district !== undefined ? { district: patch.district } : {}),
+  /** Name, address and contacts change directly; district and roles are filed for emergency management. */
+  async update(
+    id: string,
+    patch: UpdateEnterpriseDto,
+    principal: Principal,
+  ): Promise<{ view: EnterpriseView; filed: boolean }> {
+    const filed = await this.db.transaction(async () => {
+      const e = await this.enterprises.findForUpdate(id);
+      if (!e) throw new NotFound('enterprise', id);
+      if (principal.kind !== 'agency') assertWritable(principal, e.id, 'enterprise', id);
+      const merged: EnterpriseEntity = {
+        ...e,
+        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        ...(patch.address !== undefined ? { address: patch.address.trim() } : {}),
+        ...(patch.contacts !== undefined ? { contacts: patch.contacts } : {}),
+        ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
+        ...(patch.district !== undefined ? { district: patch.district } : {}),
+      };
+      const split = splitChange(principal, e, merged, [REGISTRATION], ['name', 'address', 'contacts']);
+      const subject = { type: 'enterprise', id, enterpriseId: id, name: e.name };
+      return this.claims.apply(split, e, subject, principal, patch.reason ?? null, (change) =>
+        this.enterprises.update(id, change),
+      );
     });
-    return this.get(id, principal);
+    return { view: await this.get(id, principal), filed };
+  }
+
+  async applyConfirmed(id: string, proposed: Partial<EnterpriseEntity>): Promise<Record<string, unknown>> {
+    if (!(await this.enterprises.findForUpdate(id))) throw new NotFound('enterprise', id);
+    await this.enterprises.update(id, proposed);
+    return { enterpriseId: id, applied: Object.keys(proposed) };
   }
 
   /** Admin sets the credit status; the history keeps every change (who, when, why). */
@@ -168,3 +204,13 @@ export class EnterpriseService {
 
 export const isBlacklisted = (e: EnterpriseEntity, at: Date): boolean =>
   e.creditStatus === 'blacklisted' && (e.creditSince === null || e.creditSince.getTime() <= at.getTime());
+
+@Injectable()
+@HandlesFiling(FilingKind.EnterpriseRegistration)
+export class EnterpriseRegistrationFilingHandler implements FilingHandler {
+  constructor(private readonly enterprises: EnterpriseService) {}
+
+  confirm(f: Filing, _d: FilingDecision): Promise<Record<string, unknown>> {
+    return this.enterprises.applyConfirmed(f.subjectId, f.proposed as Partial<EnterpriseEntity>);
+  }
+}

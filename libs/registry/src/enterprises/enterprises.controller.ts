@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal, type Page, type Principal, ValidationFailed } from '@lib/platform';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
 import {
   CreateEnterpriseDto,
   CreditEventView,
@@ -41,29 +42,25 @@ export class EnterprisesController {
   }
 
   @Patch(':id')
-  @Allow('admin', 'enterprise')
+  @Allow('admin', 'agency:emergency', 'enterprise')
   @ApiOperation({
-    summary: 'Change an enterprise: itself its name, address and contacts; admin also roles and district.',
+    summary:
+      'Change an enterprise: itself its name, address and contacts directly; its district and roles are filed for emergency management (202, pendingChanges), who or admin write them directly.',
   })
-  @ApiOkResponse({ type: EnterpriseView })
-  update(
+  @ApiOkResponse({ type: EnterpriseView, description: 'Applied.' })
+  @ApiAcceptedResponse({
+    type: EnterpriseView,
+    description: 'Filed for confirmation; the confirmed values still rule.',
+  })
+  async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateEnterpriseDto,
     @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<EnterpriseView> {
-    if (p.kind === 'enterprise') {
-      const adminOnly = (['roles', 'district'] as const).filter((f) => body[f] !== undefined);
-      if (adminOnly.length) {
-        throw new ValidationFailed(
-          adminOnly.map((f) => ({
-            path: f,
-            rule: 'adminOnly',
-            message: `${f} is changed by admin, not by the enterprise itself`,
-          })),
-        );
-      }
-    }
-    return this.enterprises.update(id, body, p);
+    const { view, filed } = await this.enterprises.update(id, body, p);
+    if (filed) res.status(202);
+    return view;
   }
 
   @Put(':id/credit-status')

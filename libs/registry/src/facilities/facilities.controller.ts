@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
 import { CreateFacilityDto, FacilityPage, FacilityQuery, FacilityView, UpdateFacilityDto } from './facility.dto.js';
 import { FacilityService } from './facility.service.js';
@@ -13,7 +14,7 @@ export class FacilitiesController {
   @Allow('admin', 'enterprise')
   @ApiOperation({
     summary:
-      'Register a storage site, production unit, use site or disposal site (also an e-waybill arrival/departure fence).',
+      'Register a storage site, production unit, use site or disposal site (also an e-waybill arrival/departure fence). Registered by its enterprise it is pending until emergency management confirms its siting.',
   })
   @ApiCreatedResponse({ type: FacilityView })
   create(@Body() body: CreateFacilityDto, @CurrentPrincipal() p: Principal): Promise<FacilityView> {
@@ -35,13 +36,21 @@ export class FacilitiesController {
   }
 
   @Patch(':id')
-  @Allow('admin', 'enterprise')
-  @ApiOkResponse({ type: FacilityView })
-  update(
+  @Allow('admin', 'agency:emergency', 'enterprise')
+  @ApiOperation({
+    summary:
+      'Change a facility. The enterprise’s change of district, location, fence or design quantities is filed for emergency management (202, pendingChanges); emergency management or admin write it directly.',
+  })
+  @ApiOkResponse({ type: FacilityView, description: 'Applied.' })
+  @ApiAcceptedResponse({ type: FacilityView, description: 'Filed for confirmation; the confirmed values still rule.' })
+  async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateFacilityDto,
     @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<FacilityView> {
-    return this.facilities.update(id, body, p);
+    const { view, filed } = await this.facilities.update(id, body, p);
+    if (filed) res.status(202);
+    return view;
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,6 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { PageQuery } from '@lib/platform';
 import { UN_CLASS_PATTERN } from '../chemicals/chemical.dto.js';
 import {
@@ -111,7 +112,10 @@ export class CreateFacilityDto {
   peopleWithin500m?: number;
 }
 
-export class UpdateFacilityDto extends PartialType(OmitType(CreateFacilityDto, ['enterpriseId'] as const)) {
+export class UpdateFacilityDto extends IntersectionType(
+  PartialType(OmitType(CreateFacilityDto, ['enterpriseId'] as const)),
+  ChangeReasonDto,
+) {
   @ApiPropertyOptional({ enum: ['active', 'closed'] }) @IsOptional() @IsIn(['active', 'closed']) status?:
     'active' | 'closed';
 }
@@ -144,7 +148,17 @@ export class FacilityView {
   @ApiProperty() address: string;
   @ApiProperty({ type: [CapacityDto] }) capacities: CapacityDto[];
   @ApiProperty() peopleWithin500m: number;
-  @ApiProperty({ enum: ['active', 'closed'] }) status: string;
+  @ApiProperty({
+    enum: ['pending', 'active', 'closed'],
+    description: 'pending: registered by its enterprise, awaiting emergency management’s confirmation of its siting.',
+  })
+  status: string;
+  @ApiPropertyOptional({
+    type: [PendingChangeView],
+    description:
+      'Siting changes (district, location, fence, design quantities) the enterprise filed that await emergency management; the fields above are the confirmed ones.',
+  })
+  pendingChanges?: PendingChangeView[];
 }
 
 export class FacilityPage {

@@ -28,7 +28,8 @@ export class FacilityEntity {
   @Column('jsonb') capacities: Capacity[];
   /** People living within 500 m (GB 18218-2018 Table 5, the α factor). */
   @Column({ type: 'integer', name: 'people_within_500m' }) peopleWithin500m: number;
-  @Column({ type: 'text', default: 'active' }) status: 'active' | 'closed';
+  /** pending: registered by its enterprise, its siting not yet confirmed by emergency management (counts for nothing). */
+  @Column({ type: 'text', default: 'active' }) status: 'pending' | 'active' | 'closed';
   @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

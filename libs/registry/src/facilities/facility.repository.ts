@@ -14,6 +14,15 @@ export class FacilityRepository {
     return this.repo.findOneBy({ id });
   }
 
+  async findForUpdate(id: string): Promise<FacilityEntity | null> {
+    const rows = await this.repo
+      .createQueryBuilder('f')
+      .setLock('pessimistic_write')
+      .where('f.id = :id', { id })
+      .getMany();
+    return rows[0] ?? null;
+  }
+
   async findByIds(ids: string[]): Promise<FacilityEntity[]> {
     if (ids.length === 0) return [];
     return this.repo.createQueryBuilder('f').where('f.id = ANY(:ids)', { ids }).getMany();

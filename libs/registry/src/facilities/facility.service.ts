@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
   bbox,
+  Database,
   decodeCursor,
+  type Filing,
+  type FilingDecision,
+  type FilingHandler,
+  FilingKind,
+  HandlesFiling,
   isUuidString,
   normaliseGeometry,
   NotFound,
@@ -19,6 +25,8 @@ import {
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
 import { ChemicalRepository } from '../chemicals/chemical.repository.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
+import { ClaimFiler, type GatedGroup, splitChange } from '../gating.js';
+import { CERTIFICATE_ISSUERS } from '../issuers.js';
 import type { CreateFacilityDto, FacilityQuery, FacilityView, UpdateFacilityDto } from './facility.dto.js';
 import type { Capacity, FacilityEntity } from './facility.entity.js';
 import { FacilityRepository } from './facility.repository.js';
@@ -41,12 +49,39 @@ export function toFacilityView(f: FacilityEntity): FacilityView {
   };
 }
 
+/**
+ * A facility's siting and design decide district restrictions (禁限控), arrivals and departures,
+ * capacity and its GB 18218 grade: emergency management confirms them. Name and address are the
+ * enterprise's; so is closing a facility, not reopening one.
+ */
+const SITING: GatedGroup<FacilityEntity> = {
+  kind: FilingKind.FacilitySiting,
+  agency: CERTIFICATE_ISSUERS.facility_siting.agency,
+  fields: [
+    'kind',
+    'hazardUnitKind',
+    'geometry',
+    'minLon',
+    'minLat',
+    'maxLon',
+    'maxLat',
+    'fenceRadiusM',
+    'district',
+    'capacities',
+    'peopleWithin500m',
+    'status',
+  ],
+  label: CERTIFICATE_ISSUERS.facility_siting.nameZh,
+};
+
 @Injectable()
 export class FacilityService {
   constructor(
+    private readonly db: Database,
     private readonly facilities: FacilityRepository,
     private readonly enterprises: EnterpriseRepository,
     private readonly chemicals: ChemicalRepository,
+    private readonly claims: ClaimFiler,
   ) {}
 
   private geometry(value: unknown): PointGeometry | PolygonGeometry {
@@ -121,12 +156,28 @@ export class FacilityService {
       address: dto.address.trim(),
       capacities,
       peopleWithin500m: dto.peopleWithin500m ?? 0,
-      status: 'active',
+      // Registered by its enterprise, it counts for nothing until emergency management confirms its siting.
+      status: principal.kind === 'enterprise' ? 'pending' : 'active',
       createdAt: now,
       updatedAt: now,
     };
-    await this.facilities.insert(entity);
-    return toFacilityView(entity);
+    await this.db.transaction(async () => {
+      await this.facilities.insert(entity);
+      if (entity.status === 'pending') {
+        const proposed = { ...pick(entity, SITING.fields), status: 'active' as const };
+        await this.claims.file(
+          [{ group: SITING, proposed, current: { status: 'pending' } }],
+          entity,
+          this.subject(entity),
+          principal,
+        );
+      }
+    });
+    return this.get(entity.id, principal);
+  }
+
+  private subject(f: FacilityEntity) {
+    return { type: 'facility', id: f.id, enterpriseId: f.enterpriseId, name: f.name };
   }
 
   async list(q: FacilityQuery, principal: Principal): Promise<Page<FacilityView>> {
@@ -142,20 +193,31 @@ export class FacilityService {
       limit: limit + 1,
     });
     const page = toPage(rows, limit, (f) => f.id);
-    return { items: page.items.map(toFacilityView), nextCursor: page.nextCursor };
+    const pending = await this.claims.pendingBySubject(page.items.map((f) => f.id));
+    return {
+      items: page.items.map((f) => ({ ...toFacilityView(f), pendingChanges: pending.get(f.id) ?? [] })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async get(id: string, principal: Principal): Promise<FacilityView> {
     const f = await this.facilities.findById(id);
     if (!f) throw new NotFound('facility', id);
     assertReadable(principal, f.enterpriseId, 'facility', id);
-    return toFacilityView(f);
+    const pending = await this.claims.pendingBySubject([id]);
+    return { ...toFacilityView(f), pendingChanges: pending.get(id) ?? [] };
   }
 
-  async update(id: string, dto: UpdateFacilityDto, principal: Principal): Promise<FacilityView> {
-    const f = await this.facilities.findById(id);
-    if (!f) throw new NotFound('facility', id);
-    assertWritable(principal, f.enterpriseId, 'facility', id);
+  /**
+   * Changes a facility. The enterprise's change of its siting or design is filed for emergency
+   * management (202) and the confirmed values rule meanwhile; emergency management or admin write
+   * them directly.
+   */
+  async update(
+    id: string,
+    dto: UpdateFacilityDto,
+    principal: Principal,
+  ): Promise<{ view: FacilityView; filed: boolean }> {
     const patch: Partial<FacilityEntity> = {};
     if (dto.geometry) {
       const geometry = this.geometry(dto.geometry);
@@ -181,9 +243,49 @@ export class FacilityService {
       'peopleWithin500m',
       'status',
     ] as const) {
-      if (dto[k] !== undefined) Object.assign(patch, { [k]: dto[k] });
+      if (dto[k] !== undefined) Object.assign(patch, { [k]: k === 'name' || k === 'address' ? dto[k].trim() : dto[k] });
     }
-    await this.facilities.update(id, patch);
-    return this.get(id, principal);
+    const filed = await this.db.transaction(async () => {
+      const f = await this.facilities.findForUpdate(id);
+      if (!f) throw new NotFound('facility', id);
+      if (principal.kind === 'agency') {
+        if (principal.agency !== SITING.agency) throw new NotFound('facility', id);
+      } else assertWritable(principal, f.enterpriseId, 'facility', id);
+      const merged: FacilityEntity = { ...f, ...patch };
+      const closes = merged.status === 'closed' && principal.kind === 'enterprise';
+      const split = splitChange(
+        principal,
+        f,
+        merged,
+        [{ ...SITING, fields: SITING.fields.filter((x) => !(x === 'status' && closes)) }],
+        ['name', 'address', ...(closes ? (['status'] as const) : [])],
+      );
+      return this.claims.apply(split, f, this.subject(f), principal, dto.reason ?? null, (change) =>
+        this.facilities.update(id, change),
+      );
+    });
+    return { view: await this.get(id, principal), filed };
+  }
+
+  /** Applies a confirmed siting (the filing's handler). */
+  async applyConfirmed(id: string, proposed: Partial<FacilityEntity>): Promise<Record<string, unknown>> {
+    const f = await this.facilities.findForUpdate(id);
+    if (!f) throw new NotFound('facility', id);
+    await this.facilities.update(id, proposed);
+    return { facilityId: id, applied: Object.keys(proposed) };
+  }
+}
+
+function pick<E extends object>(e: E, fields: ReadonlyArray<keyof E>): Partial<E> {
+  return Object.fromEntries(fields.map((f) => [f, e[f]])) as Partial<E>;
+}
+
+@Injectable()
+@HandlesFiling(FilingKind.FacilitySiting)
+export class FacilitySitingFilingHandler implements FilingHandler {
+  constructor(private readonly facilities: FacilityService) {}
+
+  confirm(f: Filing, _d: FilingDecision): Promise<Record<string, unknown>> {
+    return this.facilities.applyConfirmed(f.subjectId, f.proposed as Partial<FacilityEntity>);
   }
 }

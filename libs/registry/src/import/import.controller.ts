@@ -49,10 +49,10 @@ export class ImportController {
 
   @Post(':kind')
   @HttpCode(200)
-  @Allow('admin', 'enterprise')
+  @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
     summary:
-      'Bulk import chemicals, enterprises (admin) or vehicles and personnel (admin, or a carrier for its own), as CSV or JSON.',
+      'Bulk import chemicals, enterprises (admin), vehicles and personnel (admin, or a carrier for its own: gating facts filed for confirmation), or licences (an agency: those it issues, in force at once; an enterprise: its own, pending), as CSV or JSON.',
     description:
       'CSV: a header of the create route\'s field names; lists separated by ";"; carrierCreditCode / employerCreditCode may stand for carrierId / employerId; enterprise contacts as contactName, contactRole, contactPhone. JSON: an array of create bodies, or {"rows": [...]}. Every bad row is reported with its line and reasons.',
   })
@@ -77,6 +77,8 @@ export class ImportController {
     if (p.kind === 'enterprise' && (kind === 'chemicals' || kind === 'enterprises')) {
       throw new Forbidden(`only admin imports ${kind}`);
     }
+    if (p.kind === 'agency' && kind !== 'licences')
+      throw new Forbidden(`an agency imports licences it issues, not ${kind}`);
     return this.imports.import(kind, body, q.atomic === 'true', p);
   }
 }

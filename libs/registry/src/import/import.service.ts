@@ -18,6 +18,10 @@ import { CreateEnterpriseDto } from '../enterprises/enterprise.dto.js';
 import type { EnterpriseEntity } from '../enterprises/enterprise.entity.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { newEnterprise } from '../enterprises/enterprise.service.js';
+import { ImportLicenceDto } from '../licences/licence.dto.js';
+import type { LicenceEntity } from '../licences/licence.entity.js';
+import { LicenceRepository } from '../licences/licence.repository.js';
+import { LicenceService } from '../licences/licence.service.js';
 import { CreatePersonDto } from '../personnel/person.dto.js';
 import type { PersonEntity } from '../personnel/person.entity.js';
 import { PersonRepository } from '../personnel/person.repository.js';
@@ -45,7 +49,7 @@ export interface ImportReport {
 
 export const MAX_IMPORT_ROWS = 10_000;
 
-type Entity = EnterpriseEntity | ChemicalEntity | VehicleEntity | PersonEntity;
+type Entity = EnterpriseEntity | ChemicalEntity | VehicleEntity | PersonEntity | LicenceEntity;
 
 interface Candidate {
   line: number;
@@ -58,6 +62,7 @@ const DTO = {
   enterprises: CreateEnterpriseDto,
   vehicles: CreateVehicleDto,
   personnel: CreatePersonDto,
+  licences: ImportLicenceDto,
 } as const;
 
 /**
@@ -75,6 +80,8 @@ export class ImportService {
     private readonly people: PersonRepository,
     private readonly vehicleService: VehicleService,
     private readonly personService: PersonService,
+    private readonly licences: LicenceRepository,
+    private readonly licenceService: LicenceService,
   ) {}
 
   private rowsFrom(kind: ImportKind, body: unknown): Array<{ line: number; value: Record<string, unknown> }> {
@@ -136,7 +143,7 @@ export class ImportService {
         },
       );
     }
-    await this.db.transaction(() => this.insert(kind, good));
+    await this.db.transaction(() => this.insert(kind, good, principal));
     report.imported = good.length;
     return report;
   }
@@ -175,7 +182,7 @@ export class ImportService {
   private build(kind: ImportKind, dto: object, principal: Principal): { entity: Entity } | { error: ProblemItem } {
     const own = principal.kind === 'enterprise' ? principal.enterpriseId : null;
     const scoped = (
-      field: 'carrierId' | 'employerId',
+      field: 'carrierId' | 'employerId' | 'enterpriseId',
       given: string | undefined,
     ): { id: string } | { error: ProblemItem } => {
       const id = given ?? own;
@@ -201,6 +208,17 @@ export class ImportService {
         const d = dto as CreatePersonDto;
         const employer = scoped('employerId', d.employerId);
         return 'error' in employer ? employer : { entity: newPerson(d, employer.id) };
+      }
+      case 'licences': {
+        // An agency's import of what it issues is its assertion; an enterprise's is its filing.
+        const d = dto as ImportLicenceDto;
+        if (principal.kind === 'agency' && !LicenceService.asserts(principal, d.kind))
+          return {
+            error: { path: 'kind', rule: 'NOT_THE_ISSUER', message: `${principal.agency} does not issue ${d.kind}` },
+          };
+        const holder = scoped('enterpriseId', d.enterpriseId);
+        if ('error' in holder) return holder;
+        return { entity: LicenceService.build(holder.id, d, principal.kind === 'enterprise' ? 'pending' : 'verified') };
       }
     }
   }
@@ -261,19 +279,43 @@ export class ImportService {
         duplicateWithin((e) => (e as PersonEntity).idNumber, 'idNumber');
         break;
       }
+      case 'licences': {
+        const holders = new Set(
+          (
+            await this.enterprises.findByIds([...new Set(ready.map((c) => (c.entity as LicenceEntity).enterpriseId))])
+          ).map((e) => e.id),
+        );
+        for (const c of ready) {
+          const l = c.entity as LicenceEntity;
+          if (!holders.has(l.enterpriseId))
+            c.errors.push({ path: 'enterpriseId', rule: 'REFERENCE_NOT_FOUND', message: 'no such enterprise' });
+          c.errors.push(...(await this.licenceService.check(l)));
+          if (l.status === 'verified' && (await this.licences.assertedNumberTaken(l.kind, l.number, null)))
+            c.errors.push({
+              path: 'number',
+              rule: 'DUPLICATE',
+              message: `a ${l.kind} numbered ${l.number} is on record`,
+            });
+        }
+        duplicateWithin((e) => `${(e as LicenceEntity).kind}|${(e as LicenceEntity).number}`, 'number');
+        break;
+      }
     }
   }
 
-  private async insert(kind: ImportKind, rows: Entity[]): Promise<void> {
+  private async insert(kind: ImportKind, rows: Entity[], principal: Principal): Promise<void> {
     switch (kind) {
       case 'enterprises':
         return this.enterprises.insertMany(rows as EnterpriseEntity[]);
       case 'chemicals':
         return this.chemicals.insertMany(rows as ChemicalEntity[]);
+      // A carrier's own import files its gating facts for confirmation, as its registrations do.
       case 'vehicles':
-        return this.vehicles.insertMany(rows as VehicleEntity[]);
+        return this.vehicleService.store(rows as VehicleEntity[], principal);
       case 'personnel':
-        return this.people.insertMany(rows as PersonEntity[]);
+        return this.personService.store(rows as PersonEntity[], principal);
+      case 'licences':
+        return this.licenceService.store(rows as LicenceEntity[], principal);
     }
   }
 }

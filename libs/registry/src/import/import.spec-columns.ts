@@ -10,7 +10,7 @@ export interface ColumnSpec {
   creditCodeRefs: Record<string, string>;
 }
 
-export const IMPORT_KINDS = ['chemicals', 'enterprises', 'vehicles', 'personnel'] as const;
+export const IMPORT_KINDS = ['chemicals', 'enterprises', 'vehicles', 'personnel', 'licences'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const COLUMN_SPECS: Record<ImportKind, ColumnSpec> = {
@@ -28,6 +28,12 @@ export const COLUMN_SPECS: Record<ImportKind, ColumnSpec> = {
     creditCodeRefs: { carrierCreditCode: 'carrierId' },
   },
   personnel: { lists: [], numbers: [], booleans: [], creditCodeRefs: { employerCreditCode: 'employerId' } },
+  licences: {
+    lists: ['scopeChemicalIds', 'scopeClasses', 'scopeWasteCodes', 'scopeRouteIds', 'scopeVehicleIds', 'documents'],
+    numbers: [],
+    booleans: [],
+    creditCodeRefs: { enterpriseCreditCode: 'enterpriseId' },
+  },
 };
 
 const TRUE = new Set(['true', 'yes', '1', '是']);
@@ -62,5 +68,18 @@ export function coerceCsvRow(values: Record<string, string>, spec: ColumnSpec): 
   delete out.contactName;
   delete out.contactRole;
   delete out.contactPhone;
+  // A licence's scope comes as flat columns scopeClasses, scopeChemicalIds…
+  const scope: Record<string, unknown> = {};
+  for (const [column, field] of [
+    ['scopeChemicalIds', 'chemicalIds'],
+    ['scopeClasses', 'classes'],
+    ['scopeWasteCodes', 'wasteCodes'],
+    ['scopeRouteIds', 'routeIds'],
+    ['scopeVehicleIds', 'vehicleIds'],
+  ] as const) {
+    if (out[column] !== undefined) scope[field] = out[column];
+    delete out[column];
+  }
+  if (Object.keys(scope).length) out.scope = scope;
   return out;
 }

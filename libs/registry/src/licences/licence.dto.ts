@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '@lib/platform';
+import { AGENCIES, type Agency, PageQuery } from '@lib/platform';
 import {
   HAZARD_CLASSES,
   LICENCE_KINDS,
@@ -55,6 +55,24 @@ export class LicenceScopeDto {
   @IsArray()
   @Matches(WASTE_CODE, { each: true, message: 'wasteCodes must be HW01 to HW50' })
   wasteCodes?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'A road pass (剧毒化学品道路运输通行证): the approved routes it is valid on.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  routeIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'A road pass: the vehicles it names.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  vehicleIds?: string[];
 }
 
 export class CreateLicenceDto {
@@ -76,11 +94,46 @@ export class CreateLicenceDto {
   @ValidateNested()
   @Type(() => LicenceScopeDto)
   scope: LicenceScopeDto;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'References to the documents the licence rests on (scan ids, archive numbers), for the issuer.',
+    example: ['scan:2026-11-0042'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  documents?: string[];
 }
 
+/** A row of a licence import: a licence and whose it is (or enterpriseCreditCode in CSV). */
+export class ImportLicenceDto extends CreateLicenceDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Whose licence (an enterprise key may omit it: its own).' })
+  @IsOptional()
+  @IsUUID('all')
+  enterpriseId?: string;
+}
+
+/** The issuer's acts on a licence. */
+export const LICENCE_DECISIONS = ['verified', 'refused', 'suspended', 'revoked'] as const;
+export type LicenceDecision = (typeof LICENCE_DECISIONS)[number];
+
 export class SetLicenceStatusDto {
-  @ApiProperty({ enum: LICENCE_STATUSES, example: 'suspended' }) @IsIn(LICENCE_STATUSES) status: LicenceStatus;
-  @ApiPropertyOptional({ example: '2026年11月停产整顿' }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+  @ApiProperty({
+    enum: LICENCE_DECISIONS,
+    description:
+      'verified: verify a pending licence or reinstate a suspended one; refused: refuse a pending one; suspended, revoked.',
+    example: 'suspended',
+  })
+  @IsIn(LICENCE_DECISIONS)
+  status: LicenceDecision;
+  @ApiPropertyOptional({ description: 'Why; required for every act but verifying.', example: '2026年11月停产整顿' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason?: string;
 }
 
 export class LicenceQuery extends PageQuery {
@@ -93,6 +146,7 @@ export class LicenceQuery extends PageQuery {
   expiringWithinDays?: number;
 
   @ApiPropertyOptional({ enum: LICENCE_KINDS }) @IsOptional() @IsIn(LICENCE_KINDS) kind?: LicenceKind;
+  @ApiPropertyOptional({ enum: LICENCE_STATUSES }) @IsOptional() @IsIn(LICENCE_STATUSES) status?: LicenceStatus;
 }
 
 export class LicenceView {
@@ -100,12 +154,26 @@ export class LicenceView {
   @ApiProperty({ format: 'uuid' }) enterpriseId: string;
   @ApiProperty({ enum: LICENCE_KINDS }) kind: LicenceKind;
   @ApiProperty() number: string;
-  @ApiProperty() issuer: string;
+  @ApiProperty({ description: 'The issuing office as printed on the document.' }) issuer: string;
+  @ApiProperty({ enum: AGENCIES, description: 'The agency that verifies, suspends and revokes it (issuers.ts).' })
+  issuingAgency: Agency;
   @ApiProperty({ example: '2024-03-01' }) validFrom: string;
   @ApiProperty({ example: '2027-02-28' }) validTo: string;
   @ApiProperty({ enum: LICENCE_STATUSES }) status: LicenceStatus;
   @ApiProperty({ nullable: true, type: String }) statusReason: string | null;
-  @ApiProperty({ type: LicenceScopeDto }) scope: { chemicalIds: string[]; classes: string[]; wasteCodes: string[] };
+  @ApiProperty({
+    description: 'Whether authorization counts it today: verified by its issuer and within its dates.',
+  })
+  inForce: boolean;
+  @ApiProperty({ type: LicenceScopeDto }) scope: {
+    chemicalIds: string[];
+    classes: string[];
+    wasteCodes: string[];
+    routeIds: string[];
+    vehicleIds: string[];
+  };
+  @ApiProperty({ type: [String] }) documents: string[];
+  @ApiProperty({ description: 'Its version: each change is kept (GET …/history).' }) version: number;
   @ApiProperty({ description: 'Days from today (local) to the last valid day; negative once expired.' })
   daysToExpiry: number;
 }
@@ -113,4 +181,18 @@ export class LicenceView {
 export class LicencePage {
   @ApiProperty({ type: [LicenceView] }) items: LicenceView[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class LicenceVersionView {
+  @ApiProperty() version: number;
+  @ApiProperty({
+    example: 'suspended',
+    description: 'filed, recorded, verified, refused, suspended, revoked, reinstated',
+  })
+  change: string;
+  @ApiProperty({ enum: LICENCE_STATUSES }) status: LicenceStatus;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ example: 'agency emergency' }) changedBy: string;
+  @ApiProperty({ format: 'date-time' }) changedAt: string;
+  @ApiProperty({ description: 'The licence as it stood after this change.' }) licence: Record<string, unknown>;
 }

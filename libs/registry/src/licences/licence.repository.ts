@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
 import type { LicenceKind } from '../vocabulary.js';
-import { LicenceEntity } from './licence.entity.js';
+import { LicenceEntity, LicenceVersionEntity } from './licence.entity.js';
 
 @Injectable()
 export class LicenceRepository {
@@ -15,6 +15,15 @@ export class LicenceRepository {
     return this.repo.findOneBy({ id });
   }
 
+  async findForUpdate(id: string): Promise<LicenceEntity | null> {
+    const rows = await this.repo
+      .createQueryBuilder('l')
+      .setLock('pessimistic_write')
+      .where('l.id = :id', { id })
+      .getMany();
+    return rows[0] ?? null;
+  }
+
   /** Licences of given kinds held by an enterprise (any status, any dates: the caller explains). */
   async ofKinds(enterpriseId: string, kinds: readonly LicenceKind[]): Promise<LicenceEntity[]> {
     if (kinds.length === 0) return [];
@@ -25,9 +34,32 @@ export class LicenceRepository {
       .getMany();
   }
 
+  /** Licences of one kind and number held by any of these enterprises (a road pass named on a waybill). */
+  async byNumber(kind: LicenceKind, number: string, enterpriseIds: string[]): Promise<LicenceEntity[]> {
+    return this.repo
+      .createQueryBuilder('l')
+      .where('l.kind = :kind AND l.number = :number AND l.enterprise_id = ANY(:ids)', {
+        kind,
+        number,
+        ids: enterpriseIds,
+      })
+      .getMany();
+  }
+
+  /** Whether a licence of this kind and number already stands as asserted by its issuer (numbers are unique there). */
+  async assertedNumberTaken(kind: LicenceKind, number: string, exceptId: string | null): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM licences WHERE kind = $1 AND number = $2 AND status IN ('verified', 'suspended', 'revoked')
+         AND ($3::uuid IS NULL OR id <> $3) LIMIT 1`,
+      [kind, number, exceptId],
+    );
+    return rows.length > 0;
+  }
+
   list(f: {
     enterpriseId: string | null;
     kind?: LicenceKind;
+    status?: string;
     expiringBy?: string;
     today?: string;
     after: string | null;
@@ -36,8 +68,9 @@ export class LicenceRepository {
     const qb = this.repo.createQueryBuilder('l').orderBy('l.id', 'ASC').limit(f.limit);
     if (f.enterpriseId) qb.andWhere('l.enterprise_id = :e', { e: f.enterpriseId });
     if (f.kind) qb.andWhere('l.kind = :k', { k: f.kind });
+    if (f.status) qb.andWhere('l.status = :s', { s: f.status });
     if (f.expiringBy) {
-      qb.andWhere(`l.status = 'valid' AND l.valid_to >= :today AND l.valid_to <= :by`, {
+      qb.andWhere(`l.status = 'verified' AND l.valid_to >= :today AND l.valid_to <= :by`, {
         today: f.today,
         by: f.expiringBy,
       });
@@ -46,12 +79,11 @@ export class LicenceRepository {
     return qb.getMany();
   }
 
-  /** Valid licences whose validity ends between two dates (inclusive), in date order. */
+  /** Verified licences whose validity ends between two dates (inclusive), in date order. */
   expiringBetween(from: string, to: string): Promise<LicenceEntity[]> {
-    return this.db
-      .repository(LicenceEntity)
+    return this.repo
       .createQueryBuilder('l')
-      .where("l.status = 'valid' AND l.valid_to BETWEEN :from AND :to", { from, to })
+      .where("l.status = 'verified' AND l.valid_to BETWEEN :from AND :to", { from, to })
       .orderBy('l.valid_to')
       .addOrderBy('l.id')
       .getMany();
@@ -61,7 +93,15 @@ export class LicenceRepository {
     await this.repo.insert(l);
   }
 
-  async setStatus(id: string, status: LicenceEntity['status'], reason: string | null, at: Date): Promise<void> {
-    await this.repo.update({ id }, { status, statusReason: reason, statusChangedAt: at, updatedAt: at });
+  async update(id: string, patch: Partial<LicenceEntity>): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  async addVersion(v: LicenceVersionEntity): Promise<void> {
+    await this.db.repository(LicenceVersionEntity).insert(v as never);
+  }
+
+  versions(licenceId: string): Promise<LicenceVersionEntity[]> {
+    return this.db.repository(LicenceVersionEntity).find({ where: { licenceId }, order: { version: 'ASC' } });
   }
 }

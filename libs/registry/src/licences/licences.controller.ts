@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
-import { CreateLicenceDto, LicencePage, LicenceQuery, LicenceView, SetLicenceStatusDto } from './licence.dto.js';
+import {
+  CreateLicenceDto,
+  LicencePage,
+  LicenceQuery,
+  LicenceVersionView,
+  LicenceView,
+  SetLicenceStatusDto,
+} from './licence.dto.js';
 import { LicenceService } from './licence.service.js';
 
 @ApiTags('registry: licences')
@@ -10,8 +17,11 @@ export class LicencesController {
   constructor(private readonly licences: LicenceService) {}
 
   @Post('enterprises/:id/licences')
-  @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Record a licence of an enterprise (admin, or the enterprise itself).' })
+  @Allow('admin', 'agency', 'enterprise')
+  @ApiOperation({
+    summary:
+      'File a licence (the enterprise: pending until its issuer verifies it) or record one (its issuing agency or admin: in force at once).',
+  })
   @ApiCreatedResponse({ type: LicenceView })
   create(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -34,15 +44,19 @@ export class LicencesController {
   }
 
   @Put('enterprises/:id/licences/:licenceId/status')
-  @Allow('admin')
-  @ApiOperation({ summary: 'Suspend, revoke or reinstate a licence (admin).' })
+  @Allow('admin', 'agency')
+  @ApiOperation({
+    summary:
+      'The issuer’s act (the issuing agency or admin): verify or refuse a pending licence, suspend, reinstate or revoke one, with the reason.',
+  })
   @ApiOkResponse({ type: LicenceView })
   setStatus(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('licenceId', new ParseUUIDPipe()) licenceId: string,
     @Body() body: SetLicenceStatusDto,
+    @CurrentPrincipal() p: Principal,
   ): Promise<LicenceView> {
-    return this.licences.setStatus(id, licenceId, body);
+    return this.licences.setStatus(id, licenceId, body, p);
   }
 
   @Get('licences')
@@ -54,5 +68,26 @@ export class LicencesController {
   @ApiOkResponse({ type: LicencePage })
   listAll(@Query() query: LicenceQuery, @CurrentPrincipal() p: Principal): Promise<Page<LicenceView>> {
     return this.licences.list(null, query, p);
+  }
+
+  @Get('licences/:licenceId')
+  @Allow('admin', 'agency', 'enterprise')
+  @ApiOkResponse({ type: LicenceView })
+  get(
+    @Param('licenceId', new ParseUUIDPipe()) licenceId: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<LicenceView> {
+    return this.licences.get(licenceId, p);
+  }
+
+  @Get('licences/:licenceId/history')
+  @Allow('admin', 'agency', 'enterprise')
+  @ApiOperation({ summary: 'Every version of a licence: who changed it, when and why.' })
+  @ApiOkResponse({ type: [LicenceVersionView] })
+  history(
+    @Param('licenceId', new ParseUUIDPipe()) licenceId: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<LicenceVersionView[]> {
+    return this.licences.history(licenceId, p);
   }
 }

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '@lib/platform';
+import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { IsCitizenId } from '../identifiers/validators.js';
 import { PERSON_ROLES, type PersonRole, QUALIFICATION_KINDS, type QualificationKind } from '../vocabulary.js';
 
@@ -37,8 +38,9 @@ export class CreatePersonDto {
   qualificationExpiry: string;
 }
 
-export class UpdatePersonDto extends PartialType(
-  OmitType(CreatePersonDto, ['idNumber', 'employerId', 'role'] as const),
+export class UpdatePersonDto extends IntersectionType(
+  PartialType(OmitType(CreatePersonDto, ['idNumber', 'employerId', 'role'] as const)),
+  ChangeReasonDto,
 ) {
   @ApiPropertyOptional({ enum: ['active', 'inactive'] }) @IsOptional() @IsIn(['active', 'inactive']) status?:
     'active' | 'inactive';
@@ -65,10 +67,20 @@ export class PersonView {
   @ApiProperty({ description: 'Whether idNumber and phone are masked in this answer.' }) masked: boolean;
   @ApiProperty({ enum: PERSON_ROLES }) role: PersonRole;
   @ApiProperty({ format: 'uuid' }) employerId: string;
-  @ApiProperty({ enum: QUALIFICATION_KINDS }) qualificationKind: QualificationKind;
-  @ApiProperty() qualificationNumber: string;
-  @ApiProperty() qualificationExpiry: string;
+  @ApiProperty({
+    enum: QUALIFICATION_KINDS,
+    nullable: true,
+    description: 'As transport confirmed it (null: none yet).',
+  })
+  qualificationKind: QualificationKind | null;
+  @ApiProperty({ nullable: true, type: String }) qualificationNumber: string | null;
+  @ApiProperty({ nullable: true, type: String }) qualificationExpiry: string | null;
   @ApiProperty({ enum: ['active', 'inactive'] }) status: string;
+  @ApiPropertyOptional({
+    type: [PendingChangeView],
+    description: 'A qualification the employer filed that awaits transport; the fields above are the confirmed ones.',
+  })
+  pendingChanges?: PendingChangeView[];
 }
 
 export class PersonPage {

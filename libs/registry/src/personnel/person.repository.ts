@@ -19,12 +19,24 @@ export class PersonRepository {
     return this.repo.createQueryBuilder('p').where('p.id = ANY(:ids)', { ids }).getMany();
   }
 
-  async takenIdNumbers(idNumbers: string[]): Promise<Set<string>> {
-    const rows = await this.db.query<{ id_number: string }>(
-      'SELECT id_number FROM personnel WHERE id_number = ANY($1)',
-      [idNumbers],
+  async findForUpdate(id: string): Promise<PersonEntity | null> {
+    const rows = await this.repo
+      .createQueryBuilder('p')
+      .setLock('pessimistic_write')
+      .where('p.id = :id', { id })
+      .getMany();
+    return rows[0] ?? null;
+  }
+
+  /** Which of these (employer, id number) pairs the employer has registered already: its own records only. */
+  async takenIdNumbers(pairs: Array<{ employerId: string; idNumber: string }>): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const rows = await this.db.query<{ employer_id: string; id_number: string }>(
+      `SELECT employer_id, id_number FROM personnel
+        WHERE (employer_id, id_number) IN (SELECT * FROM unnest($1::uuid[], $2::char(18)[]))`,
+      [pairs.map((p) => p.employerId), pairs.map((p) => p.idNumber)],
     );
-    return new Set(rows.map((r) => r.id_number));
+    return new Set(rows.map((r) => `${r.employer_id}|${r.id_number}`));
   }
 
   list(f: {

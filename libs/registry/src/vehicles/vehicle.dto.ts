@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -14,6 +14,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '@lib/platform';
+import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { IsPlate, IsTerminalId } from '../identifiers/validators.js';
 import { HAZARD_CLASSES, VEHICLE_KINDS, type VehicleKind, VEHICLE_STATUSES } from '../vocabulary.js';
 
@@ -93,7 +94,10 @@ export class CreateVehicleDto {
   terminalId?: string;
 }
 
-export class UpdateVehicleDto extends PartialType(OmitType(CreateVehicleDto, ['kind', 'plate', 'carrierId'] as const)) {
+export class UpdateVehicleDto extends IntersectionType(
+  PartialType(OmitType(CreateVehicleDto, ['kind', 'plate', 'carrierId'] as const)),
+  ChangeReasonDto,
+) {
   @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @IsOptional() @IsIn(VEHICLE_STATUSES) status?:
     'active' | 'suspended' | 'retired';
 }
@@ -124,6 +128,12 @@ export class VehicleView {
   @ApiProperty({ nullable: true, type: String }) transportCertExpiry: string | null;
   @ApiProperty({ nullable: true, type: String }) terminalId: string | null;
   @ApiProperty({ enum: VEHICLE_STATUSES }) status: string;
+  @ApiPropertyOptional({
+    type: [PendingChangeView],
+    description:
+      'Changes the carrier filed that await their agency (道路运输证 and terminal: transport; tank: market supervision). The fields above are the confirmed values.',
+  })
+  pendingChanges?: PendingChangeView[];
 }
 
 export class VehiclePage {

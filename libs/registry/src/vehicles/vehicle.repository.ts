@@ -15,6 +15,15 @@ export class VehicleRepository {
     return this.repo.findOneBy({ id });
   }
 
+  async findForUpdate(id: string): Promise<VehicleEntity | null> {
+    const rows = await this.repo
+      .createQueryBuilder('v')
+      .setLock('pessimistic_write')
+      .where('v.id = :id', { id })
+      .getMany();
+    return rows[0] ?? null;
+  }
+
   findByTerminal(terminalId: string): Promise<VehicleEntity | null> {
     return this.repo.findOneBy({ terminalId });
   }

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Conflict,
+  Database,
   decodeCursor,
+  type Filing,
+  type FilingDecision,
+  type FilingHandler,
+  FilingKind,
+  HandlesFiling,
   isUuidString,
   NotFound,
   type Page,
@@ -12,6 +19,8 @@ import {
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
 import { ChemicalRepository } from '../chemicals/chemical.repository.js';
+import { ClaimFiler, type GatedGroup, splitChange } from '../gating.js';
+import { CERTIFICATE_ISSUERS } from '../issuers.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { normalisePlate } from '../identifiers/plate.js';
 import { canonicalTerminalId } from '../identifiers/terminal-id.js';
@@ -36,6 +45,47 @@ export function toVehicleView(v: VehicleEntity): VehicleView {
     transportCertExpiry: v.transportCertExpiry,
     terminalId: v.terminalId,
     status: v.status,
+  };
+}
+
+/**
+ * Who confirms what on a vehicle: the road transport certificate's classes, load and validity and
+ * the terminal fitted to it by transport, the tank's media, volume and inspection by market
+ * supervision (特种设备). Reactivating a suspended or retired vehicle is transport's to confirm too.
+ */
+export const VEHICLE_GATES: ReadonlyArray<GatedGroup<VehicleEntity>> = [
+  {
+    kind: FilingKind.VehicleTransportCertificate,
+    agency: CERTIFICATE_ISSUERS.vehicle_transport_certificate.agency,
+    fields: ['permittedClasses', 'approvedLoadKg', 'transportCertNumber', 'transportCertExpiry', 'status'],
+    label: CERTIFICATE_ISSUERS.vehicle_transport_certificate.nameZh,
+  },
+  {
+    kind: FilingKind.VehicleTank,
+    agency: CERTIFICATE_ISSUERS.tank_inspection.agency,
+    fields: ['tankVolumeM3', 'approvedMedia', 'tankInspectionExpiry'],
+    label: CERTIFICATE_ISSUERS.tank_inspection.nameZh,
+  },
+  {
+    kind: FilingKind.VehicleTerminal,
+    agency: CERTIFICATE_ISSUERS.terminal_binding.agency,
+    fields: ['terminalId'],
+    label: CERTIFICATE_ISSUERS.terminal_binding.nameZh,
+  },
+];
+
+/** A vehicle as its carrier registers it: the gating facts stay empty until their agencies confirm them. */
+function unconfirmed(v: VehicleEntity): VehicleEntity {
+  return {
+    ...v,
+    permittedClasses: [],
+    approvedLoadKg: null,
+    transportCertNumber: null,
+    transportCertExpiry: null,
+    tankVolumeM3: null,
+    approvedMedia: [],
+    tankInspectionExpiry: null,
+    terminalId: null,
   };
 }
 
@@ -64,9 +114,11 @@ export function newVehicle(dto: CreateVehicleDto, carrierId: string): VehicleEnt
 @Injectable()
 export class VehicleService {
   constructor(
+    private readonly db: Database,
     private readonly vehicles: VehicleRepository,
     private readonly enterprises: EnterpriseRepository,
     private readonly chemicals: ChemicalRepository,
+    private readonly claims: ClaimFiler,
   ) {}
 
   /**
@@ -125,16 +177,36 @@ export class VehicleService {
     return dto.carrierId ?? null;
   }
 
+  /**
+   * Registers a vehicle. The carrier's own registration stores the vehicle with its gating facts
+   * empty and files what it claims for transport and market supervision to confirm; admin (and the
+   * agencies, through their imports) assert them at once.
+   */
   async create(dto: CreateVehicleDto, principal: Principal): Promise<VehicleView> {
     const carrierId = this.carrierFor(dto, principal);
     if (!carrierId)
       throw new RulesViolated([{ path: 'carrierId', rule: 'required', message: 'carrierId is required' }]);
     assertWritable(principal, carrierId, 'enterprise', carrierId);
-    const entity = newVehicle(dto, carrierId);
-    const [problems] = await this.checkNew([entity]);
+    const claimed = newVehicle(dto, carrierId);
+    const [problems] = await this.checkNew([claimed]);
     if (problems!.length) throw new RulesViolated(problems!);
-    await this.vehicles.insertMany([entity]);
-    return toVehicleView(entity);
+    await this.db.transaction(() => this.store([claimed], principal));
+    return this.get(claimed.id, principal);
+  }
+
+  /** Stores new vehicles (checked) as this principal may assert them, filing the rest (the import uses it too). */
+  async store(rows: VehicleEntity[], principal: Principal): Promise<void> {
+    if (principal.kind !== 'enterprise') return this.vehicles.insertMany(rows);
+    const stored = rows.map(unconfirmed);
+    await this.vehicles.insertMany(stored);
+    for (const [i, v] of stored.entries()) {
+      const { claims } = splitChange(principal, v, rows[i]!, VEHICLE_GATES, []);
+      await this.claims.file(claims, v, this.subject(v), principal);
+    }
+  }
+
+  private subject(v: VehicleEntity) {
+    return { type: 'vehicle', id: v.id, enterpriseId: v.carrierId, name: v.plate };
   }
 
   async list(q: VehicleQuery, principal: Principal): Promise<Page<VehicleView>> {
@@ -149,37 +221,81 @@ export class VehicleService {
       limit: limit + 1,
     });
     const page = toPage(rows, limit, (v) => v.id);
-    return { items: page.items.map(toVehicleView), nextCursor: page.nextCursor };
+    const pending = await this.claims.pendingBySubject(page.items.map((v) => v.id));
+    return {
+      items: page.items.map((v) => ({ ...toVehicleView(v), pendingChanges: pending.get(v.id) ?? [] })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async get(id: string, principal: Principal): Promise<VehicleView> {
     const v = await this.vehicles.findById(id);
     if (!v) throw new NotFound('vehicle', id);
     assertReadable(principal, v.carrierId, 'vehicle', id);
-    return toVehicleView(v);
+    const pending = await this.claims.pendingBySubject([id]);
+    return { ...toVehicleView(v), pendingChanges: pending.get(id) ?? [] };
   }
 
-  async update(id: string, dto: UpdateVehicleDto, principal: Principal): Promise<VehicleView> {
-    const v = await this.vehicles.findById(id);
+  /**
+   * Changes a vehicle. Gating facts the carrier changes are filed for their agency and the
+   * confirmed values rule meanwhile (`pendingChanges` shows the claim); its own retirement or
+   * suspension it records directly. Returns whether anything was filed.
+   */
+  async update(
+    id: string,
+    dto: UpdateVehicleDto,
+    principal: Principal,
+  ): Promise<{ view: VehicleView; filed: boolean }> {
+    const filed = await this.db.transaction(async () => {
+      const v = await this.vehicles.findForUpdate(id);
+      if (!v) throw new NotFound('vehicle', id);
+      // Transport and market supervision write what they issue on anyone's vehicle (splitChange decides what).
+      if (principal.kind !== 'agency') assertWritable(principal, v.carrierId, 'vehicle', id);
+      const merged: VehicleEntity = {
+        ...v,
+        ...(dto.permittedClasses ? { permittedClasses: [...new Set(dto.permittedClasses)] } : {}),
+        ...(dto.tankVolumeM3 !== undefined ? { tankVolumeM3: String(dto.tankVolumeM3) } : {}),
+        ...(dto.approvedLoadKg !== undefined ? { approvedLoadKg: String(dto.approvedLoadKg) } : {}),
+        ...(dto.approvedMedia ? { approvedMedia: [...new Set(dto.approvedMedia)] } : {}),
+        ...(dto.tankInspectionExpiry !== undefined ? { tankInspectionExpiry: dto.tankInspectionExpiry } : {}),
+        ...(dto.transportCertNumber !== undefined ? { transportCertNumber: dto.transportCertNumber } : {}),
+        ...(dto.transportCertExpiry !== undefined ? { transportCertExpiry: dto.transportCertExpiry } : {}),
+        ...(dto.terminalId !== undefined ? { terminalId: canonicalTerminalId(dto.terminalId) } : {}),
+        ...(dto.status ? { status: dto.status } : {}),
+      };
+      const [problems] = await this.checkNew([merged], true);
+      if (problems!.length) throw new RulesViolated(problems!);
+      // Taking a vehicle off the road is the carrier's to record; putting it back is transport's.
+      const restricts = merged.status !== 'active' && principal.kind === 'enterprise';
+      const split = splitChange(
+        principal,
+        v,
+        merged,
+        VEHICLE_GATES.map((g) => ({ ...g, fields: g.fields.filter((f) => !(f === 'status' && restricts)) })),
+        restricts ? ['status'] : [],
+      );
+      return this.claims.apply(split, v, this.subject(v), principal, dto.reason ?? null, (patch) =>
+        this.vehicles.update(id, patch),
+      );
+    });
+    return { view: await this.get(id, principal), filed };
+  }
+
+  /** Applies confirmed gating facts (a filing's handler), after the same checks as a registration. */
+  async applyConfirmed(id: string, proposed: Partial<VehicleEntity>): Promise<Record<string, unknown>> {
+    const v = await this.vehicles.findForUpdate(id);
     if (!v) throw new NotFound('vehicle', id);
-    assertWritable(principal, v.carrierId, 'vehicle', id);
-    const merged: VehicleEntity = {
-      ...v,
-      ...(dto.permittedClasses ? { permittedClasses: [...new Set(dto.permittedClasses)] } : {}),
-      ...(dto.tankVolumeM3 !== undefined ? { tankVolumeM3: String(dto.tankVolumeM3) } : {}),
-      ...(dto.approvedLoadKg !== undefined ? { approvedLoadKg: String(dto.approvedLoadKg) } : {}),
-      ...(dto.approvedMedia ? { approvedMedia: [...new Set(dto.approvedMedia)] } : {}),
-      ...(dto.tankInspectionExpiry !== undefined ? { tankInspectionExpiry: dto.tankInspectionExpiry } : {}),
-      ...(dto.transportCertNumber !== undefined ? { transportCertNumber: dto.transportCertNumber } : {}),
-      ...(dto.transportCertExpiry !== undefined ? { transportCertExpiry: dto.transportCertExpiry } : {}),
-      ...(dto.terminalId !== undefined ? { terminalId: canonicalTerminalId(dto.terminalId) } : {}),
-      ...(dto.status ? { status: dto.status } : {}),
-    };
-    const [problems] = await this.checkNew([merged], true);
-    if (problems!.length) throw new RulesViolated(problems!);
-    const { id: _id, createdAt: _c, ...patch } = merged;
-    await this.vehicles.update(id, patch);
-    return this.get(id, principal);
+    const merged = { ...v, ...proposed };
+    // Only what this claim changes is judged again (a plate or terminal taken meanwhile, a medium
+    // gone from the catalogue): the other groups' facts may still await their own agency.
+    const fields = Object.keys(proposed);
+    const problems = (await this.checkNew([merged], true))[0]!.filter(
+      (p) => p.rule !== 'required' && fields.some((f) => p.path === f || p.path.startsWith(`${f}[`)),
+    );
+    if (problems.length)
+      throw new Conflict('FILING_NO_LONGER_FITS', problems.map((p) => p.message).join('; '), { errors: problems });
+    await this.vehicles.update(id, proposed);
+    return { vehicleId: id, applied: Object.keys(proposed) };
   }
 
   /** The vehicle fitted with a JT/T 808 terminal (the gateway's registration check). */
@@ -189,3 +305,24 @@ export class VehicleService {
     return v ? toVehicleView(v) : null;
   }
 }
+
+/** The vehicle filings' one handler each: confirming applies the claimed facts. */
+@Injectable()
+abstract class VehicleFilingHandler implements FilingHandler {
+  constructor(protected readonly vehicles: VehicleService) {}
+  confirm(f: Filing, _d: FilingDecision): Promise<Record<string, unknown>> {
+    return this.vehicles.applyConfirmed(f.subjectId, f.proposed as Partial<VehicleEntity>);
+  }
+}
+
+@Injectable()
+@HandlesFiling(FilingKind.VehicleTransportCertificate)
+export class VehicleCertificateFilingHandler extends VehicleFilingHandler {}
+
+@Injectable()
+@HandlesFiling(FilingKind.VehicleTank)
+export class VehicleTankFilingHandler extends VehicleFilingHandler {}
+
+@Injectable()
+@HandlesFiling(FilingKind.VehicleTerminal)
+export class VehicleTerminalFilingHandler extends VehicleFilingHandler {}

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
 import { CreateVehicleDto, UpdateVehicleDto, VehiclePage, VehicleQuery, VehicleView } from './vehicle.dto.js';
 import { VehicleService } from './vehicle.service.js';
@@ -11,7 +12,10 @@ export class VehiclesController {
 
   @Post()
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Register a vehicle of a carrier (admin, or the carrier itself).' })
+  @ApiOperation({
+    summary:
+      'Register a vehicle of a carrier (admin, or the carrier itself: its certificate, tank and terminal facts are then filed for transport and market supervision to confirm).',
+  })
   @ApiCreatedResponse({ type: VehicleView })
   create(@Body() body: CreateVehicleDto, @CurrentPrincipal() p: Principal): Promise<VehicleView> {
     return this.vehicles.create(body, p);
@@ -32,13 +36,21 @@ export class VehiclesController {
   }
 
   @Patch(':id')
-  @Allow('admin', 'enterprise')
-  @ApiOkResponse({ type: VehicleView })
-  update(
+  @Allow('admin', 'agency:transport', 'agency:market', 'enterprise')
+  @ApiOperation({
+    summary:
+      'Change a vehicle. The carrier’s change of a gating fact is filed for its agency (202, pendingChanges); the agency that issues it (transport: certificate, terminal; market: tank) or admin writes it directly.',
+  })
+  @ApiOkResponse({ type: VehicleView, description: 'Applied.' })
+  @ApiAcceptedResponse({ type: VehicleView, description: 'Filed for confirmation; the confirmed values still rule.' })
+  async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateVehicleDto,
     @CurrentPrincipal() p: Principal,
+    @Res({ passthrough: true }) res: Response,
   ): Promise<VehicleView> {
-    return this.vehicles.update(id, body, p);
+    const { view, filed } = await this.vehicles.update(id, body, p);
+    if (filed) res.status(202);
+    return view;
   }
 }
