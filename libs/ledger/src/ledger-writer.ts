@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Outbox, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
+import { ChainKeys, Database, Outbox, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
 import { type ChemicalView, classCovers, type FacilityView, RegistryLookup } from '@lib/registry';
 import { chainHash, type ChainedFields } from './chain/hash-chain.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -28,12 +28,22 @@ export interface LegDraft {
   manifestId?: string | null;
 }
 
+/** A booking dated beyond LEDGER_BACKDATE_HOURS: why it came late, and who confirmed (or booked) it. */
+export interface CorrectionDraft {
+  reason: string;
+  /** The confirmed filing; null when emergency management or admin booked it directly. */
+  filingId: string | null;
+  by: string;
+  byKeyId: string | null;
+}
+
 export interface OperationDraft {
   operation: string;
   occurredAt: Date;
   actorKeyId: string | null;
   legs: LegDraft[];
   newLots?: LotEntity[];
+  correction?: CorrectionDraft | null;
 }
 
 const lotName = (lots: Map<string, string>, id: string): string => lots.get(id) ?? id;
@@ -42,7 +52,7 @@ const lotName = (lots: Map<string, string>, id: string): string => lots.get(id) 
  * Books one operation: every leg of it or none. Inside the caller's transaction it locks the chain
  * heads of the facilities touched (so concurrent writers of a facility queue here), checks that no
  * stock goes below zero at any time from the movement onward and that no facility exceeds its
- * declared capacity, then appends the legs to each facility's hash chain, updates the maintained
+ * declared capacity, then appends the legs to each facility's keyed hash chain, updates the maintained
  * balances and writes the event to the outbox.
  */
 @Injectable()
@@ -52,6 +62,7 @@ export class LedgerWriter {
     private readonly repo: LedgerRepository,
     private readonly registry: RegistryLookup,
     private readonly outbox: Outbox,
+    private readonly keys: ChainKeys,
   ) {}
 
   async commit(op: OperationDraft, lotNumbers: Map<string, string> = new Map()): Promise<MovementEntity[]> {
@@ -98,9 +109,13 @@ export class LedgerWriter {
         countId: leg.countId ?? null,
         waybillId: leg.waybillId ?? null,
         manifestId: leg.manifestId ?? null,
+        correctionReason: op.correction?.reason ?? null,
+        correctionFilingId: op.correction?.filingId ?? null,
+        correctedBy: op.correction?.by ?? null,
+        correctedByKeyId: op.correction?.byKeyId ?? null,
       };
       const prevHash = head.lastHash;
-      head.lastHash = chainHash(prevHash, fields);
+      head.lastHash = chainHash(this.keys.linkKey, prevHash, fields);
       return {
         ...fields,
         type: leg.type,
@@ -124,6 +139,9 @@ export class LedgerWriter {
         occurredAt: op.occurredAt.toISOString(),
         ...(rows[0]!.waybillId ? { waybillId: rows[0]!.waybillId } : {}),
         ...(rows[0]!.manifestId ? { manifestId: rows[0]!.manifestId } : {}),
+        ...(op.correction
+          ? { correction: { reason: op.correction.reason, filingId: op.correction.filingId, by: op.correction.by } }
+          : {}),
         legs: rows.map((r) => ({
           movementId: r.id,
           type: r.type,
@@ -157,6 +175,13 @@ export class LedgerWriter {
     return rows;
   }
 
+  /** The stock and capacity rules alone, writing nothing: a correction is checked when filed, and again when booked. */
+  async check(op: OperationDraft, lotNumbers: Map<string, string> = new Map()): Promise<void> {
+    for (const lot of op.newLots ?? []) lotNumbers.set(lot.id, lot.number);
+    const problems = [...(await this.stockProblems(op, lotNumbers)), ...(await this.capacityProblems(op))];
+    if (problems.length) throw new RulesViolated(problems);
+  }
+
   /** STOCK_NEGATIVE: a withdrawal may not take a lot below zero at its time or at any later time. */
   private async stockProblems(op: OperationDraft, lots: Map<string, string>): Promise<ProblemItem[]> {
     const problems: ProblemItem[] = [];
@@ -186,6 +211,14 @@ export class LedgerWriter {
     for (const facilityId of new Set(additions.map((l) => l.facility.id))) {
       const legs = additions.filter((l) => l.facility.id === facilityId);
       const facility = legs[0]!.facility;
+      if (facility.status === 'pending') {
+        problems.push({
+          path: 'facilityId',
+          rule: 'FACILITY_NOT_CONFIRMED',
+          message: `${facility.name} awaits emergency management's confirmation of its siting and takes in nothing`,
+        });
+        continue;
+      }
       if (facility.status !== 'active') {
         problems.push({
           path: 'facilityId',
@@ -212,16 +245,18 @@ export class LedgerWriter {
           continue;
         }
         const cap = facility.capacities[entry]!;
-        const held = [...stock].reduce((sum, [chemicalId, kg]) => {
+        const counted = [...stock.keys(), leg.chemical.id].filter((chemicalId) => {
           const c = chemicals.get(chemicalId);
-          const counts = cap.chemicalId
+          return cap.chemicalId
             ? chemicalId === cap.chemicalId
             : !!c &&
-              classCovers(cap.unClass!, c.unClass) &&
-              !facility.capacities.some((x) => x.chemicalId === chemicalId);
-          return counts ? sum + kg : sum;
-        }, 0);
-        const after = held + (pending.get(entry) ?? 0) + leg.deltaKg;
+                classCovers(cap.unClass!, c.unClass) &&
+                !facility.capacities.some((x) => x.chemicalId === chemicalId);
+        });
+        const held = [...new Set(counted)].reduce((sum, chemicalId) => sum + (stock.get(chemicalId) ?? 0), 0);
+        // A backdated addition is held at every instant since it happened: it must fit the highest stock since then.
+        const since = await this.repo.highestSince(facilityId, [...new Set(counted)], op.occurredAt);
+        const after = held + since + (pending.get(entry) ?? 0) + leg.deltaKg;
         pending.set(entry, (pending.get(entry) ?? 0) + leg.deltaKg);
         if (after > cap.maxKg + 0.0005) {
           problems.push({

@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
+import { ChainIntegrityService } from './chain/chain-integrity.service.js';
+import { ChainController } from './chain/chain.controller.js';
+import { ChainCheckpointJob } from './chain/checkpoint.job.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { LotsController } from './lots/lots.controller.js';
 import { TraceService } from './lots/trace.service.js';
 import { LotEntity, MovementEntity, WasteManifestEntity } from './movement.entity.js';
+import { CorrectionService, LedgerCorrectionHandler } from './movements/correction.service.js';
 import { MovementService } from './movements/movement.service.js';
 import { MovementsController } from './movements/movements.controller.js';
 import { StockController } from './stock/stock.controller.js';
@@ -14,18 +18,22 @@ import { ManifestRepository } from './waste/manifest.repository.js';
 import { ManifestService } from './waste/manifest.service.js';
 import { ManifestsController } from './waste/manifests.controller.js';
 
-/** The lifecycle ledger: append-only movements, hash chains, stock, lots and their traces, waste manifests. */
+/** The lifecycle ledger: append-only movements, keyed hash chains and their checkpoints, stock, lots and their traces, waste manifests. */
 @Module({
   imports: [RegistryModule, DatabaseModule.forFeature([MovementEntity, LotEntity, WasteManifestEntity])],
-  controllers: [MovementsController, StockController, LotsController, ManifestsController],
+  controllers: [MovementsController, StockController, ChainController, LotsController, ManifestsController],
   providers: [
     LedgerRepository,
     LedgerWriter,
     MovementService,
+    CorrectionService,
+    LedgerCorrectionHandler,
     StockService,
     TraceService,
     ManifestRepository,
     ManifestService,
+    ChainIntegrityService,
+    ChainCheckpointJob,
   ],
   exports: [MovementService, StockService, LedgerWriter, TraceService, ManifestService],
 })

@@ -75,6 +75,41 @@ export class LedgerRepository {
     return Number(row!.lowest);
   }
 
+  /**
+   * How much more of these chemicals the facility held at its highest after `at` than it holds
+   * now (0 when never more): what is booked at `at` is held at every instant after it as well.
+   */
+  async highestSince(facilityId: string, chemicalIds: string[], at: Date): Promise<number> {
+    if (chemicalIds.length === 0) return 0;
+    const [row] = await this.db.query<{ highest: string | null }>(
+      `WITH later AS (
+         SELECT quantity_kg,
+                sum(quantity_kg) OVER (ORDER BY occurred_at DESC, facility_seq DESC ROWS UNBOUNDED PRECEDING) AS from_here
+           FROM movements WHERE facility_id = $1 AND chemical_id = ANY($2::uuid[]) AND occurred_at > $3)
+       SELECT greatest(max(quantity_kg - from_here), -sum(quantity_kg), 0) AS highest FROM later`,
+      [facilityId, chemicalIds, at],
+    );
+    return Number(row?.highest ?? 0);
+  }
+
+  /** Whether the lot was ever booked at the facility (it holds it, or held it). */
+  async lotHeldAt(lotId: string, facilityId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ held: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM movements WHERE lot_id = $1 AND facility_id = $2) AS held',
+      [lotId, facilityId],
+    );
+    return row!.held;
+  }
+
+  /** Whether the lot was ever booked at any facility of the enterprise. */
+  async lotHeldBy(lotId: string, enterpriseId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ held: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM movements WHERE lot_id = $1 AND enterprise_id = $2) AS held',
+      [lotId, enterpriseId],
+    );
+    return row!.held;
+  }
+
   /** Current stock at a facility per chemical (all lots). */
   async stockByChemical(facilityId: string): Promise<Map<string, number>> {
     const rows = await this.db.query<{ chemical_id: string; kg: string }>(
@@ -137,12 +172,74 @@ export class LedgerRepository {
       .getMany();
   }
 
+  /**
+   * What arrived against a shipment or sale. A sale booked before sales waited for their buyer
+   * carries its buyer's leg in its own group: it arrived whole.
+   */
   async receivedAgainst(shipMovementId: string): Promise<number> {
     const [row] = await this.db.query<{ kg: string | null }>(
-      `SELECT sum(quantity_kg) AS kg FROM movements WHERE source_movement_id = $1 AND type = 'receive'`,
+      `SELECT sum(quantity_kg) AS kg FROM movements
+        WHERE (source_movement_id = $1 AND type IN ('receive', 'buy'))
+           OR (type = 'buy' AND source_movement_id IS NULL AND group_id = (SELECT group_id FROM movements WHERE id = $1))`,
       [shipMovementId],
     );
     return Number(row!.kg ?? 0);
+  }
+
+  /**
+   * Shipments and sales still in transit, oldest first: addressed to one enterprise (its incoming),
+   * or all of them (null). Reversed ones and those received in full are left out.
+   */
+  async inTransit(f: {
+    consigneeId: string | null;
+    facilityId?: string;
+    after: string | null;
+    limit: number;
+  }): Promise<Array<MovementEntity & { receivedKg: number }>> {
+    const rows = await this.db.query<{ id: string; received_kg: string }>(
+      `SELECT m.id, coalesce(r.kg, 0) AS received_kg FROM movements m
+         LEFT JOIN LATERAL (
+           SELECT sum(x.quantity_kg) AS kg FROM movements x
+            WHERE (x.source_movement_id = m.id AND x.type IN ('receive', 'buy'))
+               OR (m.type = 'sell' AND x.type = 'buy' AND x.source_movement_id IS NULL AND x.group_id = m.group_id)) r ON true
+        WHERE m.type IN ('ship', 'sell')
+          AND ($1::uuid IS NULL OR m.counterparty_enterprise_id = $1)
+          AND ($2::uuid IS NULL OR m.counterparty_facility_id = $2)
+          AND ($3::uuid IS NULL OR m.id > $3)
+          AND NOT EXISTS (SELECT 1 FROM movements v WHERE v.reverses_id = m.id)
+          AND -m.quantity_kg - coalesce(r.kg, 0) > 0.0005
+        ORDER BY m.id LIMIT $4`,
+      [f.consigneeId, f.facilityId ?? null, f.after, f.limit],
+    );
+    if (rows.length === 0) return [];
+    const byId = new Map(
+      (
+        await this.db
+          .repository(MovementEntity)
+          .createQueryBuilder('m')
+          .where('m.id = ANY(:ids)', { ids: rows.map((r) => r.id) })
+          .getMany()
+      ).map((m) => [m.id, m]),
+    );
+    return rows.map((r) => ({ ...byId.get(r.id)!, receivedKg: Number(r.received_kg) }));
+  }
+
+  /**
+   * Holds a shipment while a receipt against it is checked and booked: two receipts of one
+   * shipment (at two facilities of its consignee) queue here, so together they never exceed it.
+   * A row lock, not a change: movements stay append-only.
+   */
+  async lockMovement(id: string): Promise<void> {
+    await this.db.query('SELECT id FROM movements WHERE id = $1 FOR UPDATE', [id]);
+  }
+
+  /** Whether a reversal points at the movement. */
+  async isReversed(movementId: string): Promise<boolean> {
+    const [row] = await this.db.query<{ reversed: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM movements WHERE reverses_id = $1) AS reversed',
+      [movementId],
+    );
+    return row!.reversed;
   }
 
   list(f: {
@@ -256,6 +353,51 @@ export class LedgerRepository {
     }
   }
 
+  /** The stored head of one facility's chain (null before its first movement). */
+  async headOf(facilityId: string): Promise<{ lastSeq: string; lastHash: string } | null> {
+    const [row] = await this.db.query<{ last_seq: string; last_hash: string }>(
+      'SELECT last_seq::text AS last_seq, last_hash FROM ledger_chain_heads WHERE facility_id = $1',
+      [facilityId],
+    );
+    return row ? { lastSeq: row.last_seq, lastHash: row.last_hash } : null;
+  }
+
+  /** Every facility chain's stored head (those with at least one movement). */
+  async chainHeads(): Promise<Array<{ facilityId: string; lastSeq: string; lastHash: string }>> {
+    const rows = await this.db.query<{ facility_id: string; last_seq: string; last_hash: string }>(
+      'SELECT facility_id, last_seq::text AS last_seq, last_hash FROM ledger_chain_heads WHERE last_seq > 0',
+    );
+    return rows.map((r) => ({ facilityId: r.facility_id, lastSeq: r.last_seq, lastHash: r.last_hash }));
+  }
+
+  /** The movement stored at each (facility, sequence number), keyed `facilityId|seq`. */
+  async linksAt(at: Array<{ facilityId: string; seq: string }>): Promise<Map<string, { id: string; hash: string }>> {
+    if (at.length === 0) return new Map();
+    const rows = await this.db.query<{ facility_id: string; facility_seq: string; id: string; hash: string }>(
+      `SELECT m.facility_id, m.facility_seq::text AS facility_seq, m.id, m.hash
+         FROM unnest($1::uuid[], $2::bigint[]) AS a(facility_id, seq)
+         JOIN movements m ON m.facility_id = a.facility_id AND m.facility_seq = a.seq`,
+      [at.map((a) => a.facilityId), at.map((a) => a.seq)],
+    );
+    return new Map(rows.map((r) => [`${r.facility_id}|${r.facility_seq}`, { id: r.id, hash: r.hash }]));
+  }
+
+  /** Every facility's chain, facility after facility, each in sequence order, read in pages. */
+  async *allChains(pageSize = 2000): AsyncGenerator<ChainRow> {
+    let after: [string, string] = ['00000000-0000-0000-0000-000000000000', '0'];
+    for (;;) {
+      const rows = await this.db.query<Record<string, string | Date | null>>(
+        `SELECT * FROM movements WHERE (facility_id, facility_seq) > ($1::uuid, $2::bigint)
+          ORDER BY facility_id, facility_seq LIMIT $3`,
+        [after[0], after[1], pageSize],
+      );
+      for (const r of rows) yield toChainRow(r);
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.facility_id as string, String(last.facility_seq)];
+    }
+  }
+
   /** The lot and every lot derived from it (forward) or every lot it came from (backward). */
   async lineage(lotId: string, direction: 'forward' | 'backward'): Promise<LotEntity[]> {
     const step =
@@ -323,6 +465,10 @@ export function toChainRow(r: Record<string, string | Date | null>): ChainRow {
       countId: s(r.count_id),
       waybillId: s(r.waybill_id),
       manifestId: s(r.manifest_id),
+      correctionReason: s(r.correction_reason),
+      correctionFilingId: s(r.correction_filing_id),
+      correctedBy: s(r.corrected_by),
+      correctedByKeyId: s(r.corrected_by_key_id),
     },
   };
 }

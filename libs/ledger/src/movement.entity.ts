@@ -32,6 +32,13 @@ export class MovementEntity {
   @Column({ type: 'uuid', nullable: true }) manifestId: string | null;
   @Column({ type: 'char', length: 64 }) prevHash: string;
   @Column({ type: 'char', length: 64 }) hash: string;
+  /** A correction (dated beyond LEDGER_BACKDATE_HOURS): why it was booked late, kept with it. */
+  @Column({ type: 'text', nullable: true }) correctionReason: string | null;
+  /** The filing emergency management confirmed (null: emergency management or admin booked it directly). */
+  @Column({ type: 'uuid', nullable: true }) correctionFilingId: string | null;
+  /** Who confirmed or booked the correction ("agency emergency", "admin"). */
+  @Column({ type: 'text', nullable: true }) correctedBy: string | null;
+  @Column({ type: 'uuid', nullable: true }) correctedByKeyId: string | null;
 }
 
 export type LotOrigin = 'produced' | 'received_external' | 'split' | 'merge' | 'waste';

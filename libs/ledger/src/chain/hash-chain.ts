@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { type Anchor, type Departure, walkChain } from '@lib/platform';
 
 /** The genesis link of every facility's chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -29,6 +30,11 @@ export interface ChainedFields {
   countId: string | null;
   waybillId: string | null;
   manifestId: string | null;
+  /** A correction booked late (issue 15): its reason and who confirmed it are part of the record. */
+  correctionReason: string | null;
+  correctionFilingId: string | null;
+  correctedBy: string | null;
+  correctedByKeyId: string | null;
 }
 
 const ORDER: Array<keyof ChainedFields> = [
@@ -56,14 +62,27 @@ const ORDER: Array<keyof ChainedFields> = [
   'countId',
   'waybillId',
   'manifestId',
+  'correctionReason',
+  'correctionFilingId',
+  'correctedBy',
+  'correctedByKeyId',
 ];
 
-/** hash = SHA-256(previous hash ‖ canonical JSON of the fields): altering any field or any earlier row breaks every later link. */
-export function chainHash(prevHash: string, fields: ChainedFields): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update(JSON.stringify(ORDER.map((k) => fields[k])))
-    .digest('hex');
+/** A facility's chain, as checkpoints name it. */
+export const facilityChain = (facilityId: string): string => `facility:${facilityId}`;
+
+/** What a link covers besides the previous hash: the fields in their fixed order, as JSON. */
+export function chainPayload(fields: ChainedFields): string {
+  return JSON.stringify(ORDER.map((k) => fields[k]));
+}
+
+/**
+ * hash = HMAC-SHA256(link key, previous hash ‖ canonical JSON of the fields): altering any field or
+ * any earlier row breaks every later link, and without the key (LEDGER_CHAIN_KEY) nobody can make
+ * a link that verifies: a table owner who rewrites a movement cannot recompute the chain.
+ */
+export function chainHash(linkKey: Buffer, prevHash: string, fields: ChainedFields): string {
+  return createHmac('sha256', linkKey).update(prevHash).update(chainPayload(fields)).digest('hex');
 }
 
 export interface ChainRow {
@@ -74,23 +93,57 @@ export interface ChainRow {
 
 export type ChainBreak = { movementId: string; facilitySeq: string; problem: 'sequence' | 'prev_hash' | 'hash' };
 
-/** Walks one facility's chain in sequence order and names the first broken link, if any. */
+/** Where the chain departs from a published checkpoint, in the ledger's words. */
+export interface LedgerDeparture extends Omit<Departure, 'seq' | 'ref'> {
+  facilitySeq: string;
+  /** The movement now stored at that number (null: removed). */
+  movementId: string | null;
+}
+
+/**
+ * Walks one facility's chain in sequence order: names the first broken link, if any, and the
+ * first head a checkpoint recorded that the chain no longer reaches.
+ */
 export async function verifyChain(
+  linkKey: Buffer,
   rows: AsyncIterable<ChainRow> | Iterable<ChainRow>,
-): Promise<{ checked: number; lastHash: string; firstBreak: ChainBreak | null }> {
-  let prev = GENESIS_HASH;
-  let expectedSeq = 1n;
-  let checked = 0;
-  for await (const row of rows) {
-    const at = { movementId: row.fields.id, facilitySeq: row.fields.facilitySeq };
-    if (BigInt(row.fields.facilitySeq) !== expectedSeq)
-      return { checked, lastHash: prev, firstBreak: { ...at, problem: 'sequence' } };
-    if (row.prevHash !== prev) return { checked, lastHash: prev, firstBreak: { ...at, problem: 'prev_hash' } };
-    if (chainHash(prev, row.fields) !== row.hash)
-      return { checked, lastHash: prev, firstBreak: { ...at, problem: 'hash' } };
-    prev = row.hash;
-    expectedSeq++;
-    checked++;
-  }
-  return { checked, lastHash: prev, firstBreak: null };
+  anchors: readonly Anchor[] = [],
+  /** The stored head (ledger_chain_heads), read before the rows; null: none stored. */
+  head: { lastSeq: string; lastHash: string } | null = null,
+): Promise<{
+  checked: number;
+  headMatches: boolean;
+  lastHash: string;
+  firstBreak: ChainBreak | null;
+  departure: LedgerDeparture | null;
+}> {
+  const walk = await walkChain(
+    rows,
+    (r) => ({ seq: r.fields.facilitySeq, ref: r.fields.id, prevHash: r.prevHash, hash: r.hash }),
+    (r) => chainHash(linkKey, r.prevHash, r.fields),
+    anchors,
+    GENESIS_HASH,
+    head && { seq: head.lastSeq, hash: head.lastHash },
+  );
+  const d = walk.departure;
+  return {
+    checked: walk.checked,
+    headMatches: walk.headMatches,
+    lastHash: walk.lastHash,
+    firstBreak: walk.firstBreak
+      ? { movementId: walk.firstBreak.ref, facilitySeq: walk.firstBreak.seq, problem: walk.firstBreak.problem }
+      : null,
+    departure: d
+      ? {
+          checkpointId: d.checkpointId,
+          period: d.period,
+          facilitySeq: d.seq,
+          movementId: d.ref,
+          problem: d.problem,
+          expectedHash: d.expectedHash,
+          foundHash: d.foundHash,
+          agreesUpToSeq: d.agreesUpToSeq,
+        }
+      : null,
+  };
 }

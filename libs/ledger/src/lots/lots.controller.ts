@@ -15,7 +15,7 @@ export class LotsController {
     summary:
       'Trace a lot across enterprises: forward to every use, sale, waste and disposal, or backward to its producer.',
     description:
-      'Returns the lots, facilities, enterprises, movements and the edges between them, with a mass balance per lot and overall.',
+      'Returns the lots, facilities, enterprises, movements and the edges between them, with a mass balance per lot and overall. Agencies and admin see the whole graph. An enterprise that holds or held one of the lots sees its own part: its movements, the edges from and to them, and the balance of its part (what others sent it is input, what others received from it is gone); to anyone else the lot is not found.',
   })
   @ApiOkResponse({ type: TraceGraph })
   trace(

@@ -8,10 +8,16 @@ import { roundKg } from '../quantity.js';
 import { SINK_TYPES } from '../vocabulary.js';
 import type { LotBalance, TraceEdge, TraceGraph, TraceLot } from './trace.dto.js';
 
+/** Legs of one operation that pair up (a transfer; a sale booked before sales waited for their buyer). */
 const PAIRED: Record<string, [string, string, TraceEdge['kind']]> = {
   sell: ['sell', 'buy', 'sale'],
   transfer_out: ['transfer_out', 'transfer_in', 'transfer'],
 };
+
+/** Legs that send material towards another facility, in transit until it is received there. */
+const OUTGOING = new Set(['ship', 'sell', 'waste_transfer']);
+/** Legs that book the arrival of what another enterprise sent. */
+const ARRIVING = new Set(['receive', 'buy', 'waste_receive']);
 
 type LegClass = 'source' | 'sink' | 'derived' | 'internal';
 
@@ -25,9 +31,15 @@ function classOf(type: string, quantityKg: number, sourceMovementId: string | nu
 }
 
 /**
- * The trace of a lot: every lot derived from it (forward) or it derives from (backward), all
- * their movements across enterprises, the edges that connect them, and a mass balance that must
- * close: what entered equals what was consumed plus what is in stock and in transit.
+ * The trace of a lot: every lot derived from it (forward) or it derives from (backward), their
+ * movements, the edges that connect them, and a mass balance that must close: what entered
+ * equals what was consumed plus what is in stock and in transit.
+ *
+ * Agencies and admin see the whole graph across enterprises. An enterprise sees its own part only,
+ * and only when it holds or held one of the lots: its own movements, the edges from and to them
+ * (the other end by id), and the balance of its own part, where what others sent it is input
+ * and what others received from it is gone. Another enterprise's stock, facilities and movements
+ * stay theirs (a customer does not learn its supplier's other customers).
  */
 @Injectable()
 export class TraceService {
@@ -39,40 +51,59 @@ export class TraceService {
   async trace(lotId: string, direction: 'forward' | 'backward', principal: Principal): Promise<TraceGraph> {
     const [root] = await this.repo.findLots([lotId]);
     if (!root) throw new NotFound('lot', lotId);
-    const lots = await this.repo.lineage(lotId, direction);
-    const movements = await this.repo.movementsOfLots(lots.map((l) => l.id));
-    if (
-      principal.kind === 'enterprise' &&
-      !movements.some((m) => m.enterpriseId === principal.enterpriseId) &&
-      root.originEnterpriseId !== principal.enterpriseId
-    ) {
-      throw new NotFound('lot', lotId);
-    }
-    const balances = await this.repo.balancesOfLots(lots.map((l) => l.id));
+    const lineage = await this.repo.lineage(lotId, direction);
+    const all = await this.repo.movementsOfLots(lineage.map((l) => l.id));
+    const own = principal.kind === 'enterprise' ? principal.enterpriseId : null;
+    // Having booked a lot is what opens its trace: the held-lot rule keeps a typed id from booking one.
+    if (own && !all.some((m) => m.enterpriseId === own)) throw new NotFound('lot', lotId);
+    const mine = (m: MovementEntity): boolean => own === null || m.enterpriseId === own;
+    const movements = all.filter(mine);
+    const lots = own ? lineage.filter((l) => movements.some((m) => m.lotId === l.id)) : lineage;
+    const owners = new Map(all.map((m) => [m.facilityId, m.enterpriseId]));
+    const balances = (await this.repo.balancesOfLots(lots.map((l) => l.id))).filter(
+      (b) => own === null || owners.get(b.facilityId) === own,
+    );
     const inSet = new Set(lots.map((l) => l.id));
 
-    const edges = this.edges(movements);
-    // What arrived against each shipment (by source movement) and each waste transfer (by manifest).
+    const byId = new Map(all.map((m) => [m.id, m]));
+    // What arrived against each shipment or sale, and each waste transfer; and the part of it that
+    // another enterprise received (for an enterprise's own balance, that part has left it).
     const received = new Map<string, number>();
-    for (const m of movements)
-      if (m.sourceMovementId)
-        received.set(m.sourceMovementId, (received.get(m.sourceMovementId) ?? 0) + Number(m.quantityKg));
-    for (const t of movements.filter((m) => m.type === 'waste_transfer' && m.manifestId)) {
-      const back = movements.filter(
-        (m) => m.manifestId === t.manifestId && (m.type === 'waste_receive' || m.type === 'waste_return'),
-      );
-      received.set(
-        t.id,
-        back.reduce((sum, m) => sum + Number(m.quantityKg), 0),
-      );
+    const delivered = new Map<string, number>();
+    const arrive = (outgoing: MovementEntity | undefined, m: MovementEntity): void => {
+      if (!outgoing) return;
+      received.set(outgoing.id, (received.get(outgoing.id) ?? 0) + Number(m.quantityKg));
+      if (m.enterpriseId !== outgoing.enterpriseId)
+        delivered.set(outgoing.id, (delivered.get(outgoing.id) ?? 0) + Number(m.quantityKg));
+    };
+    for (const m of all) {
+      if (m.sourceMovementId) arrive(byId.get(m.sourceMovementId), m);
+      else if (m.type === 'buy')
+        arrive(
+          all.find((x) => x.groupId === m.groupId && x.type === 'sell'),
+          m,
+        );
+      else if ((m.type === 'waste_receive' || m.type === 'waste_return') && m.manifestId)
+        arrive(
+          all.find((x) => x.type === 'waste_transfer' && x.manifestId === m.manifestId),
+          m,
+        );
     }
-    const reversed = new Set(movements.filter((m) => m.reversesId).map((m) => m.reversesId!));
+    const reversed = new Set(all.filter((m) => m.reversesId).map((m) => m.reversesId!));
 
-    const byId = new Map(movements.map((m) => [m.id, m]));
     /** A reversal counts as the opposite of what it reverses. */
     const classify = (m: MovementEntity): LegClass => {
       const original = m.type === 'reversal' ? byId.get(m.reversesId ?? '') : m;
-      return original ? classOf(original.type, Number(original.quantityKg), original.sourceMovementId) : 'internal';
+      if (!original) return 'internal';
+      // For an enterprise's own part, what another enterprise sent it came from outside.
+      if (
+        own &&
+        ARRIVING.has(original.type) &&
+        original.counterpartyEnterpriseId &&
+        original.counterpartyEnterpriseId !== own
+      )
+        return 'source';
+      return classOf(original.type, Number(original.quantityKg), original.sourceMovementId);
     };
     const balanceOf = (ids: Set<string>): LotBalance => {
       let input = 0;
@@ -87,8 +118,10 @@ export class TraceService {
         else if (c === 'sink') consumed -= q;
         // Splits, merges and waste: only what crosses the edge of the traced set counts.
         else if (c === 'derived') derivedNet.set(m.groupId, (derivedNet.get(m.groupId) ?? 0) + q);
-        if ((m.type === 'ship' || m.type === 'waste_transfer') && !reversed.has(m.id))
+        if (OUTGOING.has(m.type) && !reversed.has(m.id)) {
           transit += -q - (received.get(m.id) ?? 0);
+          if (own) consumed += delivered.get(m.id) ?? 0;
+        }
       }
       for (const net of derivedNet.values()) {
         if (net > 0) input += net;
@@ -122,10 +155,10 @@ export class TraceService {
     });
 
     const facilities = await this.registry.facilityMap(movements.map((m) => m.facilityId));
-    const enterprises = await this.registry.enterpriseMap([
-      ...movements.map((m) => m.enterpriseId),
-      ...lots.map((l) => l.originEnterpriseId),
-    ]);
+    const enterprises = await this.registry.enterpriseMap(
+      own ? [own] : [...all.map((m) => m.enterpriseId), ...lineage.map((l) => l.originEnterpriseId)],
+    );
+    const visible = new Set(movements.map((m) => m.id));
     return {
       lotId,
       direction,
@@ -139,13 +172,14 @@ export class TraceService {
       })),
       enterprises: [...enterprises.values()].map((e) => ({ id: e.id, name: e.name, creditCode: e.creditCode })),
       movements: movements.map(toMovementView),
-      edges,
+      edges: this.edges(all).filter((e) => visible.has(e.from) || visible.has(e.to)),
       balance: balanceOf(inSet),
     };
   }
 
   private edges(movements: MovementEntity[]): TraceEdge[] {
     const edges: TraceEdge[] = [];
+    const byId = new Map(movements.map((m) => [m.id, m]));
     const byGroup = new Map<string, MovementEntity[]>();
     for (const m of movements) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m]);
     const byManifest = new Map<string, MovementEntity[]>();
@@ -153,7 +187,10 @@ export class TraceService {
       if (m.manifestId) byManifest.set(m.manifestId, [...(byManifest.get(m.manifestId) ?? []), m]);
     for (const m of movements) {
       const q = Math.abs(Number(m.quantityKg));
-      if (m.sourceMovementId) edges.push({ from: m.sourceMovementId, to: m.id, kind: 'shipment', quantityKg: q });
+      if (m.sourceMovementId) {
+        const kind = byId.get(m.sourceMovementId)?.type === 'sell' ? 'sale' : 'shipment';
+        edges.push({ from: m.sourceMovementId, to: m.id, kind, quantityKg: q });
+      }
       if (m.reversesId) edges.push({ from: m.reversesId, to: m.id, kind: 'reversal', quantityKg: q });
       const pair = PAIRED[m.type];
       if (pair) {

@@ -117,13 +117,29 @@ export class RecordMovementDto {
   @Type(() => QuantityDto)
   quantity?: QuantityDto;
 
-  @ApiProperty({ description: 'When it happened (UTC, ISO 8601); not in the future.', example: '2026-11-28T02:30:00Z' })
+  @ApiProperty({
+    description:
+      "When it happened (UTC, ISO 8601): at most 5 minutes ahead of the clock. Further back than LEDGER_BACKDATE_HOURS (72 h) it is a correction: it needs correctionReason, and an enterprise's is filed for emergency management (202) instead of booked.",
+    example: '2026-11-28T02:30:00Z',
+  })
   @IsISO8601({ strict: true })
   occurredAt: string;
 
   @ApiPropertyOptional({
+    description:
+      'Why a movement dated beyond the backdating window is recorded only now; required then, refused otherwise. Kept on the booked movement.',
+    example: '系统停机期间的纸质出入库记录补录',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  correctionReason?: string;
+
+  @ApiPropertyOptional({
     format: 'uuid',
-    description: "transfer: the receiving facility of the same enterprise; sell: the buyer's facility.",
+    description:
+      "transfer: the receiving facility of the same enterprise; sell: the buyer's facility (the sale stays in transit until the buyer receives it there).",
   })
   @ValidateIf(needs('transfer', 'sell'))
   @IsUUID('all')
@@ -144,7 +160,8 @@ export class RecordMovementDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'receive: the ship movement this receipt completes (keeps the lot).',
+    description:
+      "receive: the ship or sell movement this receipt completes (keeps the lot); only the consignee it names (the shipper, when it names none) receives it. A sale's receipt is booked as buy.",
   })
   @IsOptional()
   @IsUUID('all')
@@ -248,6 +265,48 @@ export class MovementView {
   @ApiProperty({ nullable: true, type: String }) waybillId: string | null;
   @ApiProperty({ nullable: true, type: String }) manifestId: string | null;
   @ApiProperty({ description: "This leg's link in its facility's hash chain." }) hash: string;
+  @ApiProperty({
+    type: () => CorrectionView,
+    nullable: true,
+    description: 'Set on a movement dated beyond the backdating window: why, and who confirmed or booked it.',
+  })
+  correction: CorrectionView | null;
+}
+
+export class CorrectionView {
+  @ApiProperty({ example: '系统停机期间的纸质出入库记录补录' }) reason: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The confirmed filing (null: booked directly).' })
+  filingId: string | null;
+  @ApiProperty({ example: 'agency emergency' }) confirmedBy: string;
+}
+
+export class InTransitQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only what is addressed to this facility.' })
+  @IsOptional()
+  @IsUUID('all')
+  facilityId?: string;
+}
+
+/** A shipment or sale still in transit, as its consignee sees it (nothing of the shipper's chain). */
+export class InTransitView {
+  @ApiProperty({ format: 'uuid', description: 'Name it as sourceMovementId to receive it.' }) movementId: string;
+  @ApiProperty({ enum: ['ship', 'sell'] }) type: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ format: 'uuid' }) shipperEnterpriseId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) consigneeEnterpriseId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Where it must be received, if named.' })
+  consigneeFacilityId: string | null;
+  @ApiProperty({ format: 'uuid' }) chemicalId: string;
+  @ApiProperty({ format: 'uuid' }) lotId: string;
+  @ApiProperty() shippedKg: number;
+  @ApiProperty() receivedKg: number;
+  @ApiProperty({ description: 'Still in transit: what may yet be received.' }) openKg: number;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) waybillId: string | null;
+}
+
+export class InTransitPage {
+  @ApiProperty({ type: [InTransitView] }) items: InTransitView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
 export class MovementPage {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  AppConfig,
   Database,
   decodeCursor,
   isUuidString,
@@ -19,15 +20,16 @@ import {
   RegistryLookup,
 } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
-import { type LegDraft, LedgerWriter, type OperationDraft } from '../ledger-writer.js';
+import { type CorrectionDraft, type LegDraft, LedgerWriter, type OperationDraft } from '../ledger-writer.js';
 import type { LotEntity, MovementEntity } from '../movement.entity.js';
 import { roundKg, toKg } from '../quantity.js';
 import type { Unit } from '../vocabulary.js';
-import type { MovementQuery, MovementView, RecordMovementDto, ReverseMovementDto } from './movement.dto.js';
-import { toMovementView } from './movement.view.js';
+import { dating, IN_FUTURE, windowText } from './backdating.js';
+import type { InTransitQuery, InTransitView, MovementQuery, MovementView, RecordMovementDto } from './movement.dto.js';
+import { toInTransitView, toMovementView } from './movement.view.js';
 
-/** How far ahead of the server clock a movement may be dated (clock skew of the recorder). */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** Which facilities a lot must have been booked at before an operation may touch it. */
+type Held = 'facility' | 'enterprise';
 
 interface Context {
   dto: RecordMovementDto;
@@ -40,7 +42,9 @@ interface Context {
 /**
  * Turns a requested operation into ledger legs, after the registry's rules (licence for the
  * activity, credit status, 禁限控) for every enterprise it involves, judged at its occurred-at time
- * and inside the transaction that writes it.
+ * and inside the transaction that writes it. Every leg lies on the booking enterprise's own
+ * facilities and touches only lots it holds or held: stock reaches another enterprise only when
+ * that enterprise books the receipt of what was addressed to it.
  */
 @Injectable()
 export class MovementService {
@@ -50,29 +54,66 @@ export class MovementService {
     private readonly writer: LedgerWriter,
     private readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
+    private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Books a current movement for another context (a waybill's shipment and receipt): those happen
+   * now, so one dated beyond the backdating window is refused, never filed.
+   */
   async record(dto: RecordMovementDto, principal: Principal): Promise<MovementView[]> {
     const at = new Date(dto.occurredAt);
-    if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
-      throw new RulesViolated([{ path: 'occurredAt', rule: 'IN_FUTURE', message: 'occurredAt lies in the future' }]);
-    }
+    const when = dating(at, new Date(), this.config.ledger.backdateMs);
+    if (when === 'future') throw new RulesViolated([IN_FUTURE]);
+    if (when === 'correction')
+      throw new RulesViolated([
+        {
+          path: 'occurredAt',
+          rule: 'BEYOND_BACKDATE_WINDOW',
+          message: `occurredAt lies more than ${windowText(this.config.ledger.backdateMs)} back: file it as a correction`,
+        },
+      ]);
+    return this.book(dto, principal, null);
+  }
+
+  /**
+   * Books the movement, all its checks in the transaction that writes it. `correction` is set for a
+   * booking dated beyond the window (confirmed, or booked by emergency management or admin).
+   */
+  async book(
+    dto: RecordMovementDto,
+    principal: Principal,
+    correction: CorrectionDraft | null,
+  ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
-      const facility = await this.ownFacility(dto.facilityId, principal, 'facilityId');
-      const chemical = (await this.registry.chemicalMap([dto.chemicalId])).get(dto.chemicalId);
-      if (!chemical)
-        throw new RulesViolated([
-          {
-            path: 'chemicalId',
-            rule: 'REFERENCE_NOT_FOUND',
-            message: `chemical ${dto.chemicalId} is not in the catalogue`,
-          },
-        ]);
-      const ctx: Context = { dto, principal, at, facility, chemical };
-      const { draft, lotNumbers } = await this.build(ctx);
-      return this.writer.commit(draft, lotNumbers);
+      const { draft, lotNumbers } = await this.draft(dto, principal);
+      return this.writer.commit({ ...draft, correction }, lotNumbers);
     });
     return rows.map(toMovementView);
+  }
+
+  /** Every check a booking would make, then the draft of its legs (nothing written). */
+  async draft(
+    dto: RecordMovementDto,
+    principal: Principal,
+  ): Promise<{
+    draft: OperationDraft;
+    lotNumbers: Map<string, string>;
+    facility: FacilityView;
+    chemical: ChemicalView;
+  }> {
+    const facility = await this.ownFacility(dto.facilityId, principal, 'facilityId');
+    const chemical = (await this.registry.chemicalMap([dto.chemicalId])).get(dto.chemicalId);
+    if (!chemical)
+      throw new RulesViolated([
+        {
+          path: 'chemicalId',
+          rule: 'REFERENCE_NOT_FOUND',
+          message: `chemical ${dto.chemicalId} is not in the catalogue`,
+        },
+      ]);
+    const ctx: Context = { dto, principal, at: new Date(dto.occurredAt), facility, chemical };
+    return { ...(await this.build(ctx)), facility, chemical };
   }
 
   /** A facility the principal acts for: its own (any, for admin); another's is not found. */
@@ -116,7 +157,7 @@ export class MovementService {
     ctx: Context,
     facility: FacilityView,
     path: string,
-    opts: { wasteCode?: string; ignore?: string[] } = {},
+    opts: { wasteCode?: string; ignore?: string[]; counterparty?: string } = {},
   ): Promise<ProblemItem[]> {
     const answer = await this.authorization.authorize({
       enterpriseId,
@@ -126,22 +167,59 @@ export class MovementService {
       district: facility.district,
       wasteCode: opts.wasteCode,
     });
+    // Another enterprise's licences (numbers, refusal reasons) are its own: a counterparty hears the rule only.
     return answer.reasons
       .filter((r) => !opts.ignore?.includes(r.code))
-      .map((r) => ({ path, rule: r.code, message: `${activity}: ${r.text}` }));
+      .map((r) => ({
+        path,
+        rule: r.code,
+        message: opts.counterparty
+          ? `the ${opts.counterparty} may not ${activity} ${ctx.chemical.nameZh} (${r.code})`
+          : `${activity}: ${r.text}`,
+      }));
   }
 
-  private async existingLot(ctx: Context, lotId: string | undefined, path = 'lotId'): Promise<LotEntity> {
+  /**
+   * A lot the operation may touch: one booked at this facility before (held: 'facility'), or, for a
+   * count that finds more and for a receipt from outside, at any facility of the enterprise. A lot
+   * it never held answers as a missing one: a typed lot id learns nothing and books nothing.
+   */
+  private async existingLot(
+    ctx: Context,
+    lotId: string | undefined,
+    path = 'lotId',
+    held: Held = 'facility',
+  ): Promise<LotEntity> {
     const [lot] = lotId ? await this.repo.findLots([lotId]) : [];
-    if (!lot)
+    const where = held === 'facility' ? 'this facility' : 'any of your facilities';
+    const ok =
+      !!lot &&
+      (held === 'facility'
+        ? await this.repo.lotHeldAt(lot.id, ctx.facility.id)
+        : await this.repo.lotHeldBy(lot.id, ctx.facility.enterpriseId));
+    if (!lot || !ok)
       throw new RulesViolated([
-        { path, rule: 'REFERENCE_NOT_FOUND', message: `lot ${lotId ?? '(none)'} does not exist` },
+        { path, rule: 'REFERENCE_NOT_FOUND', message: `no lot ${lotId ?? '(none)'} was ever booked at ${where}` },
       ]);
     if (lot.chemicalId !== ctx.chemical.id)
       throw new RulesViolated([
         { path, rule: 'LOT_CHEMICAL', message: `lot ${lot.number} is not ${ctx.chemical.nameZh}` },
       ]);
     return lot;
+  }
+
+  /**
+   * The shipment or sale a receipt completes, when the receiving facility's enterprise is its
+   * consignee: the one named on it, or the shipper itself when it names none. To anyone else it
+   * does not exist: the same 404 as a missing one, so a stranger cannot tell.
+   */
+  private async shipmentFor(ctx: Context, id: string): Promise<MovementEntity> {
+    const ship = await this.repo.findMovement(id);
+    const consignee = ship ? (ship.counterpartyEnterpriseId ?? ship.enterpriseId) : null;
+    if (!ship || (ship.type !== 'ship' && ship.type !== 'sell') || consignee !== ctx.facility.enterpriseId)
+      throw new NotFound('shipment', id);
+    await this.repo.lockMovement(ship.id);
+    return ship;
   }
 
   private newLot(
@@ -215,16 +293,9 @@ export class MovementService {
         let lotId: string;
         let supplier = dto.counterpartyEnterpriseId ?? null;
         let from: string | null = null;
+        let type: LegDraft['type'] = 'receive';
         if (dto.sourceMovementId) {
-          const ship = await this.repo.findMovement(dto.sourceMovementId);
-          if (!ship || ship.type !== 'ship')
-            throw new RulesViolated([
-              {
-                path: 'sourceMovementId',
-                rule: 'REFERENCE_NOT_FOUND',
-                message: 'sourceMovementId must be a ship movement',
-              },
-            ]);
+          const ship = await this.shipmentFor(ctx, dto.sourceMovementId);
           if (ship.chemicalId !== ctx.chemical.id)
             problems.push({
               path: 'chemicalId',
@@ -235,9 +306,21 @@ export class MovementService {
             problems.push({
               path: 'facilityId',
               rule: 'WRONG_CONSIGNEE',
-              message: 'the shipment was sent to another facility',
+              message: 'the shipment was sent to another of your facilities',
             });
           }
+          if (ctx.at < ship.occurredAt)
+            problems.push({
+              path: 'occurredAt',
+              rule: 'RECEIPT_BEFORE_SHIPMENT',
+              message: `a receipt cannot precede its shipment (${ship.occurredAt.toISOString()})`,
+            });
+          if (await this.repo.isReversed(ship.id))
+            problems.push({
+              path: 'sourceMovementId',
+              rule: 'SHIPMENT_REVERSED',
+              message: 'the shipment was reversed by its shipper; nothing of it is in transit',
+            });
           const open = -Number(ship.quantityKg) - (await this.repo.receivedAgainst(ship.id));
           if (kg() > open + 0.0005)
             problems.push({
@@ -248,15 +331,17 @@ export class MovementService {
           lotId = ship.lotId;
           supplier = ship.enterpriseId;
           from = ship.facilityId;
+          // The buyer's receipt of a sale is its purchase (购买).
+          if (ship.type === 'sell') type = 'buy';
         } else if (dto.lotNumber) {
           const lot = this.newLot(ctx, dto.lotNumber, 'received_external', []);
           newLots.push(lot);
           lotId = lot.id;
-        } else lotId = (await this.existingLot(ctx, dto.lotId)).id;
+        } else lotId = (await this.existingLot(ctx, dto.lotId, 'lotId', 'enterprise')).id;
         problems.push(...(await this.authorize(owner, 'store', ctx, facility, 'facilityId')));
         if (supplier !== owner) problems.push(...(await this.authorize(owner, 'buy', ctx, facility, 'facilityId')));
         legs = [
-          this.leg(ctx, facility, 'receive', lotId, kg(), {
+          this.leg(ctx, facility, type, lotId, kg(), {
             sourceMovementId: dto.sourceMovementId ?? null,
             counterpartyEnterpriseId: supplier,
             counterpartyFacilityId: from,
@@ -269,6 +354,24 @@ export class MovementService {
         const to = dto.counterpartyFacilityId
           ? await this.anyFacility(dto.counterpartyFacilityId, 'counterpartyFacilityId')
           : null;
+        if (dto.counterpartyEnterpriseId) {
+          const named = (await this.registry.enterpriseMap([dto.counterpartyEnterpriseId])).get(
+            dto.counterpartyEnterpriseId,
+          );
+          if (!named)
+            problems.push({
+              path: 'counterpartyEnterpriseId',
+              rule: 'REFERENCE_NOT_FOUND',
+              message: `enterprise ${dto.counterpartyEnterpriseId} is not registered`,
+            });
+          else if (to && to.enterpriseId !== named.id)
+            problems.push({
+              path: 'counterpartyEnterpriseId',
+              rule: 'COUNTERPARTY_MISMATCH',
+              message: 'counterpartyFacilityId is not a facility of counterpartyEnterpriseId',
+            });
+        }
+        // The consignee named here is the only one who may receive it; naming none keeps it the shipper's.
         const consignee = to?.enterpriseId ?? dto.counterpartyEnterpriseId ?? null;
         problems.push(
           ...(await this.authorize(
@@ -323,6 +426,8 @@ export class MovementService {
         break;
       }
       case 'sell': {
+        // A sale is the seller's leg only: it stays in transit until the buyer books its receipt
+        // (a receive naming this movement), so nothing reaches the buyer's facility without the buyer.
         const lot = await this.existingLot(ctx, dto.lotId);
         const to = await this.anyFacility(dto.toFacilityId!, 'toFacilityId');
         if (to.enterpriseId === owner)
@@ -332,15 +437,15 @@ export class MovementService {
             message: 'a sale changes the owner; within one enterprise use transfer',
           });
         problems.push(...(await this.authorize(owner, 'sell', ctx, facility, 'facilityId')));
-        problems.push(...(await this.authorize(to.enterpriseId, 'buy', ctx, to, 'toFacilityId')));
-        problems.push(...(await this.authorize(to.enterpriseId, 'store', ctx, to, 'toFacilityId')));
-        const q = kg();
+        // The seller checks the buyer's licences (条例 Art. 37-39) and hears only which rule fails.
+        const asBuyer = { counterparty: 'buyer' };
+        problems.push(...(await this.authorize(to.enterpriseId, 'buy', ctx, to, 'toFacilityId', asBuyer)));
+        problems.push(...(await this.authorize(to.enterpriseId, 'store', ctx, to, 'toFacilityId', asBuyer)));
         legs = [
-          this.leg(ctx, facility, 'sell', lot.id, -q, {
+          this.leg(ctx, facility, 'sell', lot.id, -kg(), {
             counterpartyFacilityId: to.id,
             counterpartyEnterpriseId: to.enterpriseId,
           }),
-          this.leg(ctx, to, 'buy', lot.id, q, { counterpartyFacilityId: facility.id, counterpartyEnterpriseId: owner }),
         ];
         break;
       }
@@ -404,7 +509,13 @@ export class MovementService {
         break;
       }
       case 'adjust': {
-        const lot = await this.existingLot(ctx, dto.lotId);
+        // A count may find more of a lot the enterprise had, even where the ledger never put it.
+        const lot = await this.existingLot(
+          ctx,
+          dto.lotId,
+          'lotId',
+          dto.direction === 'increase' ? 'enterprise' : 'facility',
+        );
         legs = [
           this.leg(ctx, facility, 'adjust', lot.id, dto.direction === 'decrease' ? -kg() : kg(), {
             reason: dto.reason!,
@@ -478,62 +589,77 @@ export class MovementService {
     };
   }
 
-  /**
-   * Corrects a mistake: writes the opposite of every leg of the operation, pointing at the legs
-   * it reverses, at the same occurred-at time. Refused when something already built on it (a
-   * receipt of the shipment, an earlier reversal) or when it belongs to a waybill or manifest.
-   */
-  async reverse(id: string, dto: ReverseMovementDto, principal: Principal): Promise<MovementView[]> {
+  async bookReversal(
+    id: string,
+    reason: string,
+    principal: Principal,
+    correction: CorrectionDraft | null,
+  ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
-      const target = await this.repo.findMovement(id);
-      if (!target || (principal.kind === 'enterprise' && principal.enterpriseId !== target.enterpriseId))
-        throw new NotFound('movement', id);
-      const group = await this.repo.findGroup(target.groupId);
-      const problems: ProblemItem[] = [];
-      if (group.some((m) => m.type === 'reversal'))
-        problems.push({
-          path: 'id',
-          rule: 'REVERSAL_OF_REVERSAL',
-          message: 'a reversal is not reversed; record the operation again',
-        });
-      if (group.some((m) => m.waybillId || m.manifestId))
-        problems.push({
-          path: 'id',
-          rule: 'REVERSAL_MANAGED_ELSEWHERE',
-          message: 'movements of a waybill or manifest are corrected through it',
-        });
-      const dependents = await this.repo.dependents(group.map((m) => m.id));
-      if (dependents.some((d) => d.reversesId))
-        problems.push({ path: 'id', rule: 'ALREADY_REVERSED', message: 'this operation is reversed already' });
-      if (dependents.some((d) => d.sourceMovementId))
-        problems.push({
-          path: 'id',
-          rule: 'REVERSAL_BLOCKED',
-          message: 'the shipment has been received; reverse the receipt first',
-        });
-      if (problems.length) throw new RulesViolated(problems);
-      const facilities = await this.registry.facilityMap(group.map((m) => m.facilityId));
-      const chemicals = await this.registry.chemicalMap(group.map((m) => m.chemicalId));
-      const legs: LegDraft[] = group.map((m) => ({
-        facility: facilities.get(m.facilityId)!,
-        type: 'reversal',
-        chemical: chemicals.get(m.chemicalId)!,
-        lotId: m.lotId,
-        deltaKg: -Number(m.quantityKg),
-        originalValue: Number(m.originalValue),
-        originalUnit: m.originalUnit,
-        reversesId: m.id,
-        reason: dto.reason,
-        wasteCode: m.wasteCode,
-      }));
-      return this.writer.commit({
-        operation: 'reversal',
-        occurredAt: target.occurredAt,
-        actorKeyId: principal.keyId,
-        legs,
-      });
+      const { draft } = await this.reversalDraft(id, reason, principal);
+      return this.writer.commit({ ...draft, correction });
     });
     return rows.map(toMovementView);
+  }
+
+  /** Every check a reversal would make, then the draft of its legs (nothing written). */
+  async reversalDraft(
+    id: string,
+    reason: string,
+    principal: Principal,
+  ): Promise<{ draft: OperationDraft; target: MovementEntity }> {
+    const target = await this.repo.findMovement(id);
+    if (!target || (principal.kind === 'enterprise' && principal.enterpriseId !== target.enterpriseId))
+      throw new NotFound('movement', id);
+    const group = await this.repo.findGroup(target.groupId);
+    const problems: ProblemItem[] = [];
+    if (group.some((m) => m.type === 'reversal'))
+      problems.push({
+        path: 'id',
+        rule: 'REVERSAL_OF_REVERSAL',
+        message: 'a reversal is not reversed; record the operation again',
+      });
+    if (group.some((m) => m.waybillId || m.manifestId))
+      problems.push({
+        path: 'id',
+        rule: 'REVERSAL_MANAGED_ELSEWHERE',
+        message: 'movements of a waybill or manifest are corrected through it',
+      });
+    // A sale booked before sales waited for the buyer holds the buyer's leg: the seller does not take it back.
+    if (principal.kind === 'enterprise' && group.some((m) => m.enterpriseId !== principal.enterpriseId))
+      problems.push({
+        path: 'id',
+        rule: 'REVERSAL_TOUCHES_OTHERS',
+        message: "the operation booked another enterprise's stock; emergency management or admin reverses it",
+      });
+    const dependents = await this.repo.dependents(group.map((m) => m.id));
+    if (dependents.some((d) => d.reversesId))
+      problems.push({ path: 'id', rule: 'ALREADY_REVERSED', message: 'this operation is reversed already' });
+    if (dependents.some((d) => d.sourceMovementId))
+      problems.push({
+        path: 'id',
+        rule: 'REVERSAL_BLOCKED',
+        message: 'the shipment has been received; reverse the receipt first',
+      });
+    if (problems.length) throw new RulesViolated(problems);
+    const facilities = await this.registry.facilityMap(group.map((m) => m.facilityId));
+    const chemicals = await this.registry.chemicalMap(group.map((m) => m.chemicalId));
+    const legs: LegDraft[] = group.map((m) => ({
+      facility: facilities.get(m.facilityId)!,
+      type: 'reversal',
+      chemical: chemicals.get(m.chemicalId)!,
+      lotId: m.lotId,
+      deltaKg: -Number(m.quantityKg),
+      originalValue: Number(m.originalValue),
+      originalUnit: m.originalUnit,
+      reversesId: m.id,
+      reason,
+      wasteCode: m.wasteCode,
+    }));
+    return {
+      draft: { operation: 'reversal', occurredAt: target.occurredAt, actorKeyId: principal.keyId || null, legs },
+      target,
+    };
   }
 
   async get(id: string, principal: Principal): Promise<MovementView> {
@@ -547,6 +673,22 @@ export class MovementService {
   async forWaybill(waybillId: string): Promise<MovementView[]> {
     const rows = await this.repo.list({ enterpriseId: null, waybillId, after: null, limit: 1000 });
     return rows.map(toMovementView);
+  }
+
+  /**
+   * Shipments and sales still in transit: for an enterprise, those addressed to it (what it may
+   * receive, with how much is still open); for agencies and admin, all of them.
+   */
+  async inTransit(q: InTransitQuery, principal: Principal): Promise<Page<InTransitView>> {
+    const limit = q.limit ?? 50;
+    const rows = await this.repo.inTransit({
+      consigneeId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
+      facilityId: q.facilityId,
+      after: decodeCursor(q.cursor, isUuidString),
+      limit: limit + 1,
+    });
+    const page = toPage(rows, limit, (m) => m.id);
+    return { items: page.items.map(toInTransitView), nextCursor: page.nextCursor };
   }
 
   async list(q: MovementQuery, principal: Principal): Promise<Page<MovementView>> {

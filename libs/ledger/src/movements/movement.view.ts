@@ -1,5 +1,6 @@
 import type { MovementEntity } from '../movement.entity.js';
-import type { MovementView } from './movement.dto.js';
+import { roundKg } from '../quantity.js';
+import type { InTransitView, MovementView } from './movement.dto.js';
 
 export function toMovementView(m: MovementEntity): MovementView {
   return {
@@ -26,5 +27,26 @@ export function toMovementView(m: MovementEntity): MovementView {
     waybillId: m.waybillId,
     manifestId: m.manifestId,
     hash: m.hash,
+    correction: m.correctedBy
+      ? { reason: m.correctionReason!, filingId: m.correctionFilingId, confirmedBy: m.correctedBy }
+      : null,
+  };
+}
+
+export function toInTransitView(m: MovementEntity & { receivedKg: number }): InTransitView {
+  const shipped = -Number(m.quantityKg);
+  return {
+    movementId: m.id,
+    type: m.type,
+    occurredAt: m.occurredAt.toISOString(),
+    shipperEnterpriseId: m.enterpriseId,
+    consigneeEnterpriseId: m.counterpartyEnterpriseId,
+    consigneeFacilityId: m.counterpartyFacilityId,
+    chemicalId: m.chemicalId,
+    lotId: m.lotId,
+    shippedKg: shipped,
+    receivedKg: roundKg(m.receivedKg),
+    openKg: roundKg(shipped - m.receivedKg),
+    waybillId: m.waybillId,
   };
 }

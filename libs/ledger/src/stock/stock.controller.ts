@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Principal } from '@lib/platform';
-import { ChainVerification, LedgerConsistency, StockQuery, StockView } from './stock.dto.js';
+import { LedgerConsistency, StockQuery, StockView } from './stock.dto.js';
 import { StockService } from './stock.service.js';
 
 @ApiTags('ledger: stock')
@@ -21,14 +21,6 @@ export class StockController {
     @CurrentPrincipal() p: Principal,
   ): Promise<StockView> {
     return this.stock.stock(id, q.at ? new Date(q.at) : null, p);
-  }
-
-  @Get('facilities/:id/ledger/verify')
-  @Allow('admin', 'agency', 'enterprise')
-  @ApiOperation({ summary: "Recompute the facility's hash chain and name the first broken link." })
-  @ApiOkResponse({ type: ChainVerification })
-  verify(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<ChainVerification> {
-    return this.stock.verify(id, p);
   }
 
   @Get('ledger/consistency')

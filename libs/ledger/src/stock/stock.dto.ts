@@ -32,19 +32,6 @@ export class StockView {
   totalsKg: Record<string, number>;
 }
 
-export class ChainVerification {
-  @ApiProperty({ format: 'uuid' }) facilityId: string;
-  @ApiProperty() valid: boolean;
-  @ApiProperty({ description: 'Movements checked before the first break (all of them when valid).' }) checked: number;
-  @ApiProperty({
-    nullable: true,
-    description: 'The first broken link: the movement whose hash, previous hash or sequence does not match.',
-    example: { movementId: '0190…', facilitySeq: '17', problem: 'hash' },
-  })
-  firstBreak: { movementId: string; facilitySeq: string; problem: string } | null;
-  @ApiProperty({ description: 'Whether the stored chain head matches the last link.' }) headMatches: boolean;
-}
-
 export class LedgerConsistency {
   @ApiProperty() consistent: boolean;
   @ApiProperty({ description: 'Keys whose maintained balance differs from the sum of their movements.' })

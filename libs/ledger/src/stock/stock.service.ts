@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Database, NotFound, type Principal } from '@lib/platform';
+import { NotFound, type Principal } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
-import { verifyChain } from '../chain/hash-chain.js';
 import { LedgerRepository, type StockRow } from '../ledger.repository.js';
 import { roundKg } from '../quantity.js';
-import type { ChainVerification, LedgerConsistency, StockView } from './stock.dto.js';
+import type { LedgerConsistency, StockView } from './stock.dto.js';
 
 @Injectable()
 export class StockService {
   constructor(
-    private readonly db: Database,
     private readonly repo: LedgerRepository,
     private readonly registry: RegistryLookup,
   ) {}
@@ -64,23 +62,6 @@ export class StockService {
         quantityKg: r.quantityKg,
       })),
       totalsKg: totals,
-    };
-  }
-
-  /** Recomputes a facility's hash chain from its first movement and names the first broken link. */
-  async verify(facilityId: string, principal: Principal): Promise<ChainVerification> {
-    await this.readable(facilityId, principal);
-    const awaited = await verifyChain(this.repo.chain(facilityId));
-    const [head] = await this.db.query<{ last_hash: string }>(
-      'SELECT last_hash FROM ledger_chain_heads WHERE facility_id = $1',
-      [facilityId],
-    );
-    return {
-      facilityId,
-      valid: awaited.firstBreak === null && (!head || head.last_hash === awaited.lastHash),
-      checked: awaited.checked,
-      firstBreak: awaited.firstBreak,
-      headMatches: !head || head.last_hash === awaited.lastHash,
     };
   }
 

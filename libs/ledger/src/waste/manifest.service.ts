@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  AppConfig,
   Conflict,
   Database,
   decodeCursor,
@@ -17,8 +18,9 @@ import {
 } from '@lib/platform';
 import { AuthorizationService, type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
-import { LedgerWriter } from '../ledger-writer.js';
+import { LedgerWriter, type OperationDraft } from '../ledger-writer.js';
 import type { ManifestState, WasteManifestEntity } from '../movement.entity.js';
+import { dating, IN_FUTURE, windowText } from '../movements/backdating.js';
 import { roundKg, toKg } from '../quantity.js';
 import type {
   CreateManifestDto,
@@ -81,7 +83,29 @@ export class ManifestService {
     private readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
     private readonly outbox: Outbox,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * When a step happened: not ahead of the clock, not before the step it follows, and within the
+   * backdating window (a step is recorded when the waste moves; it is not a correction to file).
+   */
+  private when(occurredAt: string, notBefore: Date | null): Date {
+    const at = new Date(occurredAt);
+    const d = dating(at, new Date(), this.config.ledger.backdateMs);
+    const problem = (rule: string, message: string): never => {
+      throw new RulesViolated([{ path: 'occurredAt', rule, message }]);
+    };
+    if (d === 'future') throw new RulesViolated([IN_FUTURE]);
+    if (d === 'correction')
+      problem(
+        'BEYOND_BACKDATE_WINDOW',
+        `occurredAt lies more than ${windowText(this.config.ledger.backdateMs)} back; a manifest step is recorded when the waste moves`,
+      );
+    if (notBefore && at < notBefore)
+      problem('BEFORE_PREVIOUS_STEP', `occurredAt must not be before the previous step (${notBefore.toISOString()})`);
+    return at;
+  }
 
   private async receiverProblems(
     receiver: FacilityView,
@@ -103,7 +127,8 @@ export class ManifestService {
           {
             path: 'receiverFacilityId',
             rule: 'WASTE_RECEIVER_UNLICENSED',
-            message: `the receiver may not take ${wasteCode}: ${reasons.map((r) => r.text).join('; ')}`,
+            // The receiver's licences are its own: the generator hears which rules fail, not their details.
+            message: `the receiver may not take ${wasteCode} (${reasons.map((r) => r.code).join(', ')})`,
           },
         ]
       : [];
@@ -124,9 +149,14 @@ export class ManifestService {
           rule: 'REFERENCE_NOT_FOUND',
           message: 'the receiving facility does not exist',
         });
-      if (!lot)
+      // Only waste the generator's facility holds or held goes on its manifest; any other lot answers as a missing one.
+      if (!lot || !(await this.ledger.lotHeldAt(lot.id, generator.id)))
         throw new RulesViolated([
-          { path: 'lotId', rule: 'REFERENCE_NOT_FOUND', message: `lot ${dto.lotId} does not exist` },
+          {
+            path: 'lotId',
+            rule: 'REFERENCE_NOT_FOUND',
+            message: `no lot ${dto.lotId} was ever booked at the generator's facility`,
+          },
         ]);
       if (lot.wasteCode !== dto.wasteCode)
         problems.push({
@@ -156,7 +186,7 @@ export class ManifestService {
           problems.push({
             path: 'transporterEnterpriseId',
             rule: 'TRANSPORTER_UNLICENSED',
-            message: reasons.map((r) => r.text).join('; '),
+            message: `the transporter may not carry ${chemical.nameZh} (${reasons.map((r) => r.code).join(', ')})`,
           });
       }
       if (receiver) problems.push(...(await this.receiverProblems(receiver, chemical, dto.wasteCode, new Date())));
@@ -237,7 +267,7 @@ export class ManifestService {
     return this.step(async () => {
       const m = await this.transition(id, principal, 'generator', ['created']);
       const { generator, receiver, chemical } = await this.parties(m);
-      const at = new Date(dto.occurredAt);
+      const at = this.when(dto.occurredAt, null);
       const kg = dto.quantity
         ? toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL)
         : Number(m.plannedKg);
@@ -275,7 +305,7 @@ export class ManifestService {
     return this.step(async () => {
       const m = await this.transition(id, principal, 'receiver', ['shipped']);
       const { generator, receiver, chemical } = await this.parties(m);
-      const at = new Date(dto.occurredAt);
+      const at = this.when(dto.occurredAt, m.shippedAt);
       const kg = toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL);
       if (kg === null)
         throw new RulesViolated([
@@ -338,7 +368,7 @@ export class ManifestService {
     return this.step(async () => {
       const m = await this.transition(id, principal, 'receiver', ['received']);
       const { receiver, chemical } = await this.parties(m);
-      const at = new Date(dto.occurredAt);
+      const at = this.when(dto.occurredAt, m.receivedAt);
       const kg = Number(m.receivedKg);
       const problems = await this.receiverProblems(receiver, chemical, m.wasteCode, at);
       if (problems.length) throw new RulesViolated(problems);
@@ -369,8 +399,8 @@ export class ManifestService {
     return this.step(async () => {
       const m = await this.transition(id, principal, 'receiver', ['shipped']);
       const { generator, receiver, chemical } = await this.parties(m);
-      const at = new Date(dto.occurredAt);
-      await this.writer.commit({
+      const at = this.when(dto.occurredAt, m.shippedAt);
+      await this.returnToGenerator({
         operation: 'waste_return',
         occurredAt: at,
         actorKeyId: principal.keyId,
@@ -393,6 +423,27 @@ export class ManifestService {
       });
       return { ...m, state: 'rejected', rejectionReason: dto.reason, closedAt: at };
     });
+  }
+
+  /**
+   * Books the waste's return into the generator's facility on the receiver's refusal. The
+   * generator's facility is not the receiver's: a rule it breaks there (closed, capacity) is told
+   * without its name or quantities.
+   */
+  private async returnToGenerator(op: OperationDraft): Promise<void> {
+    try {
+      await this.writer.commit(op);
+    } catch (err) {
+      if (!(err instanceof RulesViolated)) throw err;
+      const rules = (err.extensions.errors as ProblemItem[]).map((p) => p.rule);
+      throw new RulesViolated(
+        rules.map((rule) => ({
+          path: 'id',
+          rule: rule ?? 'RETURN_REFUSED',
+          message: "the generator's facility cannot take the waste back now; the generator must settle it first",
+        })),
+      );
+    }
   }
 
   /** Runs a transition in one transaction: its ledger leg, the manifest's new state, its event. */
@@ -429,10 +480,16 @@ export class ManifestService {
     return m ? toManifestView(m) : null;
   }
 
-  /** The lots among these that are hazardous waste, with their waste code (危废代码). */
-  async wasteLots(lotIds: string[]): Promise<Map<string, string>> {
+  /**
+   * The lots among these that are hazardous waste, with their waste code (危废代码), of those the
+   * enterprise holds or held: another's lot id tells nothing of that lot.
+   */
+  async wasteLots(lotIds: string[], enterpriseId: string): Promise<Map<string, string>> {
     const lots = await this.ledger.findLots([...new Set(lotIds)]);
-    return new Map(lots.flatMap((l) => (l.wasteCode ? [[l.id, l.wasteCode] as const] : [])));
+    const out = new Map<string, string>();
+    for (const l of lots)
+      if (l.wasteCode && (await this.ledger.lotHeldBy(l.id, enterpriseId))) out.set(l.id, l.wasteCode);
+    return out;
   }
 
   async get(id: string, principal: Principal): Promise<ManifestView> {
