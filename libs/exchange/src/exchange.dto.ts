@@ -83,7 +83,11 @@ export class FeedPage {
 }
 
 export class RegisterWebhookDto {
-  @ApiProperty({ example: 'https://110.example.gov.cn/hazchem/events' })
+  @ApiProperty({
+    example: 'https://110.example.gov.cn/hazchem/events',
+    description:
+      'http or https, without credentials. Public addresses only, or private ones inside WEBHOOK_ALLOW_CIDRS (agency intranets); never metadata, link-local, unspecified or (in production) loopback addresses. A host name is resolved and its addresses checked at each delivery. Redirects are not followed.',
+  })
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'url must be an http(s) URL' },
@@ -118,7 +122,21 @@ export class WebhookView {
 }
 
 export class CreatedWebhookView extends WebhookView {
-  @ApiProperty({ description: 'HMAC-SHA256 signing secret; shown once, never again.' }) secret: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'HMAC-SHA256 signing secret; shown once, never again. null in an answer replayed for the same Idempotency-Key (see `withheld`).',
+  })
+  secret: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Only in an answer replayed for the same Idempotency-Key (header Idempotent-Replayed: true): the secret was shown once and cannot be shown again.',
+  })
+  withheld?: Record<string, string>;
 }
 
 export class DeadLetterView {

@@ -7,8 +7,7 @@ import { AlertEscalation } from './alerts/alert-escalation.js';
 import { FeedController } from './feed/feed.controller.js';
 import { FeedService } from './feed/feed.service.js';
 import { PolicyController } from './policy/policy.controller.js';
-import { PolicyRepository } from './policy/policy.repository.js';
-import { PolicyService } from './policy/policy.service.js';
+import { SharingPolicyModule } from './policy/sharing-policy.module.js';
 import { EventEnricher } from './relay/event-enricher.js';
 import { ExchangeRelay } from './relay/exchange-relay.js';
 import { ExchangeRepository } from './relay/exchange.repository.js';
@@ -27,12 +26,10 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
  * and the access log's API.
  */
 @Module({
-  imports: [RegistryModule, TelematicsModule, WaybillModule],
+  imports: [SharingPolicyModule, RegistryModule, TelematicsModule, WaybillModule],
   controllers: [FeedController, WebhooksController, PolicyController, AccessLogController, DataRequestsController],
   providers: [
     ExchangeRepository,
-    PolicyRepository,
-    PolicyService,
     EventEnricher,
     PublishedSignal,
     ExchangeRelay,
@@ -44,6 +41,6 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     DataRequestRepository,
     DataRequestService,
   ],
-  exports: [ExchangeRelay, PolicyService],
+  exports: [ExchangeRelay, SharingPolicyModule],
 })
 export class ExchangeModule {}

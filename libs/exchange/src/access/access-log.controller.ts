@@ -28,7 +28,10 @@ export class AccessLogController {
 
   @Get('verify')
   @Allow('admin')
-  @ApiOperation({ summary: 'Recompute the hash chain from the first record; names the first broken link.' })
+  @ApiOperation({
+    summary:
+      'Recompute the keyed hash chain from the first record and compare it with every published checkpoint; names the first broken link and where the log departs from a checkpoint.',
+  })
   verify() {
     return this.log.verify();
   }

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { AccessLog, type AccessChannel, type Principal, RulesViolated, subjectsOf } from '@lib/platform';
+import { AccessLog, type AccessChannel, KeyWatch, type Principal, RulesViolated, subjectsOf } from '@lib/platform';
 import type { EventEnvelope } from '../relay/exchange-event.js';
 import { envelope } from '../relay/exchange-event.js';
 import { ExchangeRepository } from '../relay/exchange.repository.js';
@@ -29,6 +29,7 @@ export class FeedService implements OnModuleDestroy {
     private readonly policies: PolicyService,
     private readonly access: AccessLog,
     private readonly signal: PublishedSignal,
+    private readonly keyWatch: KeyWatch,
   ) {}
 
   parseTypes(types: string | undefined): string[] | null {
@@ -79,18 +80,22 @@ export class FeedService implements OnModuleDestroy {
     return this.repo.lastCursor();
   }
 
-  /** Serves Server-Sent Events until the client goes away or the process stops. */
+  /**
+   * Serves Server-Sent Events until the client goes away, the process stops, or the caller's key
+   * is revoked or expires (within about 1.5 s: the key watch's turn plus one wait for events).
+   */
   async stream(
     sink: SseSink,
     principal: Principal,
     q: { after: string; types: string[] | null; purpose: string | null },
   ): Promise<void> {
     this.sinks.add(sink);
+    const key = this.keyWatch.watch(principal.keyId);
     let cursor = q.after;
     let beat = Date.now();
     try {
       sink.write('retry: 2000\n\n');
-      while (!this.closing && !sink.closed()) {
+      while (!this.closing && !sink.closed() && !key.lost()) {
         const page = await this.page(principal, { ...q, after: cursor, limit: 200 }, 'stream');
         for (const e of page.events) sink.write(`id: ${e.cursor}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
         cursor = page.next;
@@ -101,9 +106,12 @@ export class FeedService implements OnModuleDestroy {
         }
         await this.signal.next(500);
       }
+      // An SSE comment: a client sees why the stream ended; reconnecting with the key gets 401.
+      if (key.lost() && !sink.closed()) sink.write(': the API key was revoked or has expired\n\n');
     } catch {
       // The database went away (shutdown) or the socket broke: the client resumes with Last-Event-ID.
     } finally {
+      key.stop();
       this.sinks.delete(sink);
       sink.end();
     }

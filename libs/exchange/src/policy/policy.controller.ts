@@ -14,7 +14,7 @@ export class PolicyController {
   @Allow('admin', 'agency')
   @ApiOperation({
     summary:
-      'The sharing policy in force: per agency, event types, fields, personal fields in clear, alerts; escalation.',
+      'The sharing policy in force: per agency, event types, fields, personal fields in clear, alerts, reads (positions, tracks); escalation. REST reads follow it as the feed does.',
   })
   current(): Promise<PolicyVersion> {
     return this.policies.current();

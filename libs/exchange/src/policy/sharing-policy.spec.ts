@@ -30,6 +30,8 @@ describe('the sharing policy', () => {
       'market',
     ]);
     expect(audienceOf(DEFAULT_POLICY, 'waste.discrepancy', {})).toEqual(['emergency', 'market', 'ecology']);
+    // The chains' signed checkpoints go to emergency management, which keeps them out of the service's reach.
+    expect(audienceOf(DEFAULT_POLICY, 'integrity.checkpoint', {})).toEqual(['emergency']);
     const strict = structuredClone(DEFAULT_POLICY);
     strict.agencies.transport.alerts.minSeverity = 'high';
     expect(audienceOf(strict, 'violation.opened', { rule: 'OVERSPEED', severity: 'medium' })).toEqual([]);

@@ -23,8 +23,23 @@ export interface EventRule {
   unmasked: PersonalPath[];
 }
 
+/** What the REST API gives that no event carries: latest positions and tracks (read-grants.ts). */
+export const READ_ONLY_RESOURCES = ['positions', 'tracks'] as const;
+export type ReadOnlyResource = (typeof READ_ONLY_RESOURCES)[number];
+
+export interface ReadRule {
+  resources: ReadOnlyResource[];
+  /** Fields of each position, or of each point of a track, or `*` for all. */
+  fields: string[];
+}
+
 export interface AgencyPolicy {
   events: EventRule[];
+  /**
+   * Positions and tracks the agency reads through the REST API (absent: none). Violations,
+   * waybills and crew are not listed here: the REST API shows them as the agency's events do.
+   */
+  reads?: ReadRule[];
   /** Which violations alert this agency (violation.opened/closed/acknowledged): rules (or `*`) and the lowest severity. */
   alerts: { rules: string[]; minSeverity: Severity };
 }
@@ -37,6 +52,7 @@ export interface SharingPolicy {
 
 const CREW_IN_CLEAR: PersonalPath[] = ['driver.idNumber', 'driver.phone', 'escort.idNumber', 'escort.phone'];
 const DISCREPANCIES = ['waybill.discrepancy', 'ledger.discrepancy', 'waste.discrepancy'];
+const ON_THE_ROAD: ReadRule[] = [{ resources: ['positions', 'tracks'], fields: ['*'] }];
 
 /** The policy the service ships with (version 1), after the plan's division of work between the five agencies. */
 export const DEFAULT_POLICY: SharingPolicy = {
@@ -47,6 +63,7 @@ export const DEFAULT_POLICY: SharingPolicy = {
         { types: ['violation.*'], fields: ['*'], unmasked: CREW_IN_CLEAR },
         { types: ['waybill.*'], fields: ['*'], unmasked: CREW_IN_CLEAR },
       ],
+      reads: ON_THE_ROAD,
       alerts: {
         rules: ['ROUTE_DEVIATION', 'ZONE_INTRUSION', 'TERMINAL_ALARM', 'UNDECLARED_TRIP', 'WRONG_DESTINATION'],
         minSeverity: 'low',
@@ -58,24 +75,30 @@ export const DEFAULT_POLICY: SharingPolicy = {
         { types: ['violation.*'], fields: ['*'], unmasked: ['driver.phone', 'escort.phone'] },
         { types: ['waybill.*'], fields: ['*'], unmasked: ['driver.phone', 'escort.phone'] },
       ],
+      reads: ON_THE_ROAD,
       alerts: { rules: ['*'], minSeverity: 'low' },
     },
-    // 应急管理: discrepancies, stock movements, audits and escalated alerts.
+    // 应急管理: discrepancies, stock movements, audits and escalated alerts; and the signed checkpoints
+    // of every hash chain, kept where the service's own insiders cannot reach them.
     emergency: {
       events: [
         { types: [...DISCREPANCIES, 'ledger.movement.recorded', 'audit.*'], fields: ['*'], unmasked: [] },
         { types: ['violation.escalated'], fields: ['*'], unmasked: [] },
+        { types: ['integrity.checkpoint'], fields: ['*'], unmasked: [] },
       ],
+      reads: [],
       alerts: { rules: [], minSeverity: 'high' },
     },
     // 市场监管: licences and discrepancies, no positions and no crew.
     market: {
       events: [{ types: [...DISCREPANCIES, 'licence.expiring', 'audit.order.*'], fields: ['*'], unmasked: [] }],
+      reads: [],
       alerts: { rules: [], minSeverity: 'high' },
     },
     // 生态环境: hazardous waste flows.
     ecology: {
       events: [{ types: ['waste.*'], fields: ['*'], unmasked: [] }],
+      reads: [],
       alerts: { rules: [], minSeverity: 'high' },
     },
   },
@@ -95,7 +118,7 @@ export function typeMatches(pattern: string, type: string): boolean {
   return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
 }
 
-function ruleFor(policy: AgencyPolicy, type: string): EventRule | undefined {
+export function ruleFor(policy: AgencyPolicy, type: string): EventRule | undefined {
   return policy.events.find((r) => r.types.some((p) => typeMatches(p, type)));
 }
 
@@ -211,6 +234,7 @@ export function policyProblems(doc: unknown): ProblemItem[] {
                 );
             });
         });
+      if (a.reads !== undefined) readProblems(a.reads, `${base}.reads`, bad);
       const alerts = a.alerts;
       if (!isObject(alerts)) bad(`${base}.alerts`, 'REQUIRED', 'alerts must be {rules, minSeverity}');
       else {
@@ -246,6 +270,37 @@ export function policyProblems(doc: unknown): ProblemItem[] {
       });
   }
   return problems;
+}
+
+function readProblems(reads: unknown, base: string, bad: (path: string, rule: string, message: string) => void): void {
+  if (!Array.isArray(reads))
+    return bad(base, 'NOT_A_LIST', 'reads must be a list of {resources, fields} (empty: none)');
+  reads.forEach((r: unknown, i) => {
+    const at = `${base}[${i}]`;
+    if (r === null || typeof r !== 'object' || Array.isArray(r))
+      return bad(at, 'NOT_AN_OBJECT', 'a read rule is {resources, fields}');
+    const { resources, fields } = r as Record<string, unknown>;
+    if (!Array.isArray(resources) || resources.length === 0)
+      bad(`${at}.resources`, 'REQUIRED', `resources must be a non-empty list of ${READ_ONLY_RESOURCES.join(', ')}`);
+    else
+      resources.forEach((res: unknown, j) => {
+        if ((READ_ONLY_RESOURCES as readonly unknown[]).includes(res)) return;
+        bad(
+          `${at}.resources[${j}]`,
+          'UNKNOWN_READ_RESOURCE',
+          ['violations', 'waybills', 'crew'].includes(res as string)
+            ? `${String(res)} are read as the agency's events show them: grant them in events`
+            : `read resources are ${READ_ONLY_RESOURCES.join(', ')}`,
+        );
+      });
+    if (!Array.isArray(fields) || fields.length === 0 || !fields.every((f) => typeof f === 'string'))
+      bad(`${at}.fields`, 'REQUIRED', 'fields must list fields, or be ["*"]');
+    else
+      fields.forEach((f: string, j) => {
+        if (f !== '*' && !/^[a-zA-Z][a-zA-Z0-9]*$/.test(f))
+          bad(`${at}.fields[${j}]`, 'BAD_FIELD', 'a field is a field name, or *');
+      });
+  });
 }
 
 export type { EventType };

@@ -140,7 +140,11 @@ export class ExchangeRepository {
     return rows.map(toPublished);
   }
 
-  /** Opened alerts past their deadline, not acknowledged by anyone, below the last escalation level. */
+  /**
+   * Opened alerts past their deadline, below the last escalation level, not acknowledged by an
+   * agency of their audience (the opened alert's or an escalation's): an acknowledgement from
+   * outside it, had one been recorded, does not stop the escalation.
+   */
   async unacknowledgedAlerts(q: {
     afterSeconds: number;
     levels: number;
@@ -160,7 +164,12 @@ export class ExchangeRepository {
           AND NOT EXISTS (
             SELECT 1 FROM exchange_events a
              WHERE a.stream = 'violation' AND a.type = 'violation.acknowledged'
-               AND a.payload->>'violationId' = e.payload->>'violationId')
+               AND a.payload->>'violationId' = e.payload->>'violationId'
+               AND (a.payload->>'agency' = ANY(e.audience) OR EXISTS (
+                 SELECT 1 FROM exchange_events x
+                  WHERE x.stream = 'violation' AND x.type = 'violation.escalated'
+                    AND x.payload->>'violationId' = e.payload->>'violationId'
+                    AND a.payload->>'agency' = ANY(x.audience))))
         ORDER BY e.seq LIMIT $3`,
       [q.afterSeconds, q.levels, q.limit],
     );

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AccessLog,
+  ApiKeyService,
   AppConfig,
   type Agency,
   Database,
+  egressPost,
+  EgressRefused,
   type Job,
   JobHandler,
   JobName,
@@ -19,6 +22,13 @@ import { type EndpointRow, WebhookRepository } from './webhook.repository.js';
 
 const LEASE_MS = 60_000;
 const MAX_PER_TURN = 500;
+/**
+ * A turn ends after this long and the endpoint's next job takes over: a slow receiver that does
+ * answer (just inside WEBHOOK_TIMEOUT_MS, at most 60 s) never runs its job into its 120 s timeout.
+ */
+const TURN_MS = 50_000;
+/** Of a receiver's answer only the status matters; at most this much of its body is read. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** The next retry: doubling from the base, capped, with jitter (half fixed, half random) so receivers coming back are not stampeded. */
 export function retryDelayMs(attempt: number, baseMs: number, capMs: number, random = Math.random()): number {
@@ -43,6 +53,7 @@ export class WebhookSender {
     private readonly access: AccessLog,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
+    private readonly keys: ApiKeyService,
   ) {}
 
   @JobHandler(JobName.WebhookDeliver)
@@ -62,7 +73,8 @@ export class WebhookSender {
     try {
       const endpoint = await this.repo.endpoint(endpointId);
       if (!endpoint || endpoint.deleted_at) return;
-      for (let sent = 0; sent < MAX_PER_TURN; sent++) {
+      const turnEnds = Date.now() + TURN_MS;
+      for (let sent = 0; sent < MAX_PER_TURN && Date.now() < turnEnds; sent++) {
         const head = await this.repo.head(endpointId);
         if (!head) return;
         const due = new Date(head.delivery.next_attempt_at);
@@ -91,44 +103,62 @@ export class WebhookSender {
     const policy = (await this.policies.current()).document;
     const data = shapeFor(policy, agency, event.type, event.payload) ?? {};
     const body = JSON.stringify(envelope(event, data));
-    const { timeoutMs, retryBaseMs, retryCapMs, retryForMs } = this.config.exchange.webhook;
+    const { timeoutMs, retryBaseMs, retryCapMs, retryForMs, egress } = this.config.exchange.webhook;
     let status: number | null = null;
     let error = '';
-    try {
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'hazchem-exchange/1',
-          'idempotency-key': event.id,
-          'x-hazchem-event': event.type,
-          'x-hazchem-delivery': `${endpoint.id}:${event.seq}`,
-          'x-hazchem-signature': sign(endpoint.secret, body),
-        },
-        body,
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) {
-        await this.db.transaction(async () => {
-          await this.repo.delivered(endpoint.id, event.seq, res.status);
-          await this.access.record([
-            {
-              principal: { kind: 'agency', agency, keyId: endpoint.created_by },
-              channel: 'webhook',
-              action: event.type,
-              subjects: subjectsOf(event.payload),
-              detail: { eventId: event.id, cursor: event.seq, endpointId: endpoint.id },
-            },
-          ]);
+    // An endpoint speaks for the key that registered it: once that key is revoked or expired its
+    // deliveries are held (failed attempts, nothing dropped) until a current key adopts it.
+    const ownerActive = (await this.keys.stillActive([endpoint.created_by])).has(endpoint.created_by);
+    if (!ownerActive)
+      error = `WEBHOOK_OWNER_INACTIVE: the key that registered this endpoint was revoked or has expired; a current key of ${agency} adopts it (POST /v1/exchange/webhooks/${endpoint.id}/adopt)`;
+    else {
+      try {
+        // The URL was judged at registration; it is judged again here, with the addresses its host
+        // resolves to now, and the connection goes to an address so judged. No redirect is followed.
+        const res = await egressPost(endpoint.url, {
+          timeoutMs,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+          policy: egress,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'hazchem-exchange/1',
+            'idempotency-key': event.id,
+            'x-hazchem-event': event.type,
+            'x-hazchem-delivery': `${endpoint.id}:${event.seq}`,
+            'x-hazchem-signature': sign(endpoint.secret, body),
+          },
+          body,
         });
-        return true;
+        status = res.status;
+        if (res.status >= 200 && res.status < 300) {
+          await this.db.transaction(async () => {
+            await this.repo.delivered(endpoint.id, event.seq, res.status);
+            await this.access.record([
+              {
+                principal: { kind: 'agency', agency, keyId: endpoint.created_by },
+                channel: 'webhook',
+                action: event.type,
+                subjects: subjectsOf(event.payload),
+                detail: { eventId: event.id, cursor: event.seq, endpointId: endpoint.id },
+              },
+            ]);
+          });
+          return true;
+        }
+        error =
+          res.status >= 300 && res.status < 400
+            ? `HTTP ${res.status} (redirects are not followed)`
+            : `HTTP ${res.status}`;
+      } catch (err) {
+        // A refused address is a failed attempt like any other (retried, then dead-lettered): a DNS
+        // answer or WEBHOOK_ALLOW_CIDRS may be corrected meanwhile, and nothing is dropped unseen.
+        error =
+          err instanceof EgressRefused
+            ? `WEBHOOK_URL_${err.rule}: ${err.message}`
+            : err instanceof Error
+              ? `${err.name}: ${err.message}`
+              : String(err);
       }
-      error = `HTTP ${res.status}`;
-    } catch (err) {
-      error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     }
     const first = firstAttemptAt ? new Date(firstAttemptAt) : new Date();
     const dead = Date.now() - first.getTime() >= retryForMs;

@@ -46,6 +46,16 @@ export class WebhookRepository {
     );
   }
 
+  /** Locks the agency's endpoint list for the transaction and counts its live endpoints. */
+  async lockAndCountEndpoints(agency: string): Promise<number> {
+    await this.db.query(`SELECT pg_advisory_xact_lock(hashtext('webhook-endpoints:' || $1))`, [agency]);
+    const rows = await this.db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM webhook_endpoints WHERE agency = $1 AND deleted_at IS NULL',
+      [agency],
+    );
+    return Number(rows[0]!.n);
+  }
+
   async endpoint(id: string): Promise<EndpointRow | null> {
     const rows = await this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
     return rows[0] ?? null;
@@ -149,6 +159,15 @@ export class WebhookRepository {
   }
 
   /** Puts dead deliveries (all, or the given sequence numbers) back at the head of the endpoint's queue. */
+  /** A live key of the agency takes the endpoint over; its waiting deliveries are due at once. */
+  async adopt(endpointId: string, keyId: string): Promise<void> {
+    await this.db.query('UPDATE webhook_endpoints SET created_by = $2 WHERE id = $1', [endpointId, keyId]);
+    await this.db.query(
+      `UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'pending'`,
+      [endpointId],
+    );
+  }
+
   async replay(endpointId: string, seqs: string[] | null): Promise<number> {
     const rows = await this.db.query(
       `WITH back AS (

@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type Agency,
+  AppConfig,
   Database,
   EVENTS,
   JobName,
   JobQueue,
+  judgeUrl,
   NotFound,
   type Principal,
+  type ProblemItem,
   RulesViolated,
   uuid7,
 } from '@lib/platform';
@@ -19,6 +22,13 @@ import { type EndpointRow, WebhookRepository } from './webhook.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
+/**
+ * Live endpoints per agency. With five agencies this keeps every endpoint's sender in a lane of
+ * its own (the exchange queue runs more jobs at once than there can be endpoints, jobs.ts), so
+ * receivers that hang hold only their own lanes, however many one agency registers.
+ */
+export const MAX_ENDPOINTS_PER_AGENCY = 20;
+
 /** Agencies' webhook endpoints: registration (secret shown once), the dead-letter list and replay. */
 @Injectable()
 export class WebhookService {
@@ -27,6 +37,7 @@ export class WebhookService {
     private readonly repo: WebhookRepository,
     private readonly policies: PolicyService,
     private readonly queue: JobQueue,
+    private readonly config: AppConfig,
   ) {}
 
   async register(dto: RegisterWebhookDto, principal: Principal): Promise<CreatedWebhookView> {
@@ -35,9 +46,9 @@ export class WebhookService {
       throw new RulesViolated([
         { path: 'agency', rule: 'REQUIRED', message: 'admin registers an endpoint for an agency' },
       ]);
-    const problems = typeProblems(dto.types, 'types');
+    const problems: ProblemItem[] = [...this.urlProblems(dto.url), ...typeProblems(dto.types, 'types')];
     const policy = (await this.policies.current()).document.agencies[agency];
-    if (problems.length === 0)
+    if (!problems.some((p) => p.path.startsWith('types')))
       dto.types.forEach((t, i) => {
         if (!Object.keys(EVENTS).some((e) => typeMatches(t, e) && covers(policy, e)))
           problems.push({
@@ -49,7 +60,25 @@ export class WebhookService {
     if (problems.length) throw new RulesViolated(problems);
     const id = uuid7();
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    await this.repo.insertEndpoint({ id, agency, url: dto.url, types: dto.types, secret, created_by: principal.keyId });
+    await this.db.transaction(async () => {
+      // Counted and inserted under the agency's lock, so two registrations at once cannot pass the cap.
+      if ((await this.repo.lockAndCountEndpoints(agency)) >= MAX_ENDPOINTS_PER_AGENCY)
+        throw new RulesViolated([
+          {
+            path: 'agency',
+            rule: 'WEBHOOK_ENDPOINT_LIMIT',
+            message: `${agency} already has ${MAX_ENDPOINTS_PER_AGENCY} webhook endpoints; delete one first`,
+          },
+        ]);
+      await this.repo.insertEndpoint({
+        id,
+        agency,
+        url: dto.url,
+        types: dto.types,
+        secret,
+        created_by: principal.keyId,
+      });
+    });
     const view = this.view({ ...(await this.repo.endpoint(id))!, pending: '0', dead: '0' });
     return { ...view, secret };
   }
@@ -84,12 +113,35 @@ export class WebhookService {
     }));
   }
 
+  /**
+   * A current key of the endpoint's agency (or admin) takes over an endpoint whose registering key
+   * was revoked or expired: until then its deliveries are held (issue 15: a revoked key learns
+   * nothing more, whether through a stream or an endpoint it registered).
+   */
+  async adopt(id: string, principal: Principal): Promise<WebhookView> {
+    await this.owned(id, principal);
+    await this.db.transaction(() => this.repo.adopt(id, principal.keyId));
+    await this.queue.enqueue(JobName.WebhookDeliver, { endpointId: id });
+    return this.get(id, principal);
+  }
+
   /** Puts dead letters back in line (in sequence order) and wakes the sender. */
   async replay(id: string, cursors: string[] | undefined, principal: Principal): Promise<{ replayed: number }> {
     await this.owned(id, principal);
     const replayed = await this.db.transaction(() => this.repo.replay(id, cursors ?? null));
     if (replayed > 0) await this.queue.enqueue(JobName.WebhookDeliver, { endpointId: id });
     return { replayed };
+  }
+
+  /**
+   * The URL as written: http(s), no credentials, and a literal address that the egress rules allow
+   * (metadata, link-local, loopback outside development and test, unlisted private ranges are
+   * refused). A host name's addresses are judged at each delivery, when it is resolved.
+   */
+  private urlProblems(url: string): ProblemItem[] {
+    const verdict = judgeUrl(url, this.config.exchange.webhook.egress);
+    if (verdict.ok) return [];
+    return [{ path: 'url', rule: `WEBHOOK_URL_${verdict.rule}`, message: `url ${verdict.reason}` }];
   }
 
   private async owned(id: string, principal: Principal): Promise<EndpointRow> {
