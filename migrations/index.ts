@@ -8,6 +8,11 @@ import { Idempotency1795928400000 } from './1795928400000-idempotency.js';
 import { Waybills1795932000000 } from './1795932000000-waybills.js';
 import { Exchange1795935600000 } from './1795935600000-exchange.js';
 import { Audit1795939200000 } from './1795939200000-audit.js';
+import { ApiKeySecrets1795942800000 } from './1795942800000-api-key-secrets.js';
+import { ChainAnchoring1795950000000 } from './1795950000000-chain-anchoring.js';
+import { AgencyReads1795953600000 } from './1795953600000-agency-reads.js';
+import { Supervision1795957200000 } from './1795957200000-supervision.js';
+import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -20,4 +25,9 @@ export const migrations: MigrationClass[] = [
   Waybills1795932000000,
   Exchange1795935600000,
   Audit1795939200000,
+  ApiKeySecrets1795942800000,
+  ChainAnchoring1795950000000,
+  AgencyReads1795953600000,
+  Supervision1795957200000,
+  LedgerCorrections1795964400000,
 ];

@@ -18,6 +18,7 @@ import {
   JUMP_RUN,
   JUMP_TS,
   LAST_ACCURACY,
+  LAST_HEARD,
   LAST_LAT,
   LAST_LON,
   LAST_SPEED,
@@ -115,7 +116,7 @@ export class GeofenceEngine {
   tick(state: VehicleState, assignment: Assignment | null, now: number): ViolationEvent[] {
     const s = state as EngineState;
     const lastTs = s.track[LAST_TS]!;
-    if (s.signal !== null || lastTs === NONE || now - lastTs <= this.signalLostMs) return NO_EVENTS;
+    if (s.signal !== null || lastTs === NONE || now - this.lastHeard(s) <= this.signalLostMs) return NO_EVENTS;
     if (assignment === null || !assignment.loaded || now < assignment.validFrom || now > assignment.validTo) {
       return NO_EVENTS;
     }
@@ -125,6 +126,16 @@ export class GeofenceEngine {
     const events = ctx.events ?? NO_EVENTS;
     ctx.events = null;
     return events;
+  }
+
+  /**
+   * When the vehicle was last heard from (receipt of its last usable fix), 0 before any: what tick
+   * measures silence from, so a caller may skip vehicles heard from recently.
+   */
+  lastHeard(state: VehicleState): number {
+    const t = (state as EngineState).track;
+    // A checkpoint from before LAST_HEARD existed: its last usable fix is the best it knows.
+    return Math.max(t[LAST_HEARD] ?? t[LAST_TS]!, 0);
   }
 
   /** A fix older than the watermark and not a duplicate: point-in-time findings, state untouched. */
@@ -185,6 +196,10 @@ function rememberRecent(recent: number[], fix: Fix, windowMs: number): void {
 
 function rememberFix(s: EngineState, fix: Fix, inaccurate: boolean): void {
   const t = s.track;
+  // The newest receipt (fixes arriving close together are evaluated in time order, not receipt
+  // order). A checkpoint from before LAST_HEARD existed has none: undefined never compares greater.
+  const heard = fix.receivedAt ?? fix.ts;
+  if (!(t[LAST_HEARD]! >= heard)) t[LAST_HEARD] = heard;
   t[LAST_TS] = fix.ts;
   t[LAST_LON] = fix.lon;
   t[LAST_LAT] = fix.lat;

@@ -174,6 +174,57 @@ describe('SIGNAL_LOST', () => {
     expect(drive.of('SIGNAL_LOST', 'closed')[0]).toMatchObject({ openedAt: last.ts, closedAt: back.ts });
   });
 
+  it('counts silence from receipts: a blind-area backlog of old fixes received now is not silence', () => {
+    const drive = new Drive();
+    // Two hours of driving stored by the terminal out of coverage, all received at NOW (0x0704).
+    const NOW = T0 + 2 * HOUR;
+    const backlog = eastbound(T0, 6, { extra: () => ({ receivedAt: NOW }) });
+    const last = backlog.at(-1)!;
+    drive.feed(loaded({ validTo: NOW + HOUR }), backlog);
+    // By GPS time the vehicle has been silent for two hours; by receipt, for nothing yet.
+    expect(drive.tick(loaded({ validTo: NOW + HOUR }), NOW + MINUTE)).toEqual([]);
+    expect(drive.tick(loaded({ validTo: NOW + HOUR }), NOW + 300 * SECOND)).toEqual([]);
+    const [opened] = drive.tick(loaded({ validTo: NOW + HOUR }), NOW + 301 * SECOND);
+    // Still identified by the last fix: the evidence is where the vehicle was.
+    expect(opened).toMatchObject({ kind: 'opened', rule: 'SIGNAL_LOST', openedAt: last.ts, at: NOW + 301 * SECOND });
+    expect(opened!.detail).toEqual({ silentSince: NOW, silentSeconds: 301 });
+
+    // Heard again 20 minutes later: closed, the silence measured between the two receipts.
+    const back = fix(NOW + 20 * MINUTE, at(1000, 0), 54, { receivedAt: NOW + 20 * MINUTE + 3 * SECOND });
+    drive.feed(loaded({ validTo: NOW + HOUR }), [back]);
+    const [closed] = drive.of('SIGNAL_LOST', 'closed');
+    expect(closed).toMatchObject({ openedAt: last.ts, closedAt: back.ts });
+    expect(closed!.detail).toEqual({ silentSince: NOW, silentSeconds: 20 * 60 + 3 });
+  });
+
+  it('is not put off by late fixes or jumps: they say nothing of where the vehicle is now', () => {
+    const drive = new Drive();
+    const fixes = eastbound(T0, 6, { extra: (i) => ({ receivedAt: T0 + i * 10 * SECOND }) });
+    drive.feed(loaded(), fixes);
+    // Four minutes on, a fix older than the newest (a re-send of an old one), then a fix 50 km off.
+    const late = fix(T0 + 5 * SECOND, at(75, 0), 54, { receivedAt: T0 + 4 * MINUTE });
+    const jump = fix(T0 + 4 * MINUTE, at(50_000, 0), 54, { receivedAt: T0 + 4 * MINUTE });
+    expect(drive.feed(loaded(), [late, jump]).map((r) => r.disposition)).toEqual(['late', 'jump']);
+    // Silent since the last usable fix was received (T0 + 50 s), whatever came after.
+    expect(drive.tick(loaded(), T0 + 50 * SECOND + 300 * SECOND)).toEqual([]);
+    const [opened] = drive.tick(loaded(), T0 + 50 * SECOND + 301 * SECOND);
+    expect(opened!.detail).toEqual({ silentSince: T0 + 50 * SECOND, silentSeconds: 301 });
+  });
+
+  it('counts from the last usable fix for a state checkpointed before receipts were kept', () => {
+    const drive = new Drive();
+    const fixes = eastbound(T0, 6, { extra: () => ({ receivedAt: T0 + HOUR }) });
+    drive.feed(loaded(), fixes);
+    // Such a checkpoint's track has one slot fewer (JSON restores it as it was written).
+    (drive.state as unknown as { track: number[] }).track.length -= 1;
+    const last = fixes.at(-1)!;
+    expect(drive.tick(loaded(), last.ts + 300 * SECOND)).toEqual([]);
+    expect(drive.tick(loaded(), last.ts + 301 * SECOND)[0]!.detail).toEqual({
+      silentSince: last.ts,
+      silentSeconds: 301,
+    });
+  });
+
   it('does not open for an empty vehicle, and tick changes nothing else', () => {
     const drive = new Drive();
     drive.feed(loaded({ loaded: false }), eastbound(T0, 3));

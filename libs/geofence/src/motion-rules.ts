@@ -1,7 +1,17 @@
 import { clearFix, closeNow, hold, openIfDue } from './dwell.js';
 import { startEpisode } from './episode.js';
 import type { FixContext } from './fix-context.js';
-import { DRIVING_MS, LAST_LAT, LAST_LON, LAST_SPEED, LAST_TS, MOVING_SINCE, NONE, STOP_SINCE } from './state.js';
+import {
+  DRIVING_MS,
+  LAST_HEARD,
+  LAST_LAT,
+  LAST_LON,
+  LAST_SPEED,
+  LAST_TS,
+  MOVING_SINCE,
+  NONE,
+  STOP_SINCE,
+} from './state.js';
 import type { EvidencePoint } from './types.js';
 
 /**
@@ -168,7 +178,11 @@ export function stepTerminalAlarm(ctx: FixContext): void {
   }
 }
 
-/** SIGNAL_LOST, opened by tick: the identity is the last fix heard from (openedAt = its ts). */
+/**
+ * SIGNAL_LOST, opened by tick when no usable fix has been received from a loaded vehicle for
+ * signalLostSeconds. The identity is the last usable fix (openedAt = its ts); the silence is
+ * counted from its receipt (`silentSince`), so a backlog of old fixes arriving now is not silence.
+ */
 export function openSignalLost(ctx: FixContext): void {
   const s = ctx.state;
   const t = s.track;
@@ -178,17 +192,23 @@ export function openSignalLost(ctx: FixContext): void {
     lat: t[LAST_LAT]!,
     speedKmh: t[LAST_SPEED]!,
   });
+  const silentSince = t[LAST_HEARD] ?? last.ts;
   const ep = startEpisode(null, last, last.ts, null, ctx.config.maxEvidencePoints);
   ep.open = true;
-  ep.detail.silentSeconds = (ctx.ts - last.ts) / 1000;
+  ep.detail.silentSince = silentSince;
+  ep.detail.silentSeconds = (ctx.ts - silentSince) / 1000;
   ctx.emit('opened', 'SIGNAL_LOST', ep, null);
   s.signal = ep;
 }
 
-/** SIGNAL_LOST closes on usable fixes (by its close dwell: the first one, by default). */
+/**
+ * SIGNAL_LOST closes on usable fixes (by its close dwell: the first one, by default); the
+ * silence lasted until this fix was received.
+ */
 export function closeSignalLost(ctx: FixContext): void {
   const ep = ctx.state.signal;
   if (ep === null) return;
-  ep.detail.silentSeconds = (ctx.ts - ep.firstTs) / 1000;
+  const since = typeof ep.detail.silentSince === 'number' ? ep.detail.silentSince : ep.firstTs;
+  ep.detail.silentSeconds = ((ctx.fix.receivedAt ?? ctx.ts) - since) / 1000;
   ctx.state.signal = clearFix(ctx, 'SIGNAL_LOST', ep);
 }

@@ -37,7 +37,16 @@ export const JUMP_RUN = 15;
 export const JUMP_TS = 16;
 export const JUMP_LON = 17;
 export const JUMP_LAT = 18;
-const TRACK_SLOTS = 19;
+/**
+ * When the vehicle was last heard from: the receipt of its last usable fix (the one in LAST_TS).
+ * SIGNAL_LOST measures silence from here, not from that fix's GPS time, because a terminal
+ * re-sending what it stored out of coverage (JT/T 808 0x0704, blind-area re-send) is reporting
+ * its track although the fixes are old. Late fixes and jumps do not count: they say nothing of
+ * where the vehicle is, and must not keep an alarm away. Absent in checkpoints written before it
+ * existed.
+ */
+export const LAST_HEARD = 19;
+const TRACK_SLOTS = 20;
 export const NONE = -1;
 
 /**
@@ -63,7 +72,8 @@ export function newEngineState(vehicleId: string): EngineState {
   // instead of moving them elsewhere at the first timestamp (fewer scattered cache lines per
   // fix, across 10,000 vehicles). The values themselves are plain 0.
   const track = Array.from({ length: TRACK_SLOTS }, () => -0).fill(0);
-  for (const slot of [LAST_TS, SPATIAL_TS, STOP_SINCE, MOVING_SINCE, ROUTE_INDEX, ROUTE_SEGMENT]) track[slot] = NONE;
+  for (const slot of [LAST_TS, SPATIAL_TS, STOP_SINCE, MOVING_SINCE, ROUTE_INDEX, ROUTE_SEGMENT, LAST_HEARD])
+    track[slot] = NONE;
   const state: EngineState = {
     vehicleId,
     watermark: -0,

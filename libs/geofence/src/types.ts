@@ -41,6 +41,11 @@ export interface Fix {
   accuracyM: number | null;
   /** JT/T 808 alarm bits (bit 0: emergency button). 0 when none. */
   alarmFlags: number;
+  /**
+   * When the service received the fix (epoch ms); the fix's own ts when not given. SIGNAL_LOST
+   * counts silence from the receipt of the last usable fix, however old that fix's ts.
+   */
+  receivedAt?: number;
 }
 
 /** A permitted route (transport bureau), approved and in force. */
@@ -130,7 +135,7 @@ export interface EngineConfig {
   fatigueDrivingSeconds: number;
   /** ...where a rest is a stop at least this long. */
   restSeconds: number;
-  /** SIGNAL_LOST: no fix for longer than this while loaded (checked by tick). */
+  /** SIGNAL_LOST: no usable fix received for longer than this while loaded (checked by tick). */
   signalLostSeconds: number;
   /** UNDECLARED_TRIP: moving longer than this with no active assignment. */
   undeclaredMovingSeconds: number;

@@ -1,8 +1,8 @@
 import { AccessLog } from '@lib/platform';
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
-import type { Principal } from '@lib/platform';
-import { RegistryLookup } from '@lib/registry';
+import type { Principal, Reads } from '@lib/platform';
+import { type PersonView, RegistryLookup } from '@lib/registry';
 import { FencesService } from '@lib/telematics';
 import { renderWaybillHtml } from './waybill.print.js';
 import { WaybillService } from './waybill.service.js';
@@ -18,7 +18,7 @@ export class WaybillPrint {
   ) {}
 
   async html(id: string, principal: Principal, purpose: string | null = null): Promise<string> {
-    const { waybill: w, items } = await this.filing.forPrint(id, principal);
+    const { waybill: w, items, reads } = await this.filing.forPrint(id, principal);
     // The printout carries the crew's names and phones: a read of personal data (访问留痕).
     await this.access.record([
       {
@@ -33,7 +33,7 @@ export class WaybillPrint {
       this.registry.enterpriseMap([w.consignorId, w.carrierId, w.consigneeId]),
       this.registry.facilityMap([w.loadingFacilityId, w.unloadingFacilityId]),
       this.registry.vehicleMap([w.vehicleId, ...(w.trailerId ? [w.trailerId] : [])]),
-      this.registry.personMap([w.driverId, w.escortId], principal),
+      this.crew([w.driverId, w.escortId], principal, reads),
       this.fences.getRoute(w.routeId),
       QRCode.toString(w.number, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
     ]);
@@ -51,5 +51,13 @@ export class WaybillPrint {
       },
       qr,
     );
+  }
+
+  /** The crew as the reader may see them: an agency as its sharing policy shows crew (none when it gives none). */
+  private async crew(ids: string[], principal: Principal, reads: Reads): Promise<Map<string, PersonView>> {
+    if (principal.kind !== 'agency') return this.registry.personMap(ids, principal);
+    if (!reads.may('crew')) return new Map();
+    const people = await this.registry.personMap(ids, null);
+    return new Map([...people].map(([k, p]) => [k, reads.shape('crew', p)]));
   }
 }

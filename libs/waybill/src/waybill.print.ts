@@ -7,7 +7,7 @@ export interface PrintNames {
   facilities: Map<string, string>;
   vehicles: Map<string, string>;
   /** People: name and the masked phone the driver may be called on. */
-  people: Map<string, { name: string; phone: string | null; qualification: string }>;
+  people: Map<string, { name: string; phone: string | null; qualification: string | null }>;
   route: string;
 }
 
@@ -30,7 +30,9 @@ export function renderWaybillHtml(
   const person = (id: string | null): string => {
     if (!id) return '—';
     const p = names.people.get(id);
-    return p ? `${escape(p.name)} · ${escape(p.qualification)}${p.phone ? ` · ${escape(p.phone)}` : ''}` : escape(id);
+    return p
+      ? `${escape(p.name)} · ${escape(p.qualification ?? '—')}${p.phone ? ` · ${escape(p.phone)}` : ''}`
+      : escape(id);
   };
   const rows = items
     .map(

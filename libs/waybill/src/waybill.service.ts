@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   Conflict,
   Database,
@@ -11,10 +11,14 @@ import {
   type Page,
   type Principal,
   type ProblemItem,
+  READ_POLICY,
+  type ReadPolicy,
+  type Reads,
   RulesViolated,
   shanghaiDate,
   toPage,
   uuid7,
+  uuidFromName,
 } from '@lib/platform';
 import { MovementService } from '@lib/ledger';
 import { type ChemicalView, RegistryLookup } from '@lib/registry';
@@ -103,12 +107,19 @@ export function rulesInput(w: WaybillEntity, items: WaybillItemEntity[]): Conten
   };
 }
 
-export const assetsOf = (w: WaybillEntity): Array<{ id: string; kind: string }> => [
+/**
+ * What one active trip holds: the vehicle, the trailer and the two people. A person is held as the
+ * natural person (by id number), not as one carrier's employment record, so a driver employed by
+ * two carriers cannot be on two trips at once.
+ */
+export const assetsOf = (w: WaybillEntity, idNumbers: Map<string, string>): Array<{ id: string; kind: string }> => [
   { id: w.vehicleId, kind: 'vehicle' },
   ...(w.trailerId ? [{ id: w.trailerId, kind: 'trailer' }] : []),
-  { id: w.driverId, kind: 'driver' },
-  { id: w.escortId, kind: 'escort' },
+  { id: personAsset(idNumbers.get(w.driverId) ?? w.driverId), kind: 'driver' },
+  { id: personAsset(idNumbers.get(w.escortId) ?? w.escortId), kind: 'escort' },
 ];
+
+const personAsset = (idNumber: string): string => uuidFromName(`person:${idNumber}`);
 
 /**
  * Filing an e-waybill: drafts, submission with every rule checked (all failures reported
@@ -142,6 +153,7 @@ export class WaybillService {
     private readonly registry: RegistryLookup,
     private readonly outbox: Outbox,
     private readonly movements: MovementService,
+    @Inject(READ_POLICY) private readonly reads: ReadPolicy,
   ) {}
 
   /** The parts this principal has in a waybill (admin: all; agencies: none, read only). */
@@ -388,13 +400,25 @@ export class WaybillService {
   }
 
   private async reserve(w: WaybillEntity): Promise<void> {
-    const taken = await this.waybills.reserve(w.id, assetsOf(w));
+    const people = await this.registry.personMap([w.driverId, w.escortId]);
+    const idNumbers = new Map([...people].map(([id, p]) => [id, p.idNumber]));
+    const taken = await this.waybills.reserve(w.id, assetsOf(w, idNumbers));
     if (taken.length) {
+      // Name the other trip only when it is this consignor's or carrier's own.
+      const holders = new Map(
+        (await Promise.all(taken.map((t) => this.waybills.findById(t.waybillId)))).flatMap((h) =>
+          h ? [[h.id, h]] : [],
+        ),
+      );
+      const own = (id: string): boolean => {
+        const h = holders.get(id);
+        return !!h && [h.consignorId, h.carrierId].some((e) => e === w.consignorId || e === w.carrierId);
+      };
       throw new RulesViolated(
         taken.map((t) => ({
           path: `${t.kind}Id`,
           rule: `${t.kind.toUpperCase()}_BUSY`,
-          message: `the ${t.kind} is on another active waybill (${t.waybillId})`,
+          message: `the ${t.kind} is on another active waybill${own(t.waybillId) ? ` (${t.waybillId})` : ''}`,
         })),
       );
     }
@@ -479,11 +503,28 @@ export class WaybillService {
     });
   }
 
+  /**
+   * What an agency may read of waybills under its sharing policy (403 when none). One that
+   * receives only waybill.discrepancy reads the waybills with a discrepancy; the others are
+   * answered as not found, like another enterprise's.
+   */
+  private async readsOf(principal: Principal): Promise<Reads> {
+    const reads = await this.reads.readsOf(principal);
+    reads.require('waybills');
+    return reads;
+  }
+
+  private readable(w: WaybillEntity, reads: Reads): void {
+    if (reads.waybills === 'with-discrepancy' && !w.discrepancy) throw new NotFound('waybill', w.id);
+  }
+
   async get(id: string, principal: Principal): Promise<WaybillView> {
+    const reads = await this.readsOf(principal);
     const w = await this.load(id, principal);
+    this.readable(w, reads);
     const items = await this.waybills.items(id);
     const [versions, transitions] = await Promise.all([this.waybills.versions(id), this.waybills.transitions(id)]);
-    return {
+    return reads.shape('waybills', {
       ...toWaybillView(w, items, principal),
       versions: versions.map((v) => ({
         version: v.version,
@@ -499,10 +540,11 @@ export class WaybillService {
         detail: t.detail,
       })),
       movements: await this.movements.forWaybill(id),
-    };
+    });
   }
 
   async list(q: WaybillQuery, principal: Principal): Promise<Page<WaybillView>> {
+    const reads = await this.readsOf(principal);
     const limit = q.limit ?? 50;
     const rows = await this.waybills.list({
       partyId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
@@ -514,7 +556,7 @@ export class WaybillService {
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       overdueBefore: q.overdue === 'true' ? new Date(Date.now() - OVERDUE_AFTER_MS) : undefined,
-      discrepancy: q.discrepancy === 'true',
+      discrepancy: q.discrepancy === 'true' || reads.waybills === 'with-discrepancy',
       number: q.number,
       after: decodeCursor(q.cursor, isUuidString),
       limit: limit + 1,
@@ -522,16 +564,26 @@ export class WaybillService {
     const page = toPage(rows, limit, (w) => w.id);
     const items = await this.waybills.itemsOf(page.items.map((w) => w.id));
     return {
-      items: page.items.map((w) => toWaybillView(w, items.get(w.id) ?? [], principal)),
+      items: page.items.map((w) => reads.shape('waybills', toWaybillView(w, items.get(w.id) ?? [], principal))),
       nextCursor: page.nextCursor,
     };
   }
 
-  /** The waybill and its items for the printable view. */
-  async forPrint(id: string, principal: Principal): Promise<{ waybill: WaybillEntity; items: WaybillItemEntity[] }> {
+  /** The waybill and its items for the printable view: the whole document, so only for a reader given all of it. */
+  async forPrint(
+    id: string,
+    principal: Principal,
+  ): Promise<{ waybill: WaybillEntity; items: WaybillItemEntity[]; reads: Reads }> {
+    const reads = await this.readsOf(principal);
     const waybill = await this.load(id, principal);
+    this.readable(waybill, reads);
+    if (!reads.whole('waybills'))
+      throw new Forbidden(
+        'the printable copy is the whole waybill; the sharing policy gives this agency part of it',
+        'READ_NOT_GRANTED',
+      );
     if (waybill.status === 'draft')
       throw new DomainError('NOT_SUBMITTED', 409, 'a draft is not printed; submit it first', { state: waybill.status });
-    return { waybill, items: await this.waybills.items(id) };
+    return { waybill, items: await this.waybills.items(id), reads };
   }
 }

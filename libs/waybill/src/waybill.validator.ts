@@ -118,7 +118,10 @@ export class WaybillValidator {
       this.registry.personMap([c.driverId, c.escortId]),
       this.registry.chemicalMap(c.items.map((i) => i.chemicalId)),
       this.fences.getRoute(c.routeId).catch(() => undefined),
-      this.manifests.wasteLots(c.items.flatMap((i) => (i.lotId ? [i.lotId] : []))),
+      this.manifests.wasteLots(
+        c.items.flatMap((i) => (i.lotId ? [i.lotId] : [])),
+        c.consignorId,
+      ),
     ]);
     return {
       consignor: enterprises.get(c.consignorId),
@@ -184,7 +187,7 @@ export class WaybillValidator {
     out.push(...this.facilities(c, r));
     out.push(...this.route(c, r, known, classes, tripStart, tripEnd));
     out.push(...this.load(c, r));
-    out.push(...this.toxicPass(c, known, tripStart, tripEnd));
+    out.push(...(await this.toxicPass(c, known, tripStart, tripEnd)));
     out.push(...(await this.waste(c, r)));
     return out;
   }
@@ -239,7 +242,7 @@ export class WaybillValidator {
               p(
                 'items',
                 'CHEMICAL_RESTRICTED',
-                `${chem.nameZh} is restricted to ${allowed.join('、') || 'no district'}; ${f.name} is in ${f.district}`,
+                `${chem.nameZh} is restricted to ${allowed.join('、') || 'no district'}; the ${f === r.loading ? 'loading' : 'unloading'} facility is in ${f.district}`,
               ),
             );
         }
@@ -265,7 +268,8 @@ export class WaybillValidator {
     const add = (x: { code: string; text: string }, what: string) => {
       if (seen.has(x.code + what)) return;
       seen.add(x.code + what);
-      out.push(p('consigneeId', `CONSIGNEE_${x.code}`, `${consignee.name} may not ${what}: ${x.text}`));
+      // The consignee's licences (numbers, refusal reasons) are its own: the consignor hears the rule.
+      out.push(p('consigneeId', `CONSIGNEE_${x.code}`, `the consignee may not ${what} (${x.code})`));
     };
     for (const i of c.items) {
       const chem = r.chemicals.get(i.chemicalId);
@@ -394,6 +398,17 @@ export class WaybillValidator {
           : special
             ? ['dg_escort_toxic_explosive']
             : ['dg_escort', 'dg_escort_toxic_explosive'];
+      // Only a qualification transport confirmed counts (null: none confirmed yet).
+      if (person.qualificationKind === null || person.qualificationExpiry === null) {
+        out.push(
+          p(
+            path,
+            `${tag}_QUALIFICATION_UNCONFIRMED`,
+            `${person.name} has no qualification (从业资格) confirmed by transport`,
+          ),
+        );
+        continue;
+      }
       if (!kinds.includes(person.qualificationKind)) {
         out.push(
           p(
@@ -421,11 +436,26 @@ export class WaybillValidator {
     const out: ProblemItem[] = [];
     if (!r.loading) out.push(p('loadingFacilityId', 'REFERENCE_NOT_FOUND', 'the loading facility does not exist'));
     else if (r.loading.enterpriseId !== c.consignorId)
-      out.push(p('loadingFacilityId', 'LOADING_FACILITY_OWNER', `${r.loading.name} is not the consignor's`));
+      // Named by the path, not by its name: a facility id that is not the party's tells nothing of it.
+      out.push(p('loadingFacilityId', 'LOADING_FACILITY_OWNER', "the loading facility is not the consignor's"));
     if (!r.unloading)
       out.push(p('unloadingFacilityId', 'REFERENCE_NOT_FOUND', 'the unloading facility does not exist'));
     else if (r.unloading.enterpriseId !== c.consigneeId)
-      out.push(p('unloadingFacilityId', 'UNLOADING_FACILITY_OWNER', `${r.unloading.name} is not the consignee's`));
+      out.push(p('unloadingFacilityId', 'UNLOADING_FACILITY_OWNER', "the unloading facility is not the consignee's"));
+    for (const [path, f] of [
+      ['loadingFacilityId', r.loading],
+      ['unloadingFacilityId', r.unloading],
+    ] as const) {
+      // A facility whose siting emergency management has not confirmed (or that closed) is no trip's end.
+      if (f && f.status !== 'active')
+        out.push(
+          p(
+            path,
+            'FACILITY_NOT_ACTIVE',
+            `the ${path === 'loadingFacilityId' ? 'loading' : 'unloading'} facility is ${f.status === 'pending' ? 'not yet confirmed' : f.status}`,
+          ),
+        );
+    }
     return out;
   }
 
@@ -480,9 +510,11 @@ export class WaybillValidator {
     }
     const coords = (route.geometry as { coordinates: Array<[number, number]> }).coordinates;
     if (r.loading && distanceToFacility(coords[0]!, r.loading) > ROUTE_END_TOLERANCE_M)
-      out.push(p('routeId', 'ROUTE_START_FAR', `route ${route.name} does not start within 2 km of ${r.loading.name}`));
+      out.push(
+        p('routeId', 'ROUTE_START_FAR', `route ${route.name} does not start within 2 km of the loading facility`),
+      );
     if (r.unloading && distanceToFacility(coords[coords.length - 1]!, r.unloading) > ROUTE_END_TOLERANCE_M)
-      out.push(p('routeId', 'ROUTE_END_FAR', `route ${route.name} does not end within 2 km of ${r.unloading.name}`));
+      out.push(p('routeId', 'ROUTE_END_FAR', `route ${route.name} does not end within 2 km of the unloading facility`));
     for (const tunnel of route.tunnels) {
       for (const i of c.items) {
         const chem = r.chemicals.get(i.chemicalId);
@@ -535,8 +567,19 @@ export class WaybillValidator {
     return out;
   }
 
-  private toxicPass(c: ContentForRules, chems: ChemicalView[], tripStart: string, tripEnd: string): ProblemItem[] {
-    if (!chems.some((x) => x.highlyToxic)) return [];
+  /**
+   * A highly toxic load travels under the police road pass (剧毒化学品道路运输通行证, Decree 591
+   * Art. 50): the pass the waybill names counts only as police recorded or verified it, held by the
+   * consignor or the carrier, over the whole trip, for this route, vehicle and chemicals.
+   */
+  private async toxicPass(
+    c: ContentForRules,
+    chems: ChemicalView[],
+    tripStart: string,
+    tripEnd: string,
+  ): Promise<ProblemItem[]> {
+    const toxic = chems.filter((x) => x.highlyToxic);
+    if (!toxic.length) return [];
     const pass = c.toxicPass;
     if (!pass)
       return [
@@ -547,16 +590,43 @@ export class WaybillValidator {
         ),
       ];
     const out: ProblemItem[] = [];
-    if (pass.validFrom > tripStart || pass.validTo < tripEnd)
+    if (pass.routeId !== c.routeId)
+      out.push(p('toxicPass.routeId', 'TOXIC_PASS_ROUTE', 'the pass permits another route'));
+    const records = await this.registry.licencesByNumber('highly_toxic_road_pass', pass.number, [
+      c.consignorId,
+      c.carrierId,
+    ]);
+    const record = records.find((l) => l.status === 'verified');
+    if (!record) {
+      const pending = records.some((l) => l.status === 'pending');
+      out.push(
+        p(
+          'toxicPass.number',
+          'TOXIC_PASS_NOT_VERIFIED',
+          pending
+            ? `road pass ${pass.number} awaits verification by police`
+            : `no road pass ${pass.number} issued by police is on record for the consignor or the carrier`,
+        ),
+      );
+      return out;
+    }
+    if (record.validFrom > tripStart || record.validTo < tripEnd)
       out.push(
         p(
           'toxicPass',
           'TOXIC_PASS_NOT_VALID',
-          `the pass is valid ${pass.validFrom} to ${pass.validTo}, not over the whole trip`,
+          `the pass is valid ${record.validFrom} to ${record.validTo}, not over the whole trip`,
         ),
       );
-    if (pass.routeId !== c.routeId)
-      out.push(p('toxicPass.routeId', 'TOXIC_PASS_ROUTE', 'the pass permits another route'));
+    if (record.scope.routeIds.length && !record.scope.routeIds.includes(c.routeId))
+      out.push(p('toxicPass.routeId', 'TOXIC_PASS_ROUTE', `pass ${record.number} permits other routes`));
+    if (record.scope.vehicleIds.length && !record.scope.vehicleIds.includes(c.vehicleId))
+      out.push(p('vehicleId', 'TOXIC_PASS_VEHICLE', `pass ${record.number} names other vehicles`));
+    for (const chem of toxic) {
+      const covered =
+        record.scope.chemicalIds.includes(chem.id) || record.scope.classes.some((cl) => classCovers(cl, chem.unClass));
+      if (!covered) out.push(p('items', 'TOXIC_PASS_CHEMICAL', `pass ${record.number} does not cover ${chem.nameZh}`));
+    }
     return out;
   }
 

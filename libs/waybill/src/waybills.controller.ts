@@ -150,7 +150,7 @@ export class WaybillsController {
   @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
     summary:
-      'Enterprises: their own waybills as consignor, carrier or consignee. Agencies: all, by status, vehicle, chemical, date, district, overdue, discrepancy.',
+      'Enterprises: their own waybills as consignor, carrier or consignee. Agencies: as their sharing policy gives them (all, or only those with a discrepancy), by status, vehicle, chemical, date, district, overdue, discrepancy.',
   })
   @ApiOkResponse({ type: WaybillPage })
   list(@Query() q: WaybillQuery, @CurrentPrincipal() p: Principal): Promise<Page<WaybillView>> {
@@ -169,7 +169,10 @@ export class WaybillsController {
   @Allow('admin', 'agency', 'enterprise')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
-  @ApiOperation({ summary: 'The printable waybill the driver carries, with its number as a QR code.' })
+  @ApiOperation({
+    summary:
+      'The printable waybill the driver carries, with its number as a QR code (an agency: when its sharing policy gives it the whole waybill).',
+  })
   @ApiPurposeHeader()
   printable(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 
 export class SetAssignmentDto {
   @ApiPropertyOptional({
@@ -18,6 +28,16 @@ export class SetAssignmentDto {
   chemicalIds: string[];
   @ApiProperty({ example: '2026-11-30T00:00:00Z' }) @IsISO8601({ strict: true }) validFrom: string;
   @ApiProperty({ example: '2026-11-30T12:00:00Z' }) @IsISO8601({ strict: true }) validTo: string;
+  @ApiPropertyOptional({
+    description:
+      'Why. Required of the transport bureau when it changes the assignment of a vehicle on a loaded or in-transit e-waybill.',
+    example: '事故绕行，经交通运输局批准改走 S228',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason?: string;
 }
 
 export class AssignmentView {
@@ -29,5 +49,11 @@ export class AssignmentView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) waybillId: string | null;
   @ApiProperty({ format: 'date-time' }) validFrom: string;
   @ApiProperty({ format: 'date-time' }) validTo: string;
-  @ApiProperty({ enum: ['manual', 'waybill'] }) source: string;
+  @ApiProperty({
+    enum: ['manual', 'waybill', 'override'],
+    description:
+      'manual: set by hand; waybill: set by its e-waybill at loading; override: the transport bureau changed a trip’s assignment.',
+  })
+  source: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
 }

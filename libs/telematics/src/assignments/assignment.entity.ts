@@ -12,7 +12,9 @@ export class AssignmentEntity {
   @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
   @Column('timestamptz') validFrom: Date;
   @Column('timestamptz') validTo: Date;
-  @Column('text') source: 'manual' | 'waybill';
+  @Column('text') source: 'manual' | 'waybill' | 'override';
+  /** Why it was set by hand (required of the transport bureau while a trip holds the vehicle). */
+  @Column({ type: 'text', nullable: true }) reason: string | null;
   @Column({ type: 'uuid', nullable: true }) setBy: string | null;
   @Column('timestamptz') updatedAt: Date;
 }

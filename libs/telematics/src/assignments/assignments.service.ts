@@ -1,5 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { Database, NotFound, type Principal, type ProblemItem, RulesViolated } from '@lib/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Database,
+  Forbidden,
+  NotFound,
+  type Principal,
+  type ProblemItem,
+  READ_POLICY,
+  type ReadPolicy,
+  RulesViolated,
+} from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
 import { FencesRepository } from '../fences/fences.repository.js';
 import { AssignmentEntity } from './assignment.entity.js';
@@ -16,6 +25,7 @@ export function toAssignmentView(a: AssignmentEntity): AssignmentView {
     validFrom: a.validFrom.toISOString(),
     validTo: a.validTo.toISOString(),
     source: a.source,
+    reason: a.reason,
   };
 }
 
@@ -26,6 +36,7 @@ export interface AssignmentInput {
   validFrom: Date;
   validTo: Date;
   waybillId?: string | null;
+  reason?: string | null;
 }
 
 /**
@@ -38,35 +49,66 @@ export class AssignmentsService {
     private readonly db: Database,
     private readonly registry: RegistryLookup,
     private readonly fences: FencesRepository,
+    @Inject(READ_POLICY) private readonly reads: ReadPolicy,
   ) {}
 
   private repo() {
     return this.db.repository(AssignmentEntity);
   }
 
+  /**
+   * A hand-set assignment. While an e-waybill holds the vehicle (loaded or in transit: its
+   * assignment names the waybill) only the waybill's own transitions or the transport bureau, with
+   * a reason, change it: what a carrier says about its own loaded tanker is not trusted, since it
+   * decides which alerts the tanker raises. A carrier sets it only for a vehicle with no active trip.
+   */
   async setByRequest(vehicleId: string, dto: SetAssignmentDto, principal: Principal): Promise<AssignmentView> {
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);
-    return this.assign(
-      vehicleId,
-      {
-        routeId: dto.routeId ?? null,
-        loaded: dto.loaded,
-        chemicalIds: dto.chemicalIds,
-        validFrom: new Date(dto.validFrom),
-        validTo: new Date(dto.validTo),
-      },
-      'manual',
-      principal.keyId,
-    );
+    return this.db.transaction(async () => {
+      const current = await this.repo()
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .where('a.vehicle_id = :vehicleId', { vehicleId })
+        .getOne();
+      const trip = current?.waybillId && current.validTo.getTime() > Date.now() ? current.waybillId : null;
+      if (trip && principal.kind === 'enterprise')
+        throw new Forbidden(
+          `vehicle ${vehicle.plate} is on an active e-waybill: its assignment changes only with the waybill or by the transport bureau`,
+          'ASSIGNMENT_HELD_BY_WAYBILL',
+        );
+      if (trip && !dto.reason)
+        throw new RulesViolated([
+          {
+            path: 'reason',
+            rule: 'required',
+            message: 'give the reason for changing the assignment of a vehicle on a trip',
+          },
+        ]);
+      return this.assign(
+        vehicleId,
+        {
+          routeId: dto.routeId ?? null,
+          loaded: dto.loaded,
+          chemicalIds: dto.chemicalIds,
+          validFrom: new Date(dto.validFrom),
+          validTo: new Date(dto.validTo),
+          // An override stays the trip's: the carrier cannot change it either, and receipt releases it.
+          waybillId: trip,
+          reason: dto.reason ?? null,
+        },
+        trip ? 'override' : 'manual',
+        principal.keyId,
+      );
+    });
   }
 
   /** Sets (replaces) the assignment; used by the route above and by the waybill context. */
   async assign(
     vehicleId: string,
     input: AssignmentInput,
-    source: 'manual' | 'waybill',
+    source: AssignmentEntity['source'],
     setBy: string | null,
   ): Promise<AssignmentView> {
     const problems: ProblemItem[] = [];
@@ -108,6 +150,7 @@ export class AssignmentsService {
       validTo: input.validTo,
       source,
       setBy,
+      reason: input.reason ?? null,
       updatedAt: new Date(),
     };
     await this.db.transaction(async () => {
@@ -131,7 +174,11 @@ export class AssignmentsService {
     });
   }
 
+  /** The vehicle's load on the road and the waybill behind it: an agency reads it with positions and waybills. */
   async get(vehicleId: string, principal: Principal): Promise<AssignmentView> {
+    const reads = await this.reads.readsOf(principal);
+    reads.require('positions');
+    reads.require('waybills');
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);

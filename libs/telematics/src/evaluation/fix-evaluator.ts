@@ -35,7 +35,9 @@ const FIRST_START_WINDOW_MS = 15 * 60_000;
  * A vehicle on an e-waybill with new fixes gets its trip matched (departure, arrival): one job per
  * waybill per window, run after a delay at least the window's length, so it starts only once its
  * window has closed and sees every fix evaluated in it (BullMQ keeps finished job ids, so a later
- * fix in the same window could not queue a second job).
+ * fix in the same window could not queue a second job). The window is that of the enqueue, which
+ * follows the batch's commit: a batch that took long to commit must not join an earlier window
+ * whose job may already have run.
  */
 const WAYBILL_PROGRESS_WINDOW_MS = 2_000;
 const WAYBILL_PROGRESS_DELAY_MS = 2_500;
@@ -61,9 +63,11 @@ interface Shard {
   evaluatedAhead: Set<string>;
 }
 
+/** A fix with its receipt time, which the engine counts silence from (SIGNAL_LOST). */
+type ReceivedFix = Fix & { receivedAt: number };
+
 interface Work {
-  fix: Fix;
-  receivedAt: number;
+  fix: ReceivedFix;
   /** Stored by this receipt (false: the fix was stored before, by an earlier send of the same batch). */
   fresh: boolean;
 }
@@ -137,7 +141,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       this.log.log({ shard: shardNo, fixes: recent.length }, 'replaying recent fixes after taking the shard');
       await this.process(
         shardNo,
-        recent.map((f) => ({ fix: fromStored(f), receivedAt: f.receivedAt.getTime(), fresh: true })),
+        recent.map((f) => ({ fix: fromStored(f), fresh: true })),
         'replay',
       );
     }
@@ -158,8 +162,8 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
         heading: p.h,
         accuracyM: p.a,
         alarmFlags: p.f,
+        receivedAt: p.r,
       },
-      receivedAt: p.r,
       fresh: p.n === 1,
     });
     const ahead = this.shard(shardNo).evaluatedAhead;
@@ -216,11 +220,11 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
           this.evaluated.inc({ disposition: 'duplicate' });
           continue;
         }
-        receivedAt.set(`${vehicleId}|${w.fix.ts}`, w.receivedAt);
+        receivedAt.set(`${vehicleId}|${w.fix.ts}`, w.fix.receivedAt);
         const result = engine.evaluate(state, assignment, w.fix);
         this.evaluated.inc({ disposition: result.disposition });
         if (result.disposition === 'duplicate') continue;
-        if (mode === 'live') this.latency.observe((now - w.receivedAt) / 1000);
+        if (mode === 'live') this.latency.observe((now - w.fix.receivedAt) / 1000);
         if (result.events.length) events.push(...result.events);
         if (result.disposition === 'late')
           flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.late, lateFindings: result.lateFindings ?? [] });
@@ -240,7 +244,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
           lat: f.lat,
           speedKmh: f.speedKmh,
           heading: f.heading,
-          receivedAt: newest.receivedAt,
+          receivedAt: f.receivedAt,
         });
       }
     }
@@ -252,19 +256,15 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS,
     );
     if (latest.length) await this.positions.update(latest);
-    await this.matchWaybills(latest, assignments, now);
+    await this.matchWaybills(latest, assignments);
   }
 
   /**
    * Vehicles on an active e-waybill: ask the waybill context to match the new fixes to the trip
    * (the periodic waybill sweep catches up whatever a lost job missed).
    */
-  private async matchWaybills(
-    latest: LatestPosition[],
-    assignments: Map<string, AssignmentEntity>,
-    now: number,
-  ): Promise<void> {
-    const window = Math.floor(now / WAYBILL_PROGRESS_WINDOW_MS);
+  private async matchWaybills(latest: LatestPosition[], assignments: Map<string, AssignmentEntity>): Promise<void> {
+    const window = Math.floor(Date.now() / WAYBILL_PROGRESS_WINDOW_MS);
     const jobs = latest.flatMap((p) => {
       const waybillId = assignments.get(p.vehicleId)?.waybillId;
       return waybillId
@@ -311,11 +311,14 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     }
   }
 
-  /** Time-driven rules (signal lost) for vehicles that have gone quiet. */
+  /**
+   * Time-driven rules (signal lost) for vehicles that have gone quiet: nothing received from them
+   * for a minute, whatever the GPS time of what was received last.
+   */
   async onTick(shardNo: number, now: number): Promise<void> {
     const shard = this.shard(shardNo);
     const engine: GeofenceEngine = await this.world.current();
-    const quiet = [...shard.states.values()].filter((s) => s.watermark > 0 && now - s.watermark > 60_000);
+    const quiet = [...shard.states.values()].filter((s) => s.watermark > 0 && now - engine.lastHeard(s) > 60_000);
     if (quiet.length === 0) return;
     const assignments = await this.assignments.forVehiclesCached(quiet.map((s) => s.vehicleId));
     const events: ViolationEvent[] = [];
@@ -337,7 +340,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
   }
 }
 
-function fromStored(f: StoredFix): Fix {
+function fromStored(f: StoredFix): ReceivedFix {
   return {
     vehicleId: f.vehicleId,
     ts: f.ts.getTime(),
@@ -347,5 +350,6 @@ function fromStored(f: StoredFix): Fix {
     heading: f.heading,
     accuracyM: f.accuracyM,
     alarmFlags: f.alarmFlags,
+    receivedAt: f.receivedAt.getTime(),
   };
 }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { NotFound, type Principal } from '@lib/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFound, type Principal, READ_POLICY, type ReadPolicy, type Reads } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ViolationsService } from '../violations/violations.service.js';
@@ -19,6 +19,7 @@ export class PositionsService {
     private readonly assignments: AssignmentsService,
     private readonly violations: ViolationsService,
     private readonly registry: RegistryLookup,
+    @Inject(READ_POLICY) private readonly reads: ReadPolicy,
   ) {}
 
   private async carrierScope(principal: Principal, vehicleIds: string[]): Promise<Set<string> | null> {
@@ -27,16 +28,23 @@ export class PositionsService {
     return new Set([...vehicles.values()].filter((v) => v.carrierId === principal.enterpriseId).map((v) => v.id));
   }
 
-  /** Adds what the map colours vehicles by: loaded, open violations, and a state. */
+  /**
+   * Adds what the map colours vehicles by: loaded, open violations, and a state. An agency sees
+   * only the open violations its sharing policy lets it read, and the fields it gives.
+   */
   private async enrich<P extends LatestPosition>(
     positions: P[],
     principal: Principal,
+    reads: Reads,
     now = Date.now(),
   ): Promise<Array<PositionView & Omit<P, keyof LatestPosition>>> {
     const ids = positions.map((p) => p.vehicleId);
     const scope = await this.carrierScope(principal, ids);
     const visible = scope ? positions.filter((p) => scope.has(p.vehicleId)) : positions;
-    const [assignments, open] = await Promise.all([this.assignments.forVehicles(ids), this.violations.openRules(ids)]);
+    const [assignments, open] = await Promise.all([
+      this.assignments.forVehicles(ids),
+      this.violations.openRules(ids, reads.violations ?? undefined),
+    ]);
     return visible.map(({ receivedAt: _r, ...p }) => {
       const a = assignments.get(p.vehicleId);
       const loaded = !!a && a.loaded && a.validFrom.getTime() <= now && now <= a.validTo.getTime();
@@ -48,27 +56,33 @@ export class PositionsService {
           : openRules.includes('ROUTE_DEVIATION')
             ? 'loaded_off_route'
             : 'loaded_on_route';
-      return { ...p, ts: new Date(p.ts).toISOString(), loaded, openRules, state } as unknown as PositionView &
-        Omit<P, keyof LatestPosition>;
+      const view = { ...p, ts: new Date(p.ts).toISOString(), loaded, openRules, state };
+      return reads.shape('positions', view) as unknown as PositionView & Omit<P, keyof LatestPosition>;
     });
   }
 
   async near(lon: number, lat: number, radiusM: number, limit: number, principal: Principal): Promise<PositionView[]> {
-    return this.enrich(await this.store.near(lon, lat, radiusM, limit), principal);
+    const reads = await this.reads.readsOf(principal);
+    reads.require('positions');
+    return this.enrich(await this.store.near(lon, lat, radiusM, limit), principal, reads);
   }
 
   async all(limit: number, principal: Principal): Promise<PositionView[]> {
-    return this.enrich(await this.store.all(limit), principal);
+    const reads = await this.reads.readsOf(principal);
+    reads.require('positions');
+    return this.enrich(await this.store.all(limit), principal, reads);
   }
 
   /** The track as a GeoJSON Feature (LineString of the usable fixes) with every point in its properties. */
   async track(vehicleId: string, from: Date, to: Date, principal: Principal): Promise<Record<string, unknown>> {
+    const reads = await this.reads.readsOf(principal);
+    reads.require('tracks');
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);
     const points = await this.fixes.track(vehicleId, from, to, TRACK_LIMIT);
     const usable = points.filter((p) => !(p.flags & (FIX_FLAG.jump | FIX_FLAG.late)));
-    return {
+    return reads.shape('tracks', {
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: usable.map((p) => [p.lon, p.lat]) },
       properties: {
@@ -90,6 +104,6 @@ export class PositionsService {
           inaccurate: !!(p.flags & FIX_FLAG.inaccurate),
         })),
       },
-    };
+    });
   }
 }

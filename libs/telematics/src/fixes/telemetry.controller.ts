@@ -46,7 +46,7 @@ export class TelemetryController {
   @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
     summary:
-      'Latest positions: every vehicle, or those within radiusM of near=lon,lat (who is near an accident), nearest first.',
+      'Latest positions: every vehicle, or those within radiusM of near=lon,lat (who is near an accident), nearest first. An agency reads them when its sharing policy lists positions (403 READ_NOT_GRANTED otherwise).',
   })
   @ApiOkResponse({ type: [PositionView] })
   positionsNear(@Query() q: NearQuery, @CurrentPrincipal() p: Principal): Promise<PositionView[]> {
@@ -61,7 +61,7 @@ export class TelemetryController {
   @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
     summary:
-      "A vehicle's track: a GeoJSON Feature whose LineString joins the usable fixes; every fix (late, jump, inaccurate marked) in properties.points.",
+      "A vehicle's track: a GeoJSON Feature whose LineString joins the usable fixes; every fix (late, jump, inaccurate marked) in properties.points. An agency reads it when its sharing policy lists tracks.",
   })
   track(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -70,7 +70,8 @@ export class PositionView {
   @ApiProperty() speedKmh: number;
   @ApiProperty() heading: number;
   @ApiProperty({ description: 'Loaded with dangerous goods (active assignment).' }) loaded: boolean;
-  @ApiProperty({ type: [String], description: 'Rules with a violation open now.' }) openRules: string[];
+  @ApiProperty({ type: [String], description: 'Rules with a violation open now (that the reader may read).' })
+  openRules: string[];
   @ApiProperty({ enum: ['loaded_on_route', 'loaded_off_route', 'empty', 'signal_lost'] }) state: string;
   @ApiPropertyOptional({ description: 'With ?near: distance from the place, metres.' }) distanceM?: number;
 }

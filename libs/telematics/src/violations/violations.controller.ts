@@ -13,7 +13,7 @@ export class ViolationsController {
   @Allow('admin', 'agency', 'enterprise')
   @ApiOperation({
     summary:
-      "Violations (a carrier sees its own vehicles'), filtered by vehicle, waybill, rule, status, severity, time.",
+      "Violations (a carrier sees its own vehicles'; an agency those its sharing policy alerts it to or escalated to it, with its fields), filtered by vehicle, waybill, rule, status, severity, time.",
   })
   @ApiOkResponse({ type: ViolationPage })
   list(@Query() q: ViolationQuery, @CurrentPrincipal() p: Principal): Promise<ViolationPage> {
@@ -30,7 +30,10 @@ export class ViolationsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Allow('agency')
-  @ApiOperation({ summary: 'Acknowledge a violation (agencies); once per agency.' })
+  @ApiOperation({
+    summary:
+      'Acknowledge a violation: only an agency the alert went to (opened or escalated; 403 NOT_IN_ALERT_AUDIENCE otherwise); once per agency.',
+  })
   @ApiOkResponse({ type: ViolationView })
   acknowledge(
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@lib/platform';
+import { Database, type ViolationReach } from '@lib/platform';
 import { AcknowledgementEntity, ViolationEntity } from './violation.entity.js';
 
 @Injectable()
@@ -64,6 +64,8 @@ export class ViolationsRepository {
 
   list(f: {
     vehicleIds?: string[];
+    /** Only the violations a reader's sharing policy reaches (its alert rules and severities, or escalated to it). */
+    reach?: ViolationReach;
     vehicleId?: string;
     waybillId?: string;
     rule?: string;
@@ -76,6 +78,7 @@ export class ViolationsRepository {
   }): Promise<ViolationEntity[]> {
     const qb = this.db.repository(ViolationEntity).createQueryBuilder('v').orderBy('v.id', 'ASC').limit(f.limit);
     if (f.vehicleIds) qb.andWhere('v.vehicle_id = ANY(:vids)', { vids: f.vehicleIds });
+    if (f.reach) qb.andWhere(reachSql('v'), reachParams(f.reach));
     if (f.vehicleId) qb.andWhere('v.vehicle_id = :vid', { vid: f.vehicleId });
     if (f.waybillId) qb.andWhere('v.waybill_id = :w', { w: f.waybillId });
     if (f.rule) qb.andWhere('v.rule = :r', { r: f.rule });
@@ -87,12 +90,19 @@ export class ViolationsRepository {
     return qb.getMany();
   }
 
-  async openRules(vehicleIds: string[]): Promise<Map<string, string[]>> {
+  async openRules(vehicleIds: string[], reach?: ViolationReach): Promise<Map<string, string[]>> {
     if (vehicleIds.length === 0) return new Map();
-    const rows = await this.db.query<{ vehicle_id: string; rule: string }>(
-      `SELECT vehicle_id, rule FROM violations WHERE status = 'open' AND vehicle_id = ANY($1)`,
-      [vehicleIds],
-    );
+    const rows = reach
+      ? await this.db.query<{ vehicle_id: string; rule: string }>(
+          `SELECT vehicle_id, rule FROM violations v WHERE status = 'open' AND vehicle_id = ANY($1)
+              AND ((($2::text[] IS NULL OR v.rule = ANY($2::text[])) AND v.severity = ANY($3::text[]))
+                   OR v.id = ANY($4::uuid[]))`,
+          [vehicleIds, reach.rules, reach.severities, reach.escalatedIds],
+        )
+      : await this.db.query<{ vehicle_id: string; rule: string }>(
+          `SELECT vehicle_id, rule FROM violations WHERE status = 'open' AND vehicle_id = ANY($1)`,
+          [vehicleIds],
+        );
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.vehicle_id, [...(out.get(r.vehicle_id) ?? []), r.rule]);
     return out;
@@ -116,3 +126,15 @@ export class ViolationsRepository {
     return rows.length > 0;
   }
 }
+
+/** The violations a reach gives: rules (all when null) at its severities, or escalated to the reader. */
+const reachSql = (alias: string): string =>
+  `(((:reachAllRules OR ${alias}.rule = ANY(:reachRules)) AND ${alias}.severity = ANY(:reachSeverities))
+     OR ${alias}.id = ANY(:reachIds))`;
+
+const reachParams = (r: ViolationReach): Record<string, unknown> => ({
+  reachAllRules: r.rules === null,
+  reachRules: r.rules ?? [],
+  reachSeverities: r.severities,
+  reachIds: r.escalatedIds,
+});

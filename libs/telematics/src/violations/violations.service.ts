@@ -1,16 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EvidencePoint, ViolationEvent } from '@lib/geofence';
 import {
   Database,
   decodeCursor,
+  Forbidden,
   isUuidString,
   NotFound,
   Outbox,
   type Principal,
+  reaches,
+  READ_POLICY,
+  type ReadPolicy,
   RulesViolated,
   toPage,
   uuid7,
   uuidFromName,
+  type ViolationReach,
 } from '@lib/platform';
 import { RegistryLookup, VehicleService } from '@lib/registry';
 import type { ViolationPage, ViolationQuery, ViolationView } from './violation.dto.js';
@@ -72,6 +77,7 @@ export class ViolationsService {
     private readonly outbox: Outbox,
     private readonly registry: RegistryLookup,
     private readonly vehicles: VehicleService,
+    @Inject(READ_POLICY) private readonly reads: ReadPolicy,
   ) {}
 
   /** Applies engine events inside the caller's transaction. `receivedAt` maps vehicle|ts → receipt time of that fix. */
@@ -221,10 +227,14 @@ export class ViolationsService {
     return ids;
   }
 
+  /** Violations as the reader may read them: an agency those its sharing policy gives it, with its fields. */
   async list(q: ViolationQuery, principal: Principal): Promise<ViolationPage> {
+    const reads = await this.reads.readsOf(principal);
+    reads.require('violations');
     const limit = q.limit ?? 50;
     const rows = await this.violations.list({
       vehicleIds: await this.scope(principal),
+      reach: reads.violations ?? undefined,
       vehicleId: q.vehicleId,
       waybillId: q.waybillId,
       rule: q.rule,
@@ -239,29 +249,76 @@ export class ViolationsService {
     const acks = await this.violations.acknowledgements(page.items.map((v) => v.id));
     return {
       items: page.items.map((v) =>
-        toViolationView(
-          v,
-          acks.filter((a) => a.violationId === v.id),
+        reads.shape(
+          'violations',
+          toViolationView(
+            v,
+            acks.filter((a) => a.violationId === v.id),
+          ),
         ),
       ),
       nextCursor: page.nextCursor,
     };
   }
 
-  async get(id: string, principal: Principal): Promise<ViolationView> {
-    const v = await this.violations.findById(id);
-    const scope = await this.scope(principal);
-    if (!v || (scope && !scope.includes(v.vehicleId))) throw new NotFound('violation', id);
-    return toViolationView(v, await this.violations.acknowledgements([id]));
+  /** The open violations of a carrier's vehicles as `reader` may read them (none when its policy gives it none). */
+  async openOf(carrierId: string, reader: Principal, limit = 200): Promise<ViolationView[]> {
+    const reads = await this.reads.readsOf(reader);
+    if (!reads.may('violations')) return [];
+    const carrier: Principal = { kind: 'enterprise', enterpriseId: carrierId, keyId: reader.keyId };
+    const rows = await this.violations.list({
+      vehicleIds: await this.scope(carrier),
+      reach: reads.violations ?? undefined,
+      status: 'open',
+      after: null,
+      limit,
+    });
+    const acks = await this.violations.acknowledgements(rows.map((v) => v.id));
+    return rows.map((v) =>
+      reads.shape(
+        'violations',
+        toViolationView(
+          v,
+          acks.filter((a) => a.violationId === v.id),
+        ),
+      ),
+    );
   }
 
-  /** An agency acknowledges: once per agency (a repeat is harmless), published as violation.acknowledged. */
+  /** A violation the principal may read: an enterprise its own vehicles'; an agency those its policy reaches. */
+  private async readable(id: string, principal: Principal, reach: ViolationReach | null): Promise<ViolationEntity> {
+    const v = await this.violations.findById(id);
+    const scope = await this.scope(principal);
+    if (!v || (scope && !scope.includes(v.vehicleId)) || (reach && !reaches(reach, v)))
+      throw new NotFound('violation', id);
+    return v;
+  }
+
+  async get(id: string, principal: Principal): Promise<ViolationView> {
+    const reads = await this.reads.readsOf(principal);
+    reads.require('violations');
+    const v = await this.readable(id, principal, reads.violations);
+    return reads.shape('violations', toViolationView(v, await this.violations.acknowledgements([id])));
+  }
+
+  /**
+   * An agency in the alert's audience acknowledges: once per agency (a repeat is harmless),
+   * published as violation.acknowledged, which stops the escalation. An agency the alert did not
+   * go to may not stop it (403), nor one that may not read the violation (403 or 404).
+   */
   async acknowledge(id: string, note: string | undefined, principal: Principal): Promise<ViolationView> {
     if (principal.kind !== 'agency')
       throw new RulesViolated([{ path: '', rule: 'AGENCY_ONLY', message: 'agencies acknowledge violations' }]);
+    const reads = await this.reads.readsOf(principal);
+    reads.require('violations');
     await this.db.transaction(async () => {
-      const v = await this.violations.findById(id);
-      if (!v) throw new NotFound('violation', id);
+      const v = await this.readable(id, principal, reads.violations);
+      const audience = await this.reads.alertAudience({ violationId: id, rule: v.rule, severity: v.severity });
+      if (!audience.includes(principal.agency))
+        throw new Forbidden(
+          `the alert went to ${audience.join(', ') || 'no agency'}, not to ${principal.agency}: only they acknowledge it`,
+          'NOT_IN_ALERT_AUDIENCE',
+        );
       const at = new Date();
       const inserted = await this.violations.acknowledge({
         id: uuid7(),
@@ -289,7 +346,8 @@ export class ViolationsService {
     return this.get(id, principal);
   }
 
-  openRules(vehicleIds: string[]): Promise<Map<string, string[]>> {
-    return this.violations.openRules(vehicleIds);
+  /** Rules with a violation open now, per vehicle; with a reach, only the violations it gives. */
+  openRules(vehicleIds: string[], reach?: ViolationReach): Promise<Map<string, string[]>> {
+    return this.violations.openRules(vehicleIds, reach);
   }
 }
