@@ -25,8 +25,11 @@ await runMain(async (config) => {
   log.log(
     `listening on ${await app.getUrl()} — ${describeDatabase(config)}, queue ${config.queue.kind}${withWorker ? ', with worker' : ''}`,
   );
-  if (adminKey) {
-    // Printed once, outside the log stream, for the operator who started the first instance.
+  if (adminKey && adminKey === config.auth.adminApiKey) {
+    // The operator gave it: printing it would only copy a secret into the logs (issue 15).
+    log.log(`first admin API key created from ADMIN_API_KEY (key id ${adminKey.slice(3, 15)})`);
+  } else if (adminKey) {
+    // Generated here: printed once, outside the log stream, for the operator who started the first instance.
     process.stdout.write(`\nFirst admin API key (shown once, store it now):\n  ${adminKey}\n\n`);
   }
 });

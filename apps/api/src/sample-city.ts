@@ -1,8 +1,11 @@
 import { CREDIT_CODE_ALPHABET, citizenIdCheckCharacter, creditCodeCheckCharacter } from '@lib/registry';
+import { confirmPendingFilings } from '../../confirm-filings.js';
 
 /**
- * A fictional Wuxi, loaded through the public API of a running service: enterprises with valid
- * identifiers and licences, facilities with stock, approved routes and ban zones, and tankers on
+ * A fictional Wuxi, loaded through the public API of a running service the way it is run: admin
+ * registers the enterprises; each enterprise files its licences, facilities, vehicles and crew with
+ * its own key; the agencies that issue them (emergency management, transport, market supervision)
+ * work through their queues and confirm; then stock, approved routes and ban zones, and tankers on
  * loaded e-waybills. `npm run demo` drives the tankers; bench:api files more waybills like theirs.
  */
 type Json = Record<string, unknown>;
@@ -25,6 +28,12 @@ function citizenId(): string {
   const first17 = `320211${1975 + (serial % 20)}0${1 + (serial % 9)}1${serial % 10}${String(++serial % 1000).padStart(3, '0')}`;
   return first17 + citizenIdCheckCharacter(first17);
 }
+/** A date (YYYY-MM-DD) this many years from now: the city's certificates stay valid whenever it is loaded. */
+const yearsAhead = (years: number): string => {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  return d.toISOString().slice(0, 10);
+};
 const plate = (i: number): string => `苏B${'DGHKL'[i % 5]}${String(1000 + i * 37).slice(-4)}`;
 
 /** Wuxi's chemical parks and plants (fictional enterprises at plausible places). */
@@ -105,6 +114,10 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
     (await post(admin, '/v1/api-keys', { name: 'demo', ...request })).key as string;
   const police = await key({ principal: 'agency', agency: 'police' });
   const transport = await key({ principal: 'agency', agency: 'transport' });
+  const emergency = await key({ principal: 'agency', agency: 'emergency' });
+  const market = await key({ principal: 'agency', agency: 'market' });
+  // Each agency works through its queue (待审核事项) and confirms what the enterprises filed.
+  const confirmQueues = (): Promise<number> => confirmPendingFilings(base, [emergency, transport, market]);
 
   const chemicals = await Promise.all(
     CHEMICALS.map(
@@ -115,7 +128,7 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
   const classes = {
     scope: { classes: ['3', '8'] },
     validFrom: '2024-01-01',
-    validTo: '2028-12-31',
+    validTo: yearsAhead(2),
     issuer: '无锡市应急管理局',
   };
   const enterprise = async (e: { name: string; district: string; division: string }, roles: string[]) =>
@@ -131,10 +144,10 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
     ).id as string;
   const party = async (e: (typeof CONSIGNORS)[number], roles: string[], licence: string) => {
     const id = await enterprise(e, roles);
-    await post(admin, `/v1/enterprises/${id}/licences`, { kind: licence, number: `苏危化${++serial}`, ...classes });
+    const own = await key({ principal: 'enterprise', enterpriseId: id });
+    await post(own, `/v1/enterprises/${id}/licences`, { kind: licence, number: `苏危化${++serial}`, ...classes });
     const facility = (
-      await post(admin, '/v1/facilities', {
-        enterpriseId: id,
+      await post(own, '/v1/facilities', {
         name: `${e.name.slice(2, 6)}储罐区`,
         kind: 'storage',
         geometry: square(e.at, 80),
@@ -144,22 +157,10 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
         peopleWithin500m: 60 + serial,
       })
     ).id as string;
-    return { id, facility, at: e.at, key: await key({ principal: 'enterprise', enterpriseId: id }) };
+    return { id, facility, at: e.at, key: own };
   };
   const consignors = [];
-  for (const c of CONSIGNORS) {
-    const p = await party(c, ['producer', 'storer'], 'safety_production');
-    for (const chemicalId of chemicals)
-      await post(p.key, '/v1/movements', {
-        operation: 'produce',
-        facilityId: p.facility,
-        chemicalId,
-        lotNumber: `L${serial}-${chemicalId.slice(0, 4)}`,
-        quantity: { value: 800, unit: 't' },
-        occurredAt: new Date(Date.now() - 86400_000).toISOString(),
-      });
-    consignors.push(p);
-  }
+  for (const c of CONSIGNORS) consignors.push(await party(c, ['producer', 'storer'], 'safety_production'));
   const consignees = [];
   for (const c of CONSIGNEES) consignees.push(await party(c, ['user', 'trader', 'storer'], 'business'));
   const carriers = [];
@@ -167,13 +168,27 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
     const id = await enterprise({ name, district: ['新吴', '江阴', '宜兴', '滨湖'][i]!, division: '320214' }, [
       'carrier',
     ]);
-    await post(admin, `/v1/enterprises/${id}/licences`, {
+    const own = await key({ principal: 'enterprise', enterpriseId: id });
+    await post(own, `/v1/enterprises/${id}/licences`, {
       kind: 'road_transport',
       number: `苏交运${++serial}`,
       ...classes,
+      issuer: '无锡市交通运输局',
     });
-    carriers.push({ id, key: await key({ principal: 'enterprise', enterpriseId: id }) });
+    carriers.push({ id, key: own });
   }
+  // Licences and facilities count once emergency management and transport confirm them.
+  await confirmQueues();
+  for (const p of consignors)
+    for (const chemicalId of chemicals)
+      await post(p.key, '/v1/movements', {
+        operation: 'produce',
+        facilityId: p.facility,
+        chemicalId,
+        lotNumber: `L${serial}-${chemicalId.slice(0, 4)}`,
+        quantity: { value: 800, unit: 't' },
+        occurredAt: new Date(Date.now() - 3600_000).toISOString(),
+      });
   // Ban zones: Taihu's water source, a school, a tunnel.
   for (const [name, kind, at, half] of [
     ['太湖贡湖水源地保护区', 'water_source', TAIHU, 900],
@@ -186,11 +201,12 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
 
   const tankers: SampleTanker[] = [];
   const lanes = new Map<string, { routeId: string; line: Lon[] }>();
+  // The carriers register their tankers and crews: certificates, tanks, terminals and qualifications filed.
+  const fleet: Array<{ vehicleId: string; driverId: string; escortId: string }> = [];
   for (let i = 0; i < tankerCount; i++) {
     const from = consignors[i % consignors.length]!;
     const to = consignees[(i * 3 + 1) % consignees.length]!;
     const carrier = carriers[i % carriers.length]!;
-    const chemicalId = chemicals[i % chemicals.length]!;
     const laneKey = `${from.id}>${to.id}`;
     if (!lanes.has(laneKey)) {
       const line = road(from.at, to.at, lanes.size);
@@ -200,29 +216,27 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
         halfWidthM: 80,
         hazardClasses: ['3', '8'],
         validFrom: '2026-01-01',
-        validTo: '2030-12-31',
+        validTo: yearsAhead(4),
       });
       await post(transport, `/v1/routes/${route.id as string}/approve`);
       lanes.set(laneKey, { routeId: route.id as string, line });
     }
-    const lane = lanes.get(laneKey)!;
     const vehicleId = (
-      await post(admin, '/v1/vehicles', {
+      await post(carrier.key, '/v1/vehicles', {
         kind: 'tanker',
         plate: plate(i),
-        carrierId: carrier.id,
         permittedClasses: ['3', '8'],
         approvedMedia: chemicals,
         tankVolumeM3: 24.5,
         approvedLoadKg: 30000,
-        tankInspectionExpiry: '2028-06-30',
+        tankInspectionExpiry: yearsAhead(2),
         transportCertNumber: `苏交运管无字${3200 + i}号`,
-        transportCertExpiry: '2028-12-31',
+        transportCertExpiry: yearsAhead(2),
         terminalId: `0139${String(10_000_000 + i * 7919).slice(-8)}`,
       })
     ).id as string;
     const person = (role: string) =>
-      post(admin, '/v1/personnel', {
+      post(carrier.key, '/v1/personnel', {
         name:
           role === 'driver'
             ? ['王建国', '李卫东', '张海涛', '陈志强', '刘洪波'][i % 5]
@@ -230,12 +244,22 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
         idNumber: citizenId(),
         phone: `139${String(10_000_000 + i * 131 + (role === 'driver' ? 0 : 7)).slice(-8)}`,
         role,
-        employerId: carrier.id,
         qualificationKind: role === 'driver' ? 'dg_driver' : 'dg_escort',
         qualificationNumber: `QC${role[0]}${1000 + i}`,
-        qualificationExpiry: '2028-03-31',
+        qualificationExpiry: yearsAhead(2),
       });
     const [driver, escort] = [await person('driver'), await person('escort')];
+    fleet.push({ vehicleId, driverId: driver.id as string, escortId: escort.id as string });
+  }
+  // Transport (certificates, terminals, qualifications) and market supervision (tanks) confirm them.
+  await confirmQueues();
+  for (let i = 0; i < tankerCount; i++) {
+    const { vehicleId, driverId, escortId } = fleet[i]!;
+    const from = consignors[i % consignors.length]!;
+    const to = consignees[(i * 3 + 1) % consignees.length]!;
+    const carrier = carriers[i % carriers.length]!;
+    const chemicalId = chemicals[i % chemicals.length]!;
+    const lane = lanes.get(`${from.id}>${to.id}`)!;
     const lot = ((await call(from.key, 'GET', `/v1/facilities/${from.facility}/stock`)).lines as Json[]).find(
       (l) => l.chemicalId === chemicalId,
     )!.lotId;
@@ -245,8 +269,8 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
       loadingFacilityId: from.facility,
       unloadingFacilityId: to.facility,
       vehicleId,
-      driverId: driver.id,
-      escortId: escort.id,
+      driverId,
+      escortId,
       routeId: lane.routeId,
       plannedDeparture: new Date(Date.now() + 600_000).toISOString(),
       plannedArrival: new Date(Date.now() + 4 * 3600_000).toISOString(),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { confirmPendingFilings } from '../../confirm-filings.js';
 import { SimulatedTerminal } from './simulator.js';
 
 /**
@@ -21,10 +22,10 @@ const { values } = parseArgs({
 if (!values.key) throw new Error('--key: an admin API key is needed to register the simulated vehicles');
 const n = Number(values.terminals);
 const route = values.route.split(';').map((p) => p.split(',').map(Number) as [number, number]);
-const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
+const post = async (path: string, body: unknown, key = values.key!): Promise<Record<string, unknown>> => {
   const res = await fetch(`${values.api}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${values.key}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -40,21 +41,36 @@ const carrier = await post('/v1/enterprises', {
   address: '无锡',
 }).catch(() => null);
 if (!carrier) throw new Error('could not create the carrier (run once per database, or change its credit code)');
+// The carrier registers its tankers with its own key; transport (certificates and terminals) and
+// market supervision (tanks) confirm what it filed before the terminals can sign in.
+const keyOf = async (request: Record<string, unknown>): Promise<string> =>
+  (await post('/v1/api-keys', { name: 'simulator', ...request })).key as string;
+const carrierKey = await keyOf({ principal: 'enterprise', enterpriseId: carrier.id });
+const agencies = [
+  await keyOf({ principal: 'agency', agency: 'transport' }),
+  await keyOf({ principal: 'agency', agency: 'market' }),
+];
+const phones = Array.from({ length: n }, (_, i) => `0137${run.slice(-2)}${String(i).padStart(6, '0')}`);
+for (const [i, phone] of phones.entries()) {
+  await post(
+    '/v1/vehicles',
+    {
+      kind: 'tanker',
+      plate: `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'),
+      permittedClasses: ['3'],
+      tankVolumeM3: 24.5,
+      approvedLoadKg: 30000,
+      tankInspectionExpiry: '2028-06-30',
+      transportCertNumber: `苏交运管无字${run}${i}号`,
+      transportCertExpiry: '2028-12-31',
+      terminalId: phone,
+    },
+    carrierKey,
+  );
+}
+await confirmPendingFilings(values.api!, agencies);
 const terminals: SimulatedTerminal[] = [];
-for (let i = 0; i < n; i++) {
-  const phone = `0137${run.slice(-2)}${String(i).padStart(6, '0')}`;
-  await post('/v1/vehicles', {
-    kind: 'tanker',
-    plate: `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'),
-    carrierId: carrier.id,
-    permittedClasses: ['3'],
-    tankVolumeM3: 24.5,
-    approvedLoadKg: 30000,
-    tankInspectionExpiry: '2028-06-30',
-    transportCertNumber: `苏交运管无字${run}${i}号`,
-    transportCertExpiry: '2028-12-31',
-    terminalId: phone,
-  });
+for (const phone of phones) {
   const t = new SimulatedTerminal(phone);
   await t.open(values.host, Number(values.port));
   if (!(await t.signIn())) throw new Error(`terminal ${phone} was refused`);

@@ -96,7 +96,8 @@ export class AssessmentService {
         { expiringWithinDays: 60, limit: 200 } as Parameters<LicenceService['list']>[1],
         asEnterprise,
       ),
-      this.violations.list({ status: 'open', limit: 200 } as Parameters<ViolationsService['list']>[0], asEnterprise),
+      // As the reader may read them: an agency's sharing policy decides which, if any.
+      this.violations.openOf(enterpriseId, principal),
       this.orders.list({ enterpriseId }, principal),
     ]);
     return {
@@ -121,7 +122,7 @@ export class AssessmentService {
       })),
       findings: audits.flatMap((a) => a.findings),
       expiringLicences: licences.items,
-      openViolations: violations.items,
+      openViolations: violations,
       openOrders: orders.filter((o) => o.status !== 'closed'),
     };
   }
