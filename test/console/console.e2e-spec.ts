@@ -160,7 +160,7 @@ describe('map console', () => {
       () => (window as unknown as { hcConsole?: { ready?: boolean } }).hcConsole?.ready === true,
       null,
       {
-        timeout: 30_000,
+        timeout: 50_000,
       },
     );
     await idle();
@@ -203,7 +203,7 @@ describe('map console', () => {
         );
       },
       null,
-      { timeout: 20_000, polling: 200 },
+      { timeout: 50_000, polling: 200 },
     );
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     const layers = await rendered();
@@ -232,7 +232,7 @@ describe('map console', () => {
       return { x: p.x, y: p.y, id: v.properties.violationId as string };
     });
     await page.mouse.click(point.x, point.y);
-    await page.waitForSelector('#ack', { timeout: 10_000 });
+    await page.waitForSelector('#ack', { timeout: 50_000 });
     await page.click('#ack');
     await page.waitForFunction(() => (document.querySelector('#ack') as HTMLButtonElement | null)?.disabled === true);
     await page.screenshot({ path: `${ARTIFACTS}/console-3-acknowledged.png` });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { makeLicence } from '../support/factories.js';
-import { party, type Party, PRODUCTION_LICENCE, recorded } from '../support/ledger.js';
+import { hoursAgo, party, type Party, PRODUCTION_LICENCE, recorded } from '../support/ledger.js';
 import { declaredRoutes } from '../support/routes.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { content, LOADING_CHECK, post, tripWorld, type TripWorld } from '../support/waybill.js';
@@ -49,8 +49,9 @@ function call(
       },
     );
     req.on('error', reject);
-    // An event stream never ends by itself: what matters is how it starts.
-    req.setTimeout(3000, () => req.destroy(new Error(`${method} ${path} did not answer`)));
+    // An answer that does not come (or an event stream, which never ends by itself) fails the
+    // call; 30 s, not less: a busy machine answers slowly, and only the test's own limit is later.
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path} did not answer`)));
     req.end(payload ?? undefined);
   });
 }
@@ -214,7 +215,7 @@ describe("one enterprise's key against another enterprise's resources", () => {
           chemicalId: victim.chemicalId,
           lotId: ids.lot,
           quantity: { value: 1, unit: 'kg' },
-          occurredAt: '2026-06-02T00:00:00Z',
+          occurredAt: hoursAgo(12),
         },
       ],
       [
@@ -227,7 +228,7 @@ describe("one enterprise's key against another enterprise's resources", () => {
           lotId: ids.lot,
           toFacilityId: ids.facility,
           quantity: { value: 1, unit: 'kg' },
-          occurredAt: '2026-06-02T00:00:00Z',
+          occurredAt: hoursAgo(12),
         },
       ],
       ['PUT', wb, content(victim, { notes: 'hijacked' })],
@@ -311,7 +312,7 @@ describe("one enterprise's key against another enterprise's resources", () => {
     expect(wrong).toEqual([]);
   });
 
-  it('throttles key guessing per address, holds even the right key there, and never tells a known key id from an unknown one', async () => {
+  it('throttles key guessing per address, holds only failing keys there, and never tells a known key id from an unknown one', async () => {
     const from = '127.0.200.1';
     const real = victim.consignor.key;
     const knownId = real.slice(0, 16); // hc_<key id>_
@@ -331,10 +332,13 @@ describe("one enterprise's key against another enterprise's resources", () => {
     expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
-    // The right key from the guessing address waits too, and gets nothing of the data.
+    // The right key from the guessing address is not held (a shared address must not lock it out);
+    // the guesser's next bad key still is.
     const right = await call(t, 'GET', `/v1/facilities/${ids.facility}`, { key: real, from });
-    expect(right.status).toBe(429);
-    expect(secrets.filter((s) => right.text.includes(s))).toEqual([]);
+    expect(right.status).toBe(200);
+    expect(
+      (await call(t, 'GET', `/v1/facilities/${ids.facility}`, { key: `${knownId}${'B'.repeat(43)}`, from })).status,
+    ).toBe(429);
     // Another address is not held.
     expect((await call(t, 'GET', `/v1/facilities/${ids.facility}`, { key: real, from: '127.0.200.2' })).status).toBe(
       200,

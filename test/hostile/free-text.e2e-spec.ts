@@ -8,7 +8,7 @@ import {
   WUXI_SQUARE,
 } from '../support/factories.js';
 import { expectProblem, rowCounts, stillServing } from '../support/hostile.js';
-import { PRODUCTION_LICENCE, party, recorded } from '../support/ledger.js';
+import { hoursAgo, PRODUCTION_LICENCE, party, recorded } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { content, post, tripWorld, type TripWorld } from '../support/waybill.js';
 
@@ -179,7 +179,7 @@ describe('hostile free text (SQL, script, bidi, NUL) in every free-text field', 
       lotId,
       quantity: { value: 1, unit: 'kg' },
       reason: p,
-      occurredAt: '2026-06-02T00:00:00Z',
+      occurredAt: hoursAgo(12),
     });
     if (loss.status === 400) {
       expectProblem(loss, 400, 'VALIDATION_FAILED', [{ path: 'reason' }]);
@@ -201,7 +201,7 @@ describe('hostile free text (SQL, script, bidi, NUL) in every free-text field', 
       chemicalId,
       lotNumber: p,
       quantity: { value: 1, unit: 'kg' },
-      occurredAt: '2026-06-02T00:00:00Z',
+      occurredAt: hoursAgo(12),
     });
     expectProblem(lot, 400, 'VALIDATION_FAILED', [{ path: 'lotNumber' }]);
   });

@@ -1,6 +1,6 @@
 import { chemicalByCas, makeEnterprise, makeVehicle, WUXI_SQUARE } from '../support/factories.js';
 import { expectProblem, rowCounts } from '../support/hostile.js';
-import { ledgerRows, party, PRODUCTION_LICENCE, recorded } from '../support/ledger.js';
+import { hoursAgo, ledgerRows, party, PRODUCTION_LICENCE, recorded } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { content, post, tripWorld } from '../support/waybill.js';
 
@@ -250,7 +250,7 @@ describe('hostile geometry, coordinates, times and quantities', () => {
       lotId: made!.lotId,
       reason: '测试',
       quantity: { value, unit },
-      occurredAt: '2026-06-02T00:00:00Z',
+      occurredAt: hoursAgo(12),
     });
     for (const [value, rule] of [
       [-1, 'isPositive'],
@@ -319,7 +319,7 @@ describe('hostile geometry, coordinates, times and quantities', () => {
           chemicalId,
           lotNumber: 'E-1',
           quantity: { value: 1, unit: 'kg' },
-          occurredAt: '2026-06-02T00:00:00Z',
+          occurredAt: hoursAgo(12),
         },
         'operation',
       ],
@@ -332,7 +332,7 @@ describe('hostile geometry, coordinates, times and quantities', () => {
           chemicalId,
           lotNumber: 'E-1',
           quantity: { value: 1, unit: 'lb' },
-          occurredAt: '2026-06-02T00:00:00Z',
+          occurredAt: hoursAgo(12),
         },
         'quantity.unit',
       ],

@@ -1,10 +1,18 @@
 import { chemicalByCas, makeEnterprise, makeLicence } from '../support/factories.js';
-import { BUSINESS_LICENCE, party, PRODUCTION_LICENCE, recorded, SAFE_USE_LICENCE, stockKg } from '../support/ledger.js';
+import {
+  BUSINESS_LICENCE,
+  hoursAgo,
+  party,
+  PRODUCTION_LICENCE,
+  recorded,
+  SAFE_USE_LICENCE,
+  stockKg,
+} from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * One lot of a highly toxic chemical (sodium cyanide, 剧毒) from production at A, through a sale to
- * B, use and waste at B, a manifest to a licensed disposer C and disposal there; traced forward
+ * B (in transit until B receives it), use and waste at B, a manifest to a licensed disposer C and disposal there; traced forward
  * from the lot and backward from C's disposal.
  */
 describe('a highly toxic lot through its whole life', () => {
@@ -39,7 +47,7 @@ describe('a highly toxic lot through its whole life', () => {
       chemicalId: cyanide,
       lotNumber: 'NaCN-20260601',
       quantity: { value: 2, unit: 't' },
-      occurredAt: '2026-06-01T01:00:00Z',
+      occurredAt: hoursAgo(60),
     });
     const lotId = produced!.lotId as string;
     expect(produced).toMatchObject({ type: 'produce', quantityKg: 2000, original: { value: 2, unit: 't' } });
@@ -51,19 +59,27 @@ describe('a highly toxic lot through its whole life', () => {
       chemicalId: cyanide,
       lotId,
       quantity: { value: 1200, unit: 'kg' },
-      occurredAt: '2026-06-02T01:00:00Z',
+      occurredAt: hoursAgo(54),
     });
-    expect(sale.map((m) => [m.type, m.facilityId, m.quantityKg])).toEqual([
-      ['sell', a.facilityId, -1200],
-      ['buy', b.facilityId, 1200],
-    ]);
+    // The sale is A's leg; B's stock changes only when B books the receipt (its purchase).
+    expect(sale.map((m) => [m.type, m.facilityId, m.quantityKg])).toEqual([['sell', a.facilityId, -1200]]);
+    expect(await stockKg(t, b.key, b.facilityId, cyanide)).toBe(0);
+    const [bought] = await recorded(t, b.key, {
+      operation: 'receive',
+      facilityId: b.facilityId,
+      chemicalId: cyanide,
+      sourceMovementId: sale[0]!.id,
+      quantity: { value: 1200, unit: 'kg' },
+      occurredAt: hoursAgo(52),
+    });
+    expect(bought).toMatchObject({ type: 'buy', lotId, quantityKg: 1200, counterpartyEnterpriseId: a.enterpriseId });
     await recorded(t, b.key, {
       operation: 'use',
       facilityId: b.facilityId,
       chemicalId: cyanide,
       lotId,
       quantity: { value: 900, unit: 'kg' },
-      occurredAt: '2026-06-03T01:00:00Z',
+      occurredAt: hoursAgo(48),
     });
     const waste = await recorded(t, b.key, {
       operation: 'waste_generate',
@@ -72,7 +88,7 @@ describe('a highly toxic lot through its whole life', () => {
       lotId,
       wasteCode: 'HW33',
       quantity: { value: 300, unit: 'kg' },
-      occurredAt: '2026-06-04T01:00:00Z',
+      occurredAt: hoursAgo(40),
     });
     const wasteLotId = waste[1]!.lotId as string;
 
@@ -97,7 +113,7 @@ describe('a highly toxic lot through its whole life', () => {
           .http()
           .post(`/v1/waste-manifests/${id}/ship`)
           .set(...bearer(b.key))
-          .send({ occurredAt: '2026-06-05T01:00:00Z' })
+          .send({ occurredAt: hoursAgo(30) })
       ).body.state,
     ).toBe('shipped');
     expect(
@@ -106,7 +122,7 @@ describe('a highly toxic lot through its whole life', () => {
           .http()
           .post(`/v1/waste-manifests/${id}/receive`)
           .set(...bearer(c.key))
-          .send({ quantity: { value: 300, unit: 'kg' }, occurredAt: '2026-06-05T05:00:00Z' })
+          .send({ quantity: { value: 300, unit: 'kg' }, occurredAt: hoursAgo(26) })
       ).body,
     ).toMatchObject({ state: 'received', discrepancyKg: null });
     expect(
@@ -115,7 +131,7 @@ describe('a highly toxic lot through its whole life', () => {
           .http()
           .post(`/v1/waste-manifests/${id}/dispose`)
           .set(...bearer(c.key))
-          .send({ method: 'physico_chemical', occurredAt: '2026-06-06T01:00:00Z' })
+          .send({ method: 'physico_chemical', occurredAt: hoursAgo(20) })
       ).body.state,
     ).toBe('disposed');
 
@@ -177,6 +193,30 @@ describe('a highly toxic lot through its whole life', () => {
     });
     expect(backward.balance.balanced).toBe(true);
 
+    // Each enterprise traces its own part: its movements, the edges to its counterparties (by id),
+    // and a balance where what others sent it came in and what others received from it went out.
+    const partOf = async (key: string) =>
+      (
+        await t
+          .http()
+          .get(`/v1/lots/${lotId}/trace?direction=forward`)
+          .set(...bearer(key))
+      ).body;
+    const bView = await partOf(b.key);
+    expect(new Set(bView.movements.map((m: { enterpriseId: string }) => m.enterpriseId))).toEqual(
+      new Set([b.enterpriseId]),
+    );
+    expect(bView.facilities.map((f: { id: string }) => f.id)).toEqual([b.facilityId]);
+    expect(bView.enterprises.map((e: { id: string }) => e.id)).toEqual([b.enterpriseId]);
+    expect(bView.edges.map((e: { kind: string }) => e.kind).sort()).toEqual(['manifest', 'sale', 'waste']);
+    expect(bView.balance).toEqual({ inputKg: 1200, consumedKg: 1200, inStockKg: 0, inTransitKg: 0, balanced: true });
+    const aView = await partOf(a.key);
+    expect(aView.lots.map((l: { id: string }) => l.id)).toEqual([lotId]);
+    expect(aView.balance).toEqual({ inputKg: 2000, consumedKg: 1200, inStockKg: 800, inTransitKg: 0, balanced: true });
+    const cView = await partOf(c.key);
+    expect(cView.movements.map((m: { type: string }) => m.type)).toEqual(['waste_receive', 'dispose']);
+    expect(cView.balance).toEqual({ inputKg: 300, consumedKg: 300, inStockKg: 0, inTransitKg: 0, balanced: true });
+
     for (const f of [a, b, c]) {
       expect(
         (
@@ -201,6 +241,7 @@ describe('a highly toxic lot through its whole life', () => {
     expect(events.map((e) => e.operation)).toEqual([
       'produce',
       'sell',
+      'receive',
       'use',
       'waste_generate',
       'waste_transfer',
@@ -219,7 +260,7 @@ describe('a highly toxic lot through its whole life', () => {
       chemicalId: ethanol,
       lotNumber: 'ETH-1',
       quantity: { value: 20, unit: 'm3' },
-      occurredAt: '2026-06-01T00:00:00Z',
+      occurredAt: hoursAgo(50),
     });
     expect(made!.quantityKg).toBeCloseTo(20 * 1000 * 0.789, 3);
     const [ship] = await recorded(t, a.key, {
@@ -229,7 +270,7 @@ describe('a highly toxic lot through its whole life', () => {
       lotId: made!.lotId,
       counterpartyFacilityId: b.facilityId,
       quantity: { value: 10000, unit: 'L' },
-      occurredAt: '2026-06-02T00:00:00Z',
+      occurredAt: hoursAgo(26),
     });
     const [received] = await recorded(t, b.key, {
       operation: 'receive',
@@ -237,12 +278,12 @@ describe('a highly toxic lot through its whole life', () => {
       chemicalId: ethanol,
       sourceMovementId: ship!.id,
       quantity: { value: 7890, unit: 'kg' },
-      occurredAt: '2026-06-02T06:00:00Z',
+      occurredAt: hoursAgo(20),
     });
     expect(received).toMatchObject({ lotId: made!.lotId, counterpartyEnterpriseId: a.enterpriseId });
-    expect(await stockKg(t, a.key, a.facilityId, ethanol, '2026-06-01T12:00:00Z')).toBeCloseTo(15780, 3);
+    expect(await stockKg(t, a.key, a.facilityId, ethanol, hoursAgo(38))).toBeCloseTo(15780, 3);
     expect(await stockKg(t, a.key, a.facilityId, ethanol)).toBeCloseTo(7890, 3);
-    expect(await stockKg(t, b.key, b.facilityId, ethanol, '2026-06-02T03:00:00Z')).toBe(0);
+    expect(await stockKg(t, b.key, b.facilityId, ethanol, hoursAgo(23))).toBe(0);
     const trace = (
       await t
         .http()

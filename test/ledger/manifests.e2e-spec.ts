@@ -1,5 +1,5 @@
 import { chemicalByCas, makeEnterprise, makeLicence } from '../support/factories.js';
-import { party, PRODUCTION_LICENCE, recorded, stockKg } from '../support/ledger.js';
+import { hoursAgo, party, PRODUCTION_LICENCE, recorded, stockKg } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('hazardous waste manifests (危险废物转移联单)', () => {
@@ -61,12 +61,12 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .http()
       .post(`/v1/waste-manifests/${id}/ship`)
       .set(...bearer(gen.key))
-      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+      .send({ occurredAt: hoursAgo(12) });
     const received = await t
       .http()
       .post(`/v1/waste-manifests/${id}/receive`)
       .set(...bearer(disposer.key))
-      .send({ quantity: { value: 980, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+      .send({ quantity: { value: 980, unit: 'kg' }, occurredAt: hoursAgo(8) });
     expect(received.body).toMatchObject({
       state: 'received',
       shippedKg: 1000,
@@ -92,24 +92,24 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .http()
       .post(`/v1/waste-manifests/${bulk.id}/ship`)
       .set(...bearer(bulk.gen.key))
-      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+      .send({ occurredAt: hoursAgo(12) });
     const ok = await t
       .http()
       .post(`/v1/waste-manifests/${bulk.id}/receive`)
       .set(...bearer(bulk.disposer.key))
-      .send({ quantity: { value: 995, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+      .send({ quantity: { value: 995, unit: 'kg' }, occurredAt: hoursAgo(8) });
     expect(ok.body.discrepancyKg).toBeNull();
     const packaged = await wasteReady('packaged', 200);
     await t
       .http()
       .post(`/v1/waste-manifests/${packaged.id}/ship`)
       .set(...bearer(packaged.gen.key))
-      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+      .send({ occurredAt: hoursAgo(12) });
     const off = await t
       .http()
       .post(`/v1/waste-manifests/${packaged.id}/receive`)
       .set(...bearer(packaged.disposer.key))
-      .send({ quantity: { value: 199, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+      .send({ quantity: { value: 199, unit: 'kg' }, occurredAt: hoursAgo(8) });
     expect(off.body.discrepancyKg).toBe(1);
   });
 
@@ -119,26 +119,44 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .http()
       .post(`/v1/waste-manifests/${id}/receive`)
       .set(...bearer(disposer.key))
-      .send({ quantity: { value: 100, unit: 'kg' }, occurredAt: '2026-06-02T04:00:00Z' });
+      .send({ quantity: { value: 100, unit: 'kg' }, occurredAt: hoursAgo(8) });
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ code: 'INVALID_STATE', state: 'created' });
     const wrongParty = await t
       .http()
       .post(`/v1/waste-manifests/${id}/ship`)
       .set(...bearer(disposer.key))
-      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+      .send({ occurredAt: hoursAgo(12) });
     expect(wrongParty.status).toBe(422);
     await t
       .http()
       .post(`/v1/waste-manifests/${id}/ship`)
       .set(...bearer(gen.key))
-      .send({ occurredAt: '2026-06-02T00:00:00Z' });
+      .send({ occurredAt: hoursAgo(12) });
     expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(0);
+    // A step is dated when the waste moved: not before the step it follows, not ahead of the
+    // clock, not beyond the backdating window (it is no correction to file).
+    for (const [occurredAt, rule] of [
+      [hoursAgo(13), 'BEFORE_PREVIOUS_STEP'],
+      [hoursAgo(-0.2), 'IN_FUTURE'],
+      [hoursAgo(80), 'BEYOND_BACKDATE_WINDOW'],
+    ]) {
+      const res = await t
+        .http()
+        .post(`/v1/waste-manifests/${id}/receive`)
+        .set(...bearer(disposer.key))
+        .send({ quantity: { value: 100, unit: 'kg' }, occurredAt });
+      expect({ rule, status: res.status, errors: res.body.errors }).toEqual({
+        rule,
+        status: 422,
+        errors: [expect.objectContaining({ path: 'occurredAt', rule })],
+      });
+    }
     const rejected = await t
       .http()
       .post(`/v1/waste-manifests/${id}/reject`)
       .set(...bearer(disposer.key))
-      .send({ reason: '包装破损', occurredAt: '2026-06-02T05:00:00Z' });
+      .send({ reason: '包装破损', occurredAt: hoursAgo(7) });
     expect(rejected.body.state).toBe('rejected');
     expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(100);
     const other = await party(t);

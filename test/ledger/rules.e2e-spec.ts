@@ -1,7 +1,9 @@
-import { chemicalByCas, makeEnterprise, makeLicence } from '../support/factories.js';
+import { randomUUID } from 'node:crypto';
+import { chemicalByCas, makeEnterprise, makeFacility, makeLicence } from '../support/factories.js';
 import {
   BUSINESS_LICENCE,
   ledgerRows,
+  hoursAgo,
   party,
   PRODUCTION_LICENCE,
   record,
@@ -67,9 +69,9 @@ describe('ledger rules', () => {
       chemicalId: ethanol,
       lotId: p!.lotId,
       quantity: { value: 100, unit: 'kg' },
-      occurredAt: '2026-06-05T00:00:00Z',
+      occurredAt: hoursAgo(12),
     });
-    // Backdated: at 06-03 there were 100 kg, but the use on 06-05 would then go 60 kg below zero.
+    // Backdated: 18 h ago there were 100 kg, but the use 12 h ago would then go 60 kg below zero.
     await refused(
       a.key,
       {
@@ -79,7 +81,7 @@ describe('ledger rules', () => {
         lotId: p!.lotId,
         reason: '泄漏',
         quantity: { value: 60, unit: 'kg' },
-        occurredAt: '2026-06-03T00:00:00Z',
+        occurredAt: hoursAgo(18),
       },
       ['STOCK_NEGATIVE'],
     );
@@ -329,6 +331,60 @@ describe('ledger rules', () => {
     expect(res.status).toBe(422);
     expect(res.body.errors.map((e: { rule: string }) => e.rule)).toEqual(['WASTE_RECEIVER_UNLICENSED']);
     expect(await t.db.query('SELECT count(*) AS n FROM waste_manifests')).toEqual(before);
+  });
+
+  it('a receipt completes what was addressed to it: WRONG_CONSIGNEE, RECEIPT_BEFORE_SHIPMENT, SHIPMENT_REVERSED; a shipment names a consistent consignee', async () => {
+    const a = await party(t, { licences: [PRODUCTION_LICENCE] });
+    const b = await party(t, { licences: [BUSINESS_LICENCE] });
+    const b2 = (await makeFacility(t, b.enterpriseId, { capacities: [{ unClass: '3', maxKg: 1000 }] })).id as string;
+    const [lot] = await produce(a, ethanol, 100);
+    const ship = async (over: Record<string, unknown> = {}) =>
+      (
+        await recorded(t, a.key, {
+          operation: 'ship',
+          facilityId: a.facilityId,
+          chemicalId: ethanol,
+          lotId: lot!.lotId,
+          counterpartyFacilityId: b.facilityId,
+          quantity: { value: 10, unit: 'kg' },
+          occurredAt: hoursAgo(10),
+          ...over,
+        })
+      )[0]!.id as string;
+    const receipt = (sourceMovementId: string, over: Record<string, unknown> = {}) => ({
+      operation: 'receive',
+      facilityId: b.facilityId,
+      chemicalId: ethanol,
+      sourceMovementId,
+      quantity: { value: 10, unit: 'kg' },
+      occurredAt: hoursAgo(9),
+      ...over,
+    });
+    const toB = await ship();
+    await refused(b.key, receipt(toB, { facilityId: b2 }), ['WRONG_CONSIGNEE']);
+    await refused(b.key, receipt(toB, { occurredAt: hoursAgo(11) }), ['RECEIPT_BEFORE_SHIPMENT']);
+    const takenBack = await ship();
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/movements/${takenBack}/reverse`)
+          .set(...bearer(a.key))
+          .send({ reason: '客户取消订单' })
+      ).status,
+    ).toBe(201);
+    await refused(b.key, receipt(takenBack), ['SHIPMENT_REVERSED']);
+    const shipBody = {
+      operation: 'ship',
+      facilityId: a.facilityId,
+      chemicalId: ethanol,
+      lotId: lot!.lotId,
+      counterpartyFacilityId: b.facilityId,
+      quantity: { value: 1, unit: 'kg' },
+    };
+    await refused(a.key, { ...shipBody, counterpartyEnterpriseId: a.enterpriseId }, ['COUNTERPARTY_MISMATCH']);
+    await refused(a.key, { ...shipBody, counterpartyEnterpriseId: randomUUID() }, ['REFERENCE_NOT_FOUND']);
+    expect((await record(t, b.key, receipt(toB))).status).toBe(201);
   });
 
   it("refuses an enterprise acting on another's facility (404), and volumes without a density", async () => {

@@ -9,6 +9,7 @@ describe('registry access and masking', () => {
   let keyA: string;
   let keyB: string;
   let police: string;
+  let transport: string;
   let person: Record<string, unknown>;
   beforeAll(async () => {
     t = await createTestApp();
@@ -17,41 +18,32 @@ describe('registry access and masking', () => {
     keyA = await t.mintKey({ principal: 'enterprise', enterpriseId: a });
     keyB = await t.mintKey({ principal: 'enterprise', enterpriseId: b });
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
+    transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
     person = await makePerson(t, a, { phone: '13987654321' });
   });
   afterAll(() => t.close());
 
-  it('shows id number and phone in full to the employer and admin, masked to an agency', async () => {
+  it('shows id number and phone in full to the employer and admin; to an agency as its sharing policy shows crew', async () => {
     const idNumber = person.idNumber as string;
-    const asEmployer = (
-      await t
+    const read = async (key: string) =>
+      t
         .http()
         .get(`/v1/personnel/${person.id as string}`)
-        .set(...bearer(keyA))
-    ).body;
-    const asAdmin = (
-      await t
-        .http()
-        .get(`/v1/personnel/${person.id as string}`)
-        .set(...bearer(t.adminKey))
-    ).body;
-    const asPolice = (
-      await t
-        .http()
-        .get(`/v1/personnel/${person.id as string}`)
-        .set(...bearer(police))
-    ).body;
-    expect(asEmployer).toMatchObject({ idNumber, phone: '13987654321', masked: false });
-    expect(asAdmin).toMatchObject({ idNumber, phone: '13987654321', masked: false });
-    expect(asPolice).toMatchObject({
+        .set(...bearer(key));
+    expect((await read(keyA)).body).toMatchObject({ idNumber, phone: '13987654321', masked: false });
+    expect((await read(t.adminKey)).body).toMatchObject({ idNumber, phone: '13987654321', masked: false });
+    // The default policy: police gets the crew in clear, transport their phones only.
+    expect((await read(police)).body).toMatchObject({ idNumber, phone: '13987654321', masked: false });
+    expect((await read(transport)).body).toMatchObject({
       idNumber: `${idNumber.slice(0, 3)}${'*'.repeat(11)}${idNumber.slice(-4)}`,
-      phone: '139****4321',
+      phone: '13987654321',
       masked: true,
     });
     const list = await t
       .http()
       .get('/v1/personnel?limit=500')
-      .set(...bearer(police));
+      .set(...bearer(transport));
+    expect(list.status).toBe(200);
     expect(JSON.stringify(list.body)).not.toContain(idNumber);
   });
 
@@ -137,7 +129,14 @@ describe('registry access and masking', () => {
           .http()
           .post('/v1/personnel')
           .set(...bearer(keyB))
-          .send({ ...person, id: undefined, masked: undefined, status: undefined, employerId: a })
+          .send({
+            ...person,
+            id: undefined,
+            masked: undefined,
+            status: undefined,
+            pendingChanges: undefined,
+            employerId: a,
+          })
       ).status,
     ).toBe(404);
     const ownCreate = await t
@@ -149,7 +148,7 @@ describe('registry access and masking', () => {
     expect(ownCreate.body.carrierId).toBe(b);
   });
 
-  it('lets an enterprise change its own contacts but not its roles or district', async () => {
+  it('lets an enterprise change its own contacts, and only file its roles and district for emergency management', async () => {
     const ok = await t
       .http()
       .patch(`/v1/enterprises/${a}`)
@@ -161,8 +160,12 @@ describe('registry access and masking', () => {
       .patch(`/v1/enterprises/${a}`)
       .set(...bearer(keyA))
       .send({ roles: ['producer'], district: '江阴' });
-    expect(no.status).toBe(400);
-    expect(no.body.errors.map((e: { rule: string }) => e.rule)).toEqual(['adminOnly', 'adminOnly']);
+    expect(no.status).toBe(202);
+    expect(no.body.district).not.toBe('江阴');
+    expect(no.body.roles).not.toEqual(['producer']);
+    expect(no.body.pendingChanges).toEqual([
+      expect.objectContaining({ kind: 'enterprise.registration', agency: 'emergency' }),
+    ]);
     expect(
       (
         await t

@@ -75,7 +75,15 @@ export interface SseEvent {
 export function readSse(
   baseUrl: string,
   key: string,
-  options: { query?: string; lastEventId?: string; count: number; quietMs?: number; timeoutMs?: number },
+  options: {
+    query?: string;
+    lastEventId?: string;
+    count: number;
+    quietMs?: number;
+    timeoutMs?: number;
+    /** Called when the stream's headers arrive: the server has fixed where it starts. */
+    onOpen?: () => void;
+  },
 ): Promise<SseEvent[]> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
@@ -89,6 +97,7 @@ export function readSse(
         res.resume();
         return;
       }
+      options.onOpen?.();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         buffer += chunk;

@@ -9,6 +9,13 @@ import { bearer, type TestApp } from './test-app.js';
 let seq = 0;
 const next = (): number => ++seq + Math.floor(Math.random() * 1e6) * 1000;
 
+/**
+ * The local (Wuxi) date some years from now: the end of a licence, certificate or route that is
+ * meant to stay valid. A date written into the suite would make it fail from that day on.
+ */
+export const yearsFromNow = (years: number): string =>
+  new Date(Date.now() + 8 * 3600_000 + years * 365 * 86_400_000).toISOString().slice(0, 10);
+
 export function creditCode(division = '320214'): string {
   let body = '';
   let n = next();
@@ -77,7 +84,7 @@ export const makeLicence = (t: TestApp, enterpriseId: string, over: Json = {}): 
     number: `苏WH安许证字[${next()}]`,
     issuer: '江苏省应急管理厅',
     validFrom: '2024-01-01',
-    validTo: '2028-12-31',
+    validTo: yearsFromNow(3),
     scope: { classes: ['2', '3', '6.1', '8'] },
     ...over,
   });
@@ -90,9 +97,9 @@ export const makeVehicle = (t: TestApp, carrierId: string, over: Json = {}): Pro
     permittedClasses: ['2.3', '3', '8'],
     tankVolumeM3: 24.5,
     approvedLoadKg: 30000,
-    tankInspectionExpiry: '2028-06-30',
+    tankInspectionExpiry: yearsFromNow(2),
     transportCertNumber: `苏交运管无字${next()}号`,
-    transportCertExpiry: '2028-12-31',
+    transportCertExpiry: yearsFromNow(3),
     terminalId: terminalId(),
     ...over,
   });
@@ -106,7 +113,7 @@ export const makePerson = (t: TestApp, employerId: string, over: Json = {}): Pro
     employerId,
     qualificationKind: 'dg_driver',
     qualificationNumber: `QC${next()}`,
-    qualificationExpiry: '2028-03-31',
+    qualificationExpiry: yearsFromNow(2),
     ...over,
   });
 

@@ -11,7 +11,7 @@ export interface Party {
 
 /**
  * An enterprise with its own key, one facility (with capacities) and the licences given, each
- * valid 2024-01-01 to 2028-12-31 unless overridden.
+ * valid from 2024-01-01 to three years from now unless overridden.
  */
 export async function party(
   t: TestApp,
@@ -37,6 +37,10 @@ export async function party(
   return { enterpriseId, key, facilityId: f.id as string };
 }
 
+/** An instant `h` hours before now (ISO 8601): movements are current only within the backdating window (72 h). */
+export const hoursAgo = (h: number): string => new Date(Date.now() - h * 3600_000).toISOString();
+
+/** Records a movement, dated a day ago unless the body says otherwise. */
 export async function record(
   t: TestApp,
   key: string,
@@ -46,7 +50,7 @@ export async function record(
     .http()
     .post('/v1/movements')
     .set(...bearer(key))
-    .send({ occurredAt: '2026-06-01T02:00:00Z', ...body });
+    .send({ occurredAt: hoursAgo(24), ...body });
   return { status: res.status, body: res.body as Json };
 }
 

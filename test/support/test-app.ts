@@ -25,10 +25,15 @@ export interface TestApp {
       | { principal: 'agency'; agency: Agency }
       | { principal: 'enterprise'; enterpriseId: string },
   ): Promise<string>;
-  /** Waits until the in-process queue is idle (no-op wait loop on BullMQ: polls `until`). */
+  /**
+   * Without `until`: waits until no job is waiting or running (either transport), e.g. for a job
+   * just queued to have run. With it: polls `until` (after the in-process queue is idle).
+   */
   settle(until?: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   /** Waits until every fix appended to the stream has been consumed by the evaluator. */
   drainFixes(timeoutMs?: number): Promise<void>;
+  /** Runs the evaluator's time-driven rules (SIGNAL_LOST) as of `now`, instead of waiting for its periodic tick. */
+  tickFixes(now: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -126,8 +131,8 @@ export async function createTestApp(
     async settle(until, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       const idle = (jobQueue as { idle?: () => Promise<void> }).idle;
-      if (idle) await idle.call(jobQueue);
-      if (!until) return;
+      if (!until) return idle?.call(jobQueue);
+      if (jobQueue.transport === 'in-process') await idle?.call(jobQueue);
       while (!(await until())) {
         if (Date.now() > deadline) throw new Error('condition not reached before the timeout');
         await new Promise((r) => setTimeout(r, 50));
@@ -148,6 +153,9 @@ export async function createTestApp(
           throw new Error(`fixes stream not drained within ${timeoutMs} ms (${pending} pending)`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    tickFixes(now) {
+      return app.get(ShardedStreams).tickNow(StreamName.Fixes, now);
     },
     async close() {
       await app.close();

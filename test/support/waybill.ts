@@ -1,4 +1,4 @@
-import { chemicalByCas, makeEnterprise, makeLicence, makePerson, makeVehicle } from './factories.js';
+import { chemicalByCas, makeEnterprise, makeLicence, makePerson, makeVehicle, yearsFromNow } from './factories.js';
 import { BUSINESS_LICENCE, party, type Party, PRODUCTION_LICENCE, recorded } from './ledger.js';
 import { bearer, type TestApp } from './test-app.js';
 
@@ -56,7 +56,7 @@ export async function approvedRoute(t: TestApp, transportKey: string, over: Json
     halfWidthM: 60,
     hazardClasses: ['2', '3', '6.1', '8'],
     validFrom: '2026-01-01',
-    validTo: '2030-12-31',
+    validTo: yearsFromNow(4),
     ...over,
   });
   if (res.status !== 201) throw new Error(`route refused: ${JSON.stringify(res.body)}`);

@@ -4,7 +4,9 @@ import { buildTrack, DETOUR, ROUTE, SPIKE, ZONE } from './track.js';
 
 /**
  * The spine end to end: a route, a zone and an assignment; a 1,000-point track posted in batches
- * shuffled within the hold window, then posted again; exactly the expected violations.
+ * shuffled within the hold window, then posted again; exactly the expected violations. The track's
+ * GPS times are two hours old: SIGNAL_LOST counts silence from receipts, so the evaluator's
+ * periodic tick, whenever it runs during the test, finds the vehicle just heard from.
  */
 describe('geofencing through ingest, the stream and the engine', () => {
   let t: TestApp;
@@ -13,15 +15,17 @@ describe('geofencing through ingest, the stream and the engine', () => {
   let vehicleId: string;
   let routeId: string;
   let zoneId: string;
+  let carrier: string;
+  let chlorine: string;
   const start = Date.now() - 2 * 3600_000;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { FIX_HOLD_MS: '1500' } });
     transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
-    const carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
+    carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
     vehicleId = (await makeVehicle(t, carrier)).id as string;
-    const chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
+    chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
 
     const route = await t
       .http()
@@ -50,9 +54,15 @@ describe('geofencing through ingest, the stream and the engine', () => {
       .http()
       .post(`/v1/zones/${zoneId}/approve`)
       .set(...bearer(transport));
-    await t
+    await assign(vehicleId);
+  });
+  afterAll(() => t.close());
+
+  /** Loaded with chlorine on the route from a minute before the track until an hour from now. */
+  async function assign(vehicle: string): Promise<void> {
+    const res = await t
       .http()
-      .put(`/v1/vehicles/${vehicleId}/assignment`)
+      .put(`/v1/vehicles/${vehicle}/assignment`)
       .set(...bearer(transport))
       .send({
         routeId,
@@ -61,8 +71,8 @@ describe('geofencing through ingest, the stream and the engine', () => {
         validFrom: new Date(start - 60_000).toISOString(),
         validTo: new Date(start + 3 * 3600_000).toISOString(),
       });
-  });
-  afterAll(() => t.close());
+    expect(res.status).toBe(200);
+  }
 
   /** Posts the track in batches of 50; every 4 consecutive batches go together, in shuffled order. */
   async function postShuffled(track: Array<Record<string, unknown>>): Promise<void> {
@@ -194,5 +204,55 @@ describe('geofencing through ingest, the stream and the engine', () => {
           .send({})
       ).body.acknowledgements,
     ).toHaveLength(2);
+  });
+
+  it('judges SIGNAL_LOST by when fixes arrive, not their GPS time: a backlog sent in parts is no silence', async () => {
+    const blind = (await makeVehicle(t, carrier)).id as string;
+    await assign(blind);
+    // 200 fixes two hours old, stored by the terminal out of coverage and re-sent in four parts.
+    const backlog = buildTrack(blind, start, 200);
+    const sendingFrom = Date.now();
+    for (let i = 0; i < backlog.length; i += 50) {
+      const res = await t
+        .http()
+        .post('/v1/telemetry/positions')
+        .set(...bearer(transport))
+        .send({ positions: backlog.slice(i, i + 50) });
+      expect(res.status).toBe(202);
+      await t.drainFixes();
+      // Every part was received after sendingFrom: a tick 299 s after it finds at most 299 s of
+      // silence, however long the parts took (by GPS time the vehicle has been silent two hours).
+      await t.tickFixes(sendingFrom + 299_000);
+    }
+    // Transport is alerted to every rule (police only to those its policy names: not SIGNAL_LOST).
+    const signalLost = async (): Promise<Array<Record<string, unknown>>> =>
+      (
+        await t
+          .http()
+          .get(`/v1/violations?vehicleId=${blind}&rule=SIGNAL_LOST`)
+          .set(...bearer(transport))
+      ).body.items as Array<Record<string, unknown>>;
+    expect(await signalLost()).toEqual([]);
+
+    // Nothing more for five minutes after the last receipt: now the vehicle is silent. (So is the
+    // first vehicle, whose tests came before: keep this test the file's last.)
+    await t.tickFixes(Date.now() + 301_000);
+    const [lost] = await signalLost();
+    expect(lost).toMatchObject({ status: 'open', severity: 'high', openedAt: backlog[199]!.ts });
+    expect((lost!.detail as { silentSeconds: number }).silentSeconds).toBeGreaterThanOrEqual(301);
+
+    // Heard from again: the next fix closes it.
+    const next = buildTrack(blind, start, 201)[200]!;
+    expect(
+      (
+        await t
+          .http()
+          .post('/v1/telemetry/positions')
+          .set(...bearer(transport))
+          .send({ positions: [next] })
+      ).status,
+    ).toBe(202);
+    await t.drainFixes();
+    expect(await signalLost()).toEqual([expect.objectContaining({ status: 'closed', closedAt: next.ts })]);
   });
 });

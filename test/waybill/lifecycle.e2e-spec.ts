@@ -12,10 +12,13 @@ type Json = Record<string, unknown>;
  */
 describe('e-waybill lifecycle', () => {
   let t: TestApp;
+  // Emergency management receives waybill.discrepancy only; the transport bureau every waybill event.
   let emergency: string;
+  let transport: string;
   beforeAll(async () => {
     t = await createTestApp();
     emergency = await t.mintKey({ principal: 'agency', agency: 'emergency' });
+    transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
   });
   afterAll(() => t.close());
 
@@ -266,7 +269,7 @@ describe('e-waybill lifecycle', () => {
       .send(content(w, {}, { quantity: { value: 40, unit: 't' } }));
     expect(refused.status).toBe(422);
     expect(rulesOf(refused.body)).toContain('OVERLOAD');
-    const full = await get(emergency, s.id);
+    const full = await get(transport, s.id);
     expect(full.version).toBe(2);
     expect(
       (full.versions as Json[]).map((v) => [
@@ -316,9 +319,9 @@ describe('e-waybill lifecycle', () => {
     const byVehicle = await t
       .http()
       .get(`/v1/waybills?vehicleId=${w.vehicleId}&status=submitted&chemicalId=${w.chemicalId}&district=新吴`)
-      .set(...bearer(emergency));
+      .set(...bearer(transport));
     expect((byVehicle.body.items as Json[]).map((x) => x.id)).toEqual([s.id]);
-    expect((await post(t, emergency, `/v1/waybills/${s.id}/cancel`, { reason: 'x' })).status).toBe(403);
+    expect((await post(t, transport, `/v1/waybills/${s.id}/cancel`, { reason: 'x' })).status).toBe(403);
   });
 
   it('lists as overdue a waybill still on the road 24 h after its planned arrival', async () => {
@@ -331,14 +334,14 @@ describe('e-waybill lifecycle', () => {
           await t
             .http()
             .get('/v1/waybills?overdue=true')
-            .set(...bearer(emergency))
+            .set(...bearer(transport))
         ).body.items as Json[]
       ).map((x) => x.id as string);
     expect(await overdue()).not.toContain(id);
     // The clock moves on: the planned arrival is now 25 hours ago.
     await t.db.query(`UPDATE waybills SET planned_arrival = now() - interval '25 hours' WHERE id = $1`, [id]);
     expect(await overdue()).toContain(id);
-    expect((await get(emergency, id)).overdue).toBe(true);
+    expect((await get(transport, id)).overdue).toBe(true);
   });
 
   it('prints the waybill for the driver, with its number as a QR code', async () => {

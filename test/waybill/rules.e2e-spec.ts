@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { chemicalByCas, makeEnterprise, makeLicence, makePerson, makeVehicle } from '../support/factories.js';
+import {
+  chemicalByCas,
+  makeEnterprise,
+  makeLicence,
+  makePerson,
+  makeVehicle,
+  yearsFromNow,
+} from '../support/factories.js';
 import { party, recorded } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import {
@@ -237,7 +244,7 @@ describe('e-waybill validation at submission', () => {
       geometry: { type: 'LineString', coordinates: [A, B] },
       hazardClasses: ['3'],
       validFrom: '2026-01-01',
-      validTo: '2030-12-31',
+      validTo: yearsFromNow(4),
     });
     expect(await refused(w, { routeId: draftRoute.body.id })).toEqual(['ROUTE_NOT_APPROVED']);
   });
@@ -330,7 +337,7 @@ describe('e-waybill validation at submission', () => {
     expect(unnamed).toEqual(['COMPARTMENT_REQUIRED']);
   });
 
-  it('TOXIC_PASS_REQUIRED, _NOT_VALID and _ROUTE: a highly toxic load carries the police pass for its route and dates', async () => {
+  it('TOXIC_PASS_REQUIRED, _NOT_VERIFIED, _NOT_VALID and _ROUTE: a highly toxic load carries the pass police issued for its route and dates', async () => {
     const w = await world({
       cas: '143-33-9',
       vehicle: { kind: 'van', tankVolumeM3: undefined },
@@ -341,8 +348,28 @@ describe('e-waybill validation at submission', () => {
     const item = { quantity: { value: 500, unit: 'kg' }, packaging: 'packaged', packages: 20, compartment: undefined };
     expect(await refused(w, {}, item)).toEqual(['TOXIC_PASS_REQUIRED']);
     const pass = { number: '锡公剧通字[2026]0088号', validFrom: day(-1), validTo: day(3), routeId: w.routeId };
+    // A pass the consignor only says it holds is no pass: police issue it.
+    expect(await refused(w, { toxicPass: pass }, item)).toEqual(['TOXIC_PASS_NOT_VERIFIED']);
+    const police = await t.mintKey({ principal: 'agency', agency: 'police' });
+    const issue = (number: string, over: Json = {}) =>
+      t
+        .http()
+        .post(`/v1/enterprises/${w.consignor.enterpriseId}/licences`)
+        .set(...bearer(police))
+        .send({
+          kind: 'highly_toxic_road_pass',
+          number,
+          issuer: '无锡市公安局',
+          validFrom: day(-1),
+          validTo: day(3),
+          scope: { chemicalIds: [w.chemicalId], routeIds: [w.routeId] },
+          ...over,
+        });
+    expect((await issue(pass.number)).status).toBe(201);
+    const short = '锡公剧通字[2026]0089号';
+    expect((await issue(short, { validTo: day(-1) })).status).toBe(201);
+    expect(await refused(w, { toxicPass: { ...pass, number: short } }, item)).toEqual(['TOXIC_PASS_NOT_VALID']);
     const otherRoute = await approvedRoute(t, transport);
-    expect(await refused(w, { toxicPass: { ...pass, validTo: day(-1) } }, item)).toEqual(['TOXIC_PASS_NOT_VALID']);
     expect(await refused(w, { toxicPass: { ...pass, routeId: otherRoute } }, item)).toEqual(['TOXIC_PASS_ROUTE']);
     expect((await submit(t, w, { toxicPass: pass }, item)).status).toBe(200);
   });

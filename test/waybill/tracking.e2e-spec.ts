@@ -143,8 +143,9 @@ describe('e-waybills matched against the GPS track', () => {
       (
         await t
           .http()
+          // (NOT_DEPARTED alerts the transport bureau, not police: the sharing policy's alert rules.)
           .get(`/v1/violations?rule=NOT_DEPARTED&waybillId=${s.id}`)
-          .set(...bearer(police))
+          .set(...bearer(w.transportKey))
       ).body.items as Json[];
     await t.queue.enqueue(JobName.WaybillSweep, {});
     await t.settle(async () => (await alerts()).length > 0);

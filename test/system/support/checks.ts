@@ -63,7 +63,13 @@ export async function awaitRest(
           [endpoint.id],
         );
         const received = new Set(rig.received().map((r) => r.body.id)).size;
-        last = `fixes in the stream ${pending}, violations closed ${v!.closed} open ${v!.open} (expected ${closedPerViolation}), deliveries ${d!.total} of which pending ${d!.pending}, received ${received}`;
+        const [o] = await rig.query<{ unrelayed: string; published: string; police: string }>(
+          `SELECT (SELECT count(*) FROM outbox WHERE relayed_at IS NULL) AS unrelayed,
+                  (SELECT count(*) FROM exchange_events WHERE type IN ('violation.opened', 'violation.closed')) AS published,
+                  (SELECT count(*) FROM exchange_events WHERE type IN ('violation.opened', 'violation.closed')
+                      AND audience @> ARRAY['police']) AS police`,
+        );
+        last = `fixes in the stream ${pending}, violations closed ${v!.closed} open ${v!.open} (expected ${closedPerViolation}), outbox not relayed ${o!.unrelayed}, alerts published ${o!.published} (to police ${o!.police}), deliveries ${d!.total} of which pending ${d!.pending}, received ${received}`;
         return (
           pending === 0 &&
           Number(v!.closed) >= closedPerViolation &&
