@@ -1,3 +1,4 @@
+import { confirmPendingFilings } from '../apps/confirm-filings.js';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckCharacter } from '../libs/registry/src/identifiers/credit-code.js';
 
 type Json = Record<string, unknown>;
@@ -79,16 +80,24 @@ export async function buildFleet(api: Api, vehicles: number, fixesPerVehicle = 1
   });
   const chlorine = ((await api.call('GET', '/v1/chemicals?q=7782-50-5')).items as Array<{ id: string }>)[0]!.id;
   const plates = Array.from({ length: vehicles }, (_, i) => `苏B${String(70000 + i).padStart(5, '0')}`);
+  // The carrier imports its tankers with its own key; transport and market supervision confirm
+  // the certificates and tanks it filed, as they would in production.
+  const carrierKey = (
+    await api.call('POST', '/v1/api-keys', { principal: 'enterprise', enterpriseId: carrier.id, name: 'carrier' })
+  ).key as string;
+  const marketKey = (await api.call('POST', '/v1/api-keys', { principal: 'agency', agency: 'market', name: 'sys' }))
+    .key as string;
   const csv = [
-    'plate,kind,carrierId,permittedClasses,tankVolumeM3,approvedLoadKg',
-    ...plates.map((p) => `${p},tanker,${carrier.id as string},2.3,24,30000`),
+    'plate,kind,permittedClasses,tankVolumeM3,approvedLoadKg',
+    ...plates.map((p) => `${p},tanker,2.3,24,30000`),
   ].join('\n');
   const imported = await fetch(`${api.base}/v1/import/vehicles`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${api.key}`, 'Content-Type': 'text/csv' },
+    headers: { Authorization: `Bearer ${carrierKey}`, 'Content-Type': 'text/csv' },
     body: csv,
   });
   if (!imported.ok) throw new Error(`vehicle import: ${imported.status} ${await imported.text()}`);
+  await confirmPendingFilings(api.base, [transportKey, marketKey]);
   const byPlate = new Map<string, string>();
   let cursor: string | null = '';
   while (cursor !== null) {

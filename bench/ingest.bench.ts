@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { confirmPendingFilings } from '../apps/confirm-filings.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { benchProcesses, percentile, report, round as roundTo } from './support.js';
@@ -61,16 +62,23 @@ async function main(): Promise<void> {
     });
     const chlorine = ((await call('GET', '/v1/chemicals?q=7782-50-5')).items as Array<{ id: string }>)[0]!.id;
     const plates = Array.from({ length: VEHICLES }, (_, i) => `苏B${String(10000 + i).padStart(5, '0')}`);
+    // The carrier imports its tankers; transport and market supervision confirm what it filed.
+    const carrierKey = (
+      await call('POST', '/v1/api-keys', { principal: 'enterprise', enterpriseId: carrier.id, name: 'bench' })
+    ).key as string;
+    const market = (await call('POST', '/v1/api-keys', { principal: 'agency', agency: 'market', name: 'bench' }))
+      .key as string;
     const csv = [
-      'plate,kind,carrierId,permittedClasses,tankVolumeM3,approvedLoadKg',
-      ...plates.map((p) => `${p},tanker,${carrier.id as string},2.3,24,30000`),
+      'plate,kind,permittedClasses,tankVolumeM3,approvedLoadKg',
+      ...plates.map((p) => `${p},tanker,2.3,24,30000`),
     ].join('\n');
     const imported = await fetch(`${base}/v1/import/vehicles`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'text/csv' },
+      headers: { Authorization: `Bearer ${carrierKey}`, 'Content-Type': 'text/csv' },
       body: csv,
     });
     if (!imported.ok) throw new Error(`vehicle import: ${imported.status}`);
+    await confirmPendingFilings(base, [transport, market]);
     const vehicleIds = (await db.query<{ id: string }>('SELECT id FROM vehicles ORDER BY plate')).rows.map((r) => r.id);
     const routeLat = (r: number): number => 31.35 + r * 0.02;
     const routeIds: string[] = [];

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { Database } from '@lib/platform';
 import { Jt808Gateway } from '@lib/telematics';
 import { SimulatedTerminal } from '../apps/gateway/src/simulator.js';
+import { confirmPendingFilings } from '../apps/confirm-filings.js';
 import { benchApp, percentile, report, round } from './support.js';
+
+type Json = Record<string, unknown>;
 
 /**
  * bench:jt808 — 2,000 simulated terminals, each reporting once a second over its own TCP
@@ -18,17 +21,42 @@ async function main(): Promise<void> {
   const db = b.app.get(Database);
   const gateway = b.app.get(Jt808Gateway);
   const port = await gateway.listen(0, '127.0.0.1');
-  const [carrier] = await db.query<{ id: string }>(
-    `INSERT INTO enterprises (id, credit_code, name, roles, district, address, contacts)
-     VALUES (gen_random_uuid(), 'B00000000000000001', '基准承运人', ARRAY['carrier'], '新吴', '无锡', '[]') RETURNING id`,
-  );
+  // The carrier registers its tankers with their terminals (CSV import, its own key); transport and
+  // market supervision confirm what it filed, as in production, before any terminal can sign in.
+  const call = async (key: string, path: string, body: unknown, type = 'application/json'): Promise<Json> => {
+    const res = await fetch(`${b.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': type },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Json;
+  };
+  const mint = async (request: Json): Promise<string> =>
+    (await call(b.adminKey, '/v1/api-keys', { name: 'bench', ...request })).key as string;
+  const carrier = await call(b.adminKey, '/v1/enterprises', {
+    creditCode: '91320214MA1P3K2X02',
+    name: '基准承运人',
+    roles: ['carrier'],
+    district: '新吴',
+    address: '无锡',
+  });
+  const carrierKey = await mint({ principal: 'enterprise', enterpriseId: carrier.id });
   const phones = Array.from({ length: TERMINALS }, (_, i) => `0136${String(i).padStart(8, '0')}`);
-  await db.query(
-    `INSERT INTO vehicles (id, plate, kind, carrier_id, permitted_classes, tank_volume_m3, approved_load_kg, approved_media, terminal_id)
-     SELECT gen_random_uuid(), '苏B' || lpad(i::text, 5, '0'), 'tanker', $1, ARRAY['3'], 24.5, 30000, '{}', ($2::text[])[i + 1]
-       FROM generate_series(0, $3 - 1) AS i`,
-    [carrier!.id, phones, TERMINALS],
-  );
+  for (let i = 0; i < TERMINALS; i += 5000)
+    await call(
+      carrierKey,
+      '/v1/import/vehicles',
+      [
+        'plate,kind,permittedClasses,tankVolumeM3,approvedLoadKg,terminalId',
+        ...phones.slice(i, i + 5000).map((p, k) => `苏B${String(i + k).padStart(5, '0')},tanker,3,24.5,30000,${p}`),
+      ].join('\n'),
+      'text/csv',
+    );
+  await confirmPendingFilings(b.baseUrl, [
+    await mint({ principal: 'agency', agency: 'transport' }),
+    await mint({ principal: 'agency', agency: 'market' }),
+  ]);
 
   const terminals = phones.map((p) => new SimulatedTerminal(p));
   const connectStart = Date.now();

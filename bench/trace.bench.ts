@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { MovementService } from '@lib/ledger';
 import type { Principal } from '@lib/platform';
+import { confirmPendingFilings } from '../apps/confirm-filings.js';
 import { benchApp, percentile, report, round } from './support.js';
 
 /**
  * bench:trace — the trace of a lot 10 hops deep with 1,000 movements must answer in under
  * 100 ms. A lot is produced, then each generation is split off the previous one (a hop), and
- * every generation moves back and forth between facilities of three enterprises.
+ * every generation moves back and forth between facilities of three enterprises (a transfer within
+ * one, a sale and its receipt by the buyer between two). Movements are dated within the backdating
+ * window, as current bookings are.
  */
 const HOPS = 10;
 const MOVEMENTS = 1000;
@@ -15,16 +18,17 @@ const RUNS = 30;
 async function main(): Promise<void> {
   const b = await benchApp();
   const admin: Principal = { kind: 'admin', keyId: '' };
-  const api = async (path: string, body?: unknown): Promise<Record<string, unknown>> => {
+  const api = async (path: string, body?: unknown, key = b.adminKey): Promise<Record<string, unknown>> => {
     const res = await fetch(`${b.baseUrl}${path}`, {
       method: body ? 'POST' : 'GET',
-      headers: { Authorization: `Bearer ${b.adminKey}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as Record<string, unknown>;
   };
   const ethanol = ((await api('/v1/chemicals?q=64-17-5')).items as Array<{ id: string }>)[0]!.id;
+  // Each enterprise files its licence and facilities with its own key; emergency management confirms them.
   const facilities: string[] = [];
   for (let e = 0; e < 3; e++) {
     const code = ['91320214MA1P3K2X02', '91320281MA1N8C5Q0G', '91320205MA1W0G3R0J'][e]!;
@@ -35,29 +39,41 @@ async function main(): Promise<void> {
       district: '新吴',
       address: 'x',
     });
-    await api(`/v1/enterprises/${enterprise.id as string}/licences`, {
-      kind: 'safety_production',
-      number: `B-${e}`,
-      issuer: 'x',
-      validFrom: '2020-01-01',
-      validTo: '2030-12-31',
-      scope: { classes: ['3'] },
-    });
+    const own = (await api('/v1/api-keys', { principal: 'enterprise', enterpriseId: enterprise.id, name: 'bench' }))
+      .key as string;
+    await api(
+      `/v1/enterprises/${enterprise.id as string}/licences`,
+      {
+        kind: 'safety_production',
+        number: `B-${e}`,
+        issuer: 'x',
+        validFrom: '2020-01-01',
+        validTo: '2030-12-31',
+        scope: { classes: ['3'] },
+      },
+      own,
+    );
     for (let f = 0; f < 2; f++) {
-      const facility = await api('/v1/facilities', {
-        enterpriseId: enterprise.id,
-        name: `F${e}${f}`,
-        kind: 'storage',
-        geometry: { type: 'Point', coordinates: [120.3 + e / 100, 31.5 + f / 100] },
-        district: '新吴',
-        address: 'x',
-        capacities: [{ unClass: '3', maxKg: 1e9 }],
-      });
+      const facility = await api(
+        '/v1/facilities',
+        {
+          name: `F${e}${f}`,
+          kind: 'storage',
+          geometry: { type: 'Point', coordinates: [120.3 + e / 100, 31.5 + f / 100] },
+          district: '新吴',
+          address: 'x',
+          capacities: [{ unClass: '3', maxKg: 1e9 }],
+        },
+        own,
+      );
       facilities.push(facility.id as string);
     }
   }
+  const emergency = (await api('/v1/api-keys', { principal: 'agency', agency: 'emergency', name: 'bench' }))
+    .key as string;
+  await confirmPendingFilings(b.baseUrl, [emergency]);
   const movements = b.app.get(MovementService);
-  let at = Date.parse('2026-01-01T00:00:00Z');
+  let at = Date.now() - 48 * 3_600_000;
   const next = (): string => new Date((at += 60_000)).toISOString();
   const [root] = await movements.record(
     {
@@ -89,7 +105,20 @@ async function main(): Promise<void> {
       } as never,
       admin,
     );
-    return legs.length;
+    if (operation === 'transfer') return legs.length;
+    // A sale reaches the buyer when the buyer books its receipt.
+    const received = await movements.record(
+      {
+        operation: 'receive',
+        facilityId: facilities[to]!,
+        chemicalId: ethanol,
+        sourceMovementId: legs[0]!.id,
+        quantity: { value: kg, unit: 'kg' },
+        occurredAt: next(),
+      } as never,
+      admin,
+    );
+    return legs.length + received.length;
   };
   const perHop = Math.ceil((MOVEMENTS - 1 - HOPS * 5) / HOPS / 4);
   for (let hop = 0; hop < HOPS; hop++) {
