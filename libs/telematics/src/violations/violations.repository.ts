@@ -44,8 +44,11 @@ export class ViolationsRepository {
     patch: Pick<ViolationEntity, 'closedAt' | 'closeDetectedAt' | 'worstPoint' | 'maxValue' | 'points'>,
   ): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
-      `UPDATE violations SET status = 'closed', closed_at = $2, close_detected_at = $3, worst_point = $4, max_value = $5, points = $6
-        WHERE id = $1 AND status = 'open' RETURNING id`,
+      // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], never empty.
+      `WITH closed AS (
+         UPDATE violations SET status = 'closed', closed_at = $2, close_detected_at = $3, worst_point = $4, max_value = $5, points = $6
+          WHERE id = $1 AND status = 'open' RETURNING id)
+       SELECT id FROM closed`,
       [
         id,
         patch.closedAt,
