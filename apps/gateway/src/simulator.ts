@@ -123,7 +123,12 @@ export class SimulatedTerminal {
     const card = this.card;
     this.send(
       DRIVER_IDENTITY_MSG.report,
-      writeDriverIdentity(card ? { status: 'inserted', at, card } : { status: 'removed', at }, this.edition),
+      // A card holding a citizen id is reported with it (the 2019 layout, which the platform also
+      // reads behind a 2013 header, as 2019 terminals that do not set the version flag send it).
+      writeDriverIdentity(
+        card ? { status: 'inserted', at, card } : { status: 'removed', at },
+        card?.citizenId ? 2019 : this.edition,
+      ),
     );
     return (await answered)[4]!;
   }
