@@ -141,16 +141,20 @@ describe('who is driving (JT/T 808 0x0702, CREW_MISMATCH)', () => {
 
     // The product's promise, from the system's own records: from the receipt of the fix that
     // opened it to the police endpoint's answer.
-    const [timing] = await t.db.query<{ received: Date; delivered: Date }>(
-      `SELECT v.trigger_received_at AS received, d.delivered_at AS delivered
-         FROM violations v
-         JOIN exchange_events e ON e.payload->>'violationId' = v.id::text AND e.type = 'violation.opened'
-         JOIN webhook_deliveries d ON d.event_seq = e.seq
-        WHERE v.id = $1`,
-      [data.violationId],
-    );
+    // (The sender records the delivery once the endpoint has answered: wait for that record.)
+    const timingOf = () =>
+      t.db.query<{ received: Date; delivered: Date | null }>(
+        `SELECT v.trigger_received_at AS received, d.delivered_at AS delivered
+           FROM violations v
+           JOIN exchange_events e ON e.payload->>'violationId' = v.id::text AND e.type = 'violation.opened'
+           JOIN webhook_deliveries d ON d.event_seq = e.seq
+          WHERE v.id = $1`,
+        [data.violationId],
+      );
+    await t.settle(async () => (await timingOf())[0]?.delivered != null, 30_000);
+    const [timing] = await timingOf();
     expect(timing).toBeDefined();
-    const ms = new Date(timing!.delivered).getTime() - new Date(timing!.received).getTime();
+    const ms = new Date(timing!.delivered!).getTime() - new Date(timing!.received).getTime();
     expect(ms).toBeGreaterThanOrEqual(0);
     expect(ms).toBeLessThan(2000);
 
