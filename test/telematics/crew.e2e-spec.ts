@@ -63,7 +63,7 @@ describe('who is driving (JT/T 808 0x0702, CREW_MISMATCH)', () => {
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
     transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
     const hook = await post(t, police, '/v1/exchange/webhooks', { url: policeHook.url, types: ['violation.*'] });
-    expect(hook.status).toBe(201);
+    if (hook.status !== 201) throw new Error(`police webhook refused: ${JSON.stringify(hook.body)}`);
   });
   afterAll(async () => {
     for (const term of terminals) term.close();
@@ -151,7 +151,7 @@ describe('who is driving (JT/T 808 0x0702, CREW_MISMATCH)', () => {
           WHERE v.id = $1`,
         [data.violationId],
       );
-    await t.settle(async () => (await timingOf())[0]?.delivered != null, 30_000);
+    await t.settle(async () => Boolean((await timingOf())[0]?.delivered), 30_000);
     const [timing] = await timingOf();
     expect(timing).toBeDefined();
     const ms = new Date(timing!.delivered!).getTime() - new Date(timing!.received).getTime();

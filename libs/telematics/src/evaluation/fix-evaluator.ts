@@ -217,11 +217,12 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       }
       const assignment = toAssignment(assignments.get(vehicleId));
       let newest: Work | null = null;
-      const pendingCards = cards.get(vehicleId);
+      const vehicleCards = cards.get(vehicleId) ?? [];
+      let nextCard = 0;
       for (const w of list) {
         // Driver cards go in time order with the fixes: each before the first fix at or after it.
-        while (pendingCards?.length && pendingCards[0]!.ts <= w.fix.ts)
-          events.push(...engine.applyCard(state, assignment, pendingCards.shift()!));
+        for (; nextCard < vehicleCards.length && vehicleCards[nextCard]!.ts <= w.fix.ts; nextCard++)
+          events.push(...engine.applyCard(state, assignment, vehicleCards[nextCard]!));
         // Already evaluated: on replay, anything up to the checkpoint; live, a resent fix stored
         // before (a fix stored for the first time but older than the watermark is late instead).
         if (w.fix.ts <= state.watermark && (mode === 'replay' || !w.fresh)) {
