@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
+import { citizenIdCheckCharacter } from '@lib/registry';
 import { confirmPendingFilings } from '../../confirm-filings.js';
-import { SimulatedTerminal } from './simulator.js';
+import { type SimulatedCard, SimulatedTerminal } from './simulator.js';
 
 /**
  * `npm run simulate:jt808 -- --api http://127.0.0.1:3000 --key <admin key> --terminals 50`:
  * registers a carrier and N tankers with terminal numbers through the API, then connects N
  * simulated terminals to the gateway that register, authenticate and report every --every ms
- * along --route (lon,lat;lon,lat;…), until stopped.
+ * along --route (lon,lat;lon,lat;…), until stopped. Each tanker has a registered driver whose card
+ * its terminal swipes after signing in (JT/T 808 0x0702); the first --wrong-card terminals swipe
+ * the card of someone the carrier never registered instead (a loaded tanker then raises
+ * CREW_MISMATCH once it is on an e-waybill).
  */
 const { values } = parseArgs({
   options: {
@@ -17,6 +21,7 @@ const { values } = parseArgs({
     terminals: { type: 'string', default: '50' },
     every: { type: 'string', default: '1000' },
     route: { type: 'string', default: '120.28,31.49;120.35,31.52;120.42,31.55' },
+    'wrong-card': { type: 'string', default: '0' },
   },
 });
 if (!values.key) throw new Error('--key: an admin API key is needed to register the simulated vehicles');
@@ -68,12 +73,46 @@ for (const [i, phone] of phones.entries()) {
     carrierKey,
   );
 }
+// One driver per tanker, whose qualification card the terminal swipes.
+const citizenId = (i: number): string => {
+  const first17 = `320202198503${String(12 + (i % 17)).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`;
+  return first17 + citizenIdCheckCharacter(first17);
+};
+const cards: SimulatedCard[] = [];
+for (const [i] of phones.entries()) {
+  const card = {
+    name: `模拟驾驶员${i}`,
+    qualificationNumber: `SIM${run}${String(i).padStart(6, '0')}`,
+    issuer: '无锡市交通运输局',
+    validUntil: '2028-12-31',
+    citizenId: citizenId(i),
+  };
+  await post(
+    '/v1/personnel',
+    {
+      name: card.name,
+      idNumber: card.citizenId,
+      role: 'driver',
+      qualificationKind: 'dg_driver',
+      qualificationNumber: card.qualificationNumber,
+      qualificationExpiry: card.validUntil,
+    },
+    carrierKey,
+  );
+  cards.push(card);
+}
 await confirmPendingFilings(values.api!, agencies);
 const terminals: SimulatedTerminal[] = [];
 for (const phone of phones) {
   const t = new SimulatedTerminal(phone);
   await t.open(values.host, Number(values.port));
   if (!(await t.signIn())) throw new Error(`terminal ${phone} was refused`);
+  const i = terminals.length;
+  const card =
+    i < Number(values['wrong-card'])
+      ? { ...cards[i]!, name: '无证人员', qualificationNumber: `NOTREG${run}${i}`, citizenId: null }
+      : cards[i]!;
+  await t.swipeCard(card);
   terminals.push(t);
 }
 process.stdout.write(`${n} terminals signed in; reporting every ${values.every} ms (Ctrl-C to stop)\n`);

@@ -1,5 +1,23 @@
 import { connect, type Socket } from 'node:net';
-import { decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeLocation } from '@lib/jt808';
+import {
+  decodeFrame,
+  DRIVER_IDENTITY_MSG,
+  encodeFrame,
+  FrameSplitter,
+  MSG,
+  RESULT,
+  writeDriverIdentity,
+  writeLocation,
+} from '@lib/jt808';
+
+/** A driver card as the simulated reader holds it (从业资格证 IC 卡). */
+export interface SimulatedCard {
+  name: string;
+  qualificationNumber: string;
+  issuer: string;
+  validUntil: string;
+  citizenId?: string | null;
+}
 
 /**
  * A simulated JT/T 808 terminal (2013 edition by default): registers, authenticates with the code
@@ -30,6 +48,7 @@ export class SimulatedTerminal {
         const d = decodeFrame(f);
         if (!d.ok) continue;
         const { messageId } = d.message.header;
+        if (messageId === DRIVER_IDENTITY_MSG.request) this.reportCard().catch(() => undefined);
         if (messageId === MSG.registerResponse) this.waiting.get(MSG.registerResponse)?.(d.message.body);
         if (messageId === MSG.platformResponse) {
           const flow = d.message.body.readUInt16BE(0);
@@ -84,6 +103,34 @@ export class SimulatedTerminal {
     const authed = this.answer(MSG.authenticate);
     this.send(MSG.authenticate, r.subarray(3));
     return (await authed)[4] === RESULT.ok;
+  }
+
+  /** The card in the reader (null: none). */
+  card: SimulatedCard | null = null;
+
+  /**
+   * Inserts a driver card (or removes it, with null) and reports it (0x0702, JT/T 808-2013 §8.47);
+   * resolves with the platform's result code.
+   */
+  async swipeCard(card: SimulatedCard | null, at = new Date()): Promise<number> {
+    this.card = card;
+    return this.reportCard(at);
+  }
+
+  /** Reports the card in the reader: on a swipe, and when the platform asks (0x8702). */
+  private async reportCard(at = new Date()): Promise<number> {
+    const answered = this.answer(DRIVER_IDENTITY_MSG.report);
+    const card = this.card;
+    this.send(
+      DRIVER_IDENTITY_MSG.report,
+      // A card holding a citizen id is reported with it (the 2019 layout, which the platform also
+      // reads behind a 2013 header, as 2019 terminals that do not set the version flag send it).
+      writeDriverIdentity(
+        card ? { status: 'inserted', at, card } : { status: 'removed', at },
+        card?.citizenId ? 2019 : this.edition,
+      ),
+    );
+    return (await answered)[4]!;
   }
 
   report(p: { lon: number; lat: number; speedKmh: number; heading: number; at: Date; alarm?: number }): void {

@@ -279,13 +279,21 @@ async function follow() {
 async function vehiclePopup(feature) {
   const vehicleId = feature.properties.vehicleId;
   const now = new Date();
-  const [waybills, track, violations] = await Promise.all([
+  const [waybills, track, violations, cards] = await Promise.all([
     api(`/v1/waybills?vehicleId=${vehicleId}&limit=5`).catch(() => null),
     api(`/v1/vehicles/${vehicleId}/track?from=${new Date(now - 3600_000).toISOString()}&to=${now.toISOString()}`).catch(
       () => null,
     ),
     api(`/v1/violations?vehicleId=${vehicleId}&status=open`).catch(() => null),
+    // Who is driving: the card in the reader (JT/T 808 0x0702), as this key may read crew.
+    api(`/v1/vehicles/${vehicleId}/driver-cards?limit=1`).catch(() => null),
   ]);
+  const card = cards?.[0];
+  const onBoard = !card
+    ? '—'
+    : card.status !== 'inserted' || !card.qualificationNumber
+      ? t('noCard')
+      : `${escape(card.name ?? '')} ${escape(card.qualificationNumber)}${card.onWaybill === false ? ` (${t('notOnWaybill')})` : ''}`;
   const active = waybills?.items?.find((w) => ['submitted', 'loaded', 'in_transit', 'arrived'].includes(w.status));
   showTrack(track);
   // Names and crew as this key may see them (the registry masks id numbers and phones).
@@ -307,6 +315,7 @@ async function vehiclePopup(feature) {
          ${t('driver')}: ${crew(driver)}<br/>${t('escort')}: ${crew(escort)}`
         : t('noWaybill')
     }
+    <br/>${t('onBoard')}: <span class="on-board">${onBoard}</span>
     <br/><b>${t('openViolations')}</b>: ${(violations?.items ?? []).map((v) => escape(v.rule)).join('、') || '—'}`;
   new mapboxgl.Popup().setLngLat(feature.geometry.coordinates).setHTML(html).addTo(app.map);
 }

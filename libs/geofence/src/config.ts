@@ -13,6 +13,9 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
     SIGNAL_LOST: rule({ points: 1, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
     UNDECLARED_TRIP: rule({ points: 2, seconds: 0 }, { points: 2, seconds: 60 }, 'low'),
     TERMINAL_ALARM: rule({ points: 1, seconds: 0 }, { points: 2, seconds: 10 }, 'critical'),
+    // Two moving fixes: one speed reading of a parked tanker is not a trip. Closing is by a crew
+    // card or the end of the trip, not by a dwell.
+    CREW_MISMATCH: rule({ points: 2, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
   },
   stopSpeedKmh: 5,
   stopMaxSeconds: 1200,
@@ -20,6 +23,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
   restSeconds: 1200,
   signalLostSeconds: 300,
   undeclaredMovingSeconds: 300,
+  crewNoCardSeconds: 600,
   maxImpliedSpeedKmh: 200,
   defaultLimitKmh: { expressway: 80, other: 60 },
   sparseSegmentM: 200,
@@ -63,6 +67,7 @@ export function resolveConfig(options: EngineOptions = {}): EngineConfig {
     'restSeconds',
     'signalLostSeconds',
     'undeclaredMovingSeconds',
+    'crewNoCardSeconds',
     'maxImpliedSpeedKmh',
     'sparseSegmentM',
     'recentWindowMs',

@@ -179,6 +179,11 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
       close: { points: 2, seconds: 60 },
       severity: 'low',
     });
+    expect(rules.CREW_MISMATCH).toEqual({
+      open: { points: 2, seconds: 0 },
+      close: { points: 1, seconds: 0 },
+      severity: 'high',
+    });
     expect(rest).toEqual({
       stopSpeedKmh: 5,
       stopMaxSeconds: 1200,
@@ -186,6 +191,7 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
       restSeconds: 1200,
       signalLostSeconds: 300,
       undeclaredMovingSeconds: 300,
+      crewNoCardSeconds: 600,
       maxImpliedSpeedKmh: 200,
       defaultLimitKmh: { expressway: 80, other: 60 },
       sparseSegmentM: 200,

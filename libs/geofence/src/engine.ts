@@ -1,4 +1,5 @@
 import { resolveConfig, rulePolicies, type EngineOptions } from './config.js';
+import { applyCard, crewCursor, stepCrew } from './crew-rules.js';
 import { FixContext } from './fix-context.js';
 import {
   closeSignalLost,
@@ -34,6 +35,7 @@ import {
 import type {
   Assignment,
   Disposition,
+  DriverCardEvent,
   EngineConfig,
   EvaluationResult,
   Fix,
@@ -104,12 +106,32 @@ export class GeofenceEngine {
     stepFatigue(ctx);
     stepUndeclaredTrip(ctx);
     stepTerminalAlarm(ctx);
+    stepCrew(ctx);
     rememberFix(s, fix, ctx.inaccurate);
 
     const events = ctx.events;
     ctx.events = null;
     if (events === null) return ctx.inaccurate ? INACCURATE : EVALUATED;
     return { disposition: ctx.inaccurate ? 'inaccurate' : 'evaluated', events };
+  }
+
+  /**
+   * A driver card inserted or removed (CREW_MISMATCH). The caller applies a vehicle's card events
+   * in time order with its fixes: each before the first fix at or after its ts. Events at or
+   * before `cardCursor` were applied already and change nothing, so a replay is harmless.
+   */
+  applyCard(state: VehicleState, assignment: Assignment | null, card: DriverCardEvent): ViolationEvent[] {
+    const ctx = this.ctx;
+    ctx.beginTick(state as EngineState, assignment, card.ts);
+    applyCard(ctx, card);
+    const events = ctx.events ?? NO_EVENTS;
+    ctx.events = null;
+    return events;
+  }
+
+  /** The ts of the newest card event applied to this vehicle (0 before any). */
+  cardCursor(state: VehicleState): number {
+    return crewCursor(state as EngineState);
   }
 
   /** Time-driven rules (SIGNAL_LOST, and closing nothing else): call periodically with the current time. */

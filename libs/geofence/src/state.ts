@@ -1,3 +1,4 @@
+import type { CrewState } from './crew-rules.js';
 import type { Episode } from './episode.js';
 import type { VehicleState } from './types.js';
 
@@ -64,6 +65,8 @@ export interface EngineState extends VehicleState {
   trip: Episode | null;
   alarm: Episode | null;
   signal: Episode | null;
+  /** Driver cards (CREW_MISMATCH): null until the vehicle reports one; absent in older checkpoints. */
+  crew?: CrewState | null;
 }
 
 export function newEngineState(vehicleId: string): EngineState {
@@ -87,6 +90,7 @@ export function newEngineState(vehicleId: string): EngineState {
     trip: null,
     alarm: null,
     signal: null,
+    crew: null,
   };
   state.watermark = 0;
   return state;

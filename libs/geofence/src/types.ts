@@ -12,7 +12,8 @@ export type RuleCode =
   | 'FATIGUE_DRIVING'
   | 'SIGNAL_LOST'
   | 'UNDECLARED_TRIP'
-  | 'TERMINAL_ALARM';
+  | 'TERMINAL_ALARM'
+  | 'CREW_MISMATCH';
 
 export const RULE_CODES: readonly RuleCode[] = [
   'ROUTE_DEVIATION',
@@ -23,6 +24,7 @@ export const RULE_CODES: readonly RuleCode[] = [
   'SIGNAL_LOST',
   'UNDECLARED_TRIP',
   'TERMINAL_ALARM',
+  'CREW_MISMATCH',
 ];
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -110,6 +112,25 @@ export interface Assignment {
   /** Epoch ms; outside [validFrom, validTo] the vehicle counts as unassigned. */
   validFrom: number;
   validTo: number;
+  /**
+   * Qualification certificate numbers (从业资格证号) of the e-waybill's driver and escort, as
+   * normalised by the caller (no spaces, upper case). Absent or empty: the crew is not known, and
+   * no inserted card can be found wrong.
+   */
+  crewQualifications?: string[];
+}
+
+/**
+ * A driver card inserted or removed (JT/T 808 0x0702), in the vehicle's time like its fixes. A
+ * card that could not be read is an insertion with no qualification number: nobody identified.
+ */
+export interface DriverCardEvent {
+  vehicleId: string;
+  /** Epoch ms of the insertion or removal. */
+  ts: number;
+  inserted: boolean;
+  qualificationNumber: string | null;
+  name: string | null;
 }
 
 export interface Dwell {
@@ -139,6 +160,8 @@ export interface EngineConfig {
   signalLostSeconds: number;
   /** UNDECLARED_TRIP: moving longer than this with no active assignment. */
   undeclaredMovingSeconds: number;
+  /** CREW_MISMATCH: a loaded vehicle driven this long (moving time) with no driver card inserted. */
+  crewNoCardSeconds: number;
   /** A fix implying a higher speed from the previous usable one is a jump: kept, flagged, ignored. */
   maxImpliedSpeedKmh: number;
   /** OVERSPEED class defaults. */

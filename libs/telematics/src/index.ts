@@ -12,3 +12,4 @@ export type { StoredFix } from './fixes/fixes.repository.js';
 export { PositionsStore } from './fixes/positions.store.js';
 export { PositionsService } from './fixes/positions.service.js';
 export { Jt808Gateway } from './gateway/jt808-gateway.js';
+export { DriverCardsService } from './crew/driver-cards.service.js';

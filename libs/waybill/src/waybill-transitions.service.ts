@@ -69,7 +69,9 @@ export class WaybillTransitions {
       // Everything is judged again at loading: a licence or qualification that lapsed since
       // submission stops the trip here.
       const input = rulesInput(w, items);
-      problems.push(...(await this.validator.check(input, await this.validator.resolve(input), at)));
+      const resolved = await this.validator.resolve(input);
+      problems.push(...(await this.validator.check(input, resolved, at)));
+      const crew = [resolved.driver, resolved.escort];
       if (problems.length)
         throw new RulesViolated(problems, `loading refused: ${[...new Set(problems.map((p) => p.rule))].join(', ')}`);
 
@@ -99,6 +101,8 @@ export class WaybillTransitions {
           validFrom: at,
           validTo: new Date(Math.max(w.plannedArrival.getTime(), at.getTime()) + ASSIGNMENT_SLACK_MS),
           waybillId: w.id,
+          // Whose driver cards may drive it (CREW_MISMATCH): the qualifications just checked.
+          crewQualifications: crew.flatMap((p) => (p?.qualificationNumber ? [p.qualificationNumber] : [])),
         },
         'waybill',
         principal.keyId,

@@ -23,6 +23,11 @@ describe('the sharing policy', () => {
     expect(audienceOf(DEFAULT_POLICY, 'violation.opened', { rule: 'OVERSPEED', severity: 'medium' })).toEqual([
       'transport',
     ]);
+    // Someone not on the waybill driving (JT/T 808 driver cards): police as for a deviation.
+    expect(audienceOf(DEFAULT_POLICY, 'violation.opened', { rule: 'CREW_MISMATCH', severity: 'high' })).toEqual([
+      'police',
+      'transport',
+    ]);
     expect(audienceOf(DEFAULT_POLICY, 'waybill.discrepancy', {})).toEqual([
       'police',
       'transport',

@@ -65,7 +65,14 @@ export const DEFAULT_POLICY: SharingPolicy = {
       ],
       reads: ON_THE_ROAD,
       alerts: {
-        rules: ['ROUTE_DEVIATION', 'ZONE_INTRUSION', 'TERMINAL_ALARM', 'UNDECLARED_TRIP', 'WRONG_DESTINATION'],
+        rules: [
+          'ROUTE_DEVIATION',
+          'ZONE_INTRUSION',
+          'TERMINAL_ALARM',
+          'UNDECLARED_TRIP',
+          'WRONG_DESTINATION',
+          'CREW_MISMATCH',
+        ],
         minSeverity: 'low',
       },
     },

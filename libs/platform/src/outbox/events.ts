@@ -27,6 +27,8 @@ export const VIOLATION_RULES = [
   'NOT_DEPARTED',
   /** E-waybill matching: the loaded vehicle stopped 20 min inside another facility. */
   'WRONG_DESTINATION',
+  /** Driver cards (JT/T 808 0x0702): someone not on the waybill, or no card, on a loaded moving vehicle. */
+  'CREW_MISMATCH',
 ] as const;
 
 const uuid = { type: 'string', format: 'uuid' };
@@ -268,7 +270,7 @@ export const EVENTS = {
     stream: 'violation',
     version: 1,
     description:
-      'A geofence or telematics rule opened a violation (after its dwell): route deviation, zone intrusion, overspeed, unauthorised stop, fatigue, signal lost, undeclared trip, terminal alarm.',
+      'A geofence or telematics rule opened a violation (after its dwell): route deviation, zone intrusion, overspeed, unauthorised stop, fatigue, signal lost, undeclared trip, terminal alarm, crew mismatch (detail names the driver card in the reader: driverName, driverQualificationNumber).',
     schema: VIOLATION_SCHEMA,
   },
   'violation.closed': {

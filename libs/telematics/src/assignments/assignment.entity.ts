@@ -10,6 +10,8 @@ export class AssignmentEntity {
   /** ADR classes of the load, derived from the chemicals. */
   @Column('text', { array: true }) hazardClasses: string[];
   @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
+  /** Qualification certificate numbers of the waybill's driver and escort (normalised): whose cards may drive it. */
+  @Column('text', { array: true, default: () => "'{}'" }) crewQualifications: string[];
   @Column('timestamptz') validFrom: Date;
   @Column('timestamptz') validTo: Date;
   @Column('text') source: 'manual' | 'waybill' | 'override';

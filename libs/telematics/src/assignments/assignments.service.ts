@@ -10,6 +10,7 @@ import {
   RulesViolated,
 } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
+import { normaliseQualification } from '../crew/qualification.js';
 import { FencesRepository } from '../fences/fences.repository.js';
 import { AssignmentEntity } from './assignment.entity.js';
 import type { AssignmentView, SetAssignmentDto } from './assignment.dto.js';
@@ -37,6 +38,8 @@ export interface AssignmentInput {
   validTo: Date;
   waybillId?: string | null;
   reason?: string | null;
+  /** The waybill's driver's and escort's qualification certificate numbers (从业资格证号). */
+  crewQualifications?: string[];
 }
 
 /**
@@ -97,6 +100,8 @@ export class AssignmentsService {
           // An override stays the trip's: the carrier cannot change it either, and receipt releases it.
           waybillId: trip,
           reason: dto.reason ?? null,
+          // The trip's crew stays the trip's.
+          crewQualifications: trip ? current!.crewQualifications : [],
         },
         trip ? 'override' : 'manual',
         principal.keyId,
@@ -146,6 +151,9 @@ export class AssignmentsService {
       chemicalIds: [...new Set(input.chemicalIds)],
       hazardClasses: [...new Set([...chemicals.values()].flatMap((c) => (c.unClass ? [c.unClass] : [])))],
       waybillId: input.waybillId ?? null,
+      crewQualifications: [
+        ...new Set((input.crewQualifications ?? []).flatMap((q) => normaliseQualification(q) ?? [])),
+      ],
       validFrom: input.validFrom,
       validTo: input.validTo,
       source,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Assignment, Fix, GeofenceEngine, VehicleState, ViolationEvent } from '@lib/geofence';
+import type { Assignment, DriverCardEvent, Fix, GeofenceEngine, VehicleState, ViolationEvent } from '@lib/geofence';
 import {
   ConsumesStream,
   Database,
@@ -13,6 +13,7 @@ import {
 import { Counter, Histogram } from 'prom-client';
 import type { AssignmentEntity } from '../assignments/assignment.entity.js';
 import { AssignmentsService } from '../assignments/assignments.service.js';
+import { DriverCardsRepository } from '../crew/driver-cards.repository.js';
 import { FIX_FLAG, type PackedFix } from '../fixes/fix.js';
 import { FixesRepository, type StoredFix } from '../fixes/fixes.repository.js';
 import { type LatestPosition, PositionsStore } from '../fixes/positions.store.js';
@@ -52,6 +53,7 @@ const toAssignment = (a: AssignmentEntity | undefined): Assignment | null =>
         waybillId: a.waybillId,
         validFrom: a.validFrom.getTime(),
         validTo: a.validTo.getTime(),
+        crewQualifications: a.crewQualifications ?? [],
       }
     : null;
 
@@ -99,6 +101,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     private readonly violations: ViolationsService,
     private readonly jobs: JobQueue,
     metrics: MetricsService,
+    private readonly driverCards: DriverCardsRepository,
   ) {
     this.evaluated = new Counter({
       name: 'fixes_evaluated_total',
@@ -198,6 +201,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     const missing = vehicleIds.filter((id) => !shard.states.has(id));
     for (const s of await this.states.ofVehicles(missing)) shard.states.set(s.vehicleId, s);
     const assignments = await this.assignments.forVehiclesCached(vehicleIds);
+    const cards = await this.cardsFor(byVehicle, assignments, shard);
 
     const events: ViolationEvent[] = [];
     const flags: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }> = [];
@@ -213,7 +217,12 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       }
       const assignment = toAssignment(assignments.get(vehicleId));
       let newest: Work | null = null;
+      const vehicleCards = cards.get(vehicleId) ?? [];
+      let nextCard = 0;
       for (const w of list) {
+        // Driver cards go in time order with the fixes: each before the first fix at or after it.
+        for (; nextCard < vehicleCards.length && vehicleCards[nextCard]!.ts <= w.fix.ts; nextCard++)
+          events.push(...engine.applyCard(state, assignment, vehicleCards[nextCard]!));
         // Already evaluated: on replay, anything up to the checkpoint; live, a resent fix stored
         // before (a fix stored for the first time but older than the watermark is late instead).
         if (w.fix.ts <= state.watermark && (mode === 'replay' || !w.fresh)) {
@@ -257,6 +266,34 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     );
     if (latest.length) await this.positions.update(latest);
     await this.matchWaybills(latest, assignments);
+  }
+
+  /**
+   * Card events (JT/T 808 0x0702) not yet applied to each loaded vehicle's state, up to its newest
+   * fix here: they are read from their table when the vehicle's fixes are evaluated, rather than
+   * carried in the fixes stream, so the stream and the fix table keep one shape and a replay after
+   * a crash or a takeover reads the same cards (the state's card cursor skips those applied).
+   * Only vehicles on a loaded assignment are asked for: the rule judges nothing else.
+   */
+  private async cardsFor(
+    byVehicle: Map<string, Work[]>,
+    assignments: Map<string, AssignmentEntity>,
+    shard: Shard,
+  ): Promise<Map<string, DriverCardEvent[]>> {
+    const engine = await this.world.current();
+    const cursors = [...byVehicle].flatMap(([vehicleId, list]) => {
+      if (!assignments.get(vehicleId)?.loaded) return [];
+      const state = shard.states.get(vehicleId);
+      const upTo = list.reduce((m, w) => Math.max(m, w.fix.ts), 0);
+      return [{ vehicleId, after: state ? engine.cardCursor(state) : 0, upTo }];
+    });
+    const out = new Map<string, DriverCardEvent[]>();
+    for (const e of await this.driverCards.forEvaluation(cursors)) {
+      const list = out.get(e.vehicleId);
+      if (list) list.push(e);
+      else out.set(e.vehicleId, [e]);
+    }
+    return out;
   }
 
   /**

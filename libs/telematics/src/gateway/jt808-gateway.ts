@@ -4,6 +4,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import {
   decodeFrame,
   type Decoded,
+  DRIVER_IDENTITY_MSG,
   encodeFrame,
   FrameSplitter,
   type Location,
@@ -23,6 +24,8 @@ import { AppConfig } from '@lib/platform';
 import { canonicalTerminalId, RegistryLookup } from '@lib/registry';
 import type { IncomingFix } from '../fixes/fix.js';
 import { IngestService } from '../fixes/ingest.service.js';
+import { DriverCardsService } from '../crew/driver-cards.service.js';
+import { onDriverIdentity } from './driver-identity.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -65,6 +68,7 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     private readonly ingest: IngestService,
     private readonly registry: RegistryLookup,
     private readonly config: AppConfig,
+    readonly driverCards: DriverCardsService,
   ) {}
 
   /** Starts listening; answers the port (useful with port 0). */
@@ -299,6 +303,12 @@ class Session {
       return;
     }
     if (messageId === MSG.heartbeat) return this.reply(flow, messageId, RESULT.ok);
+    if (messageId === DRIVER_IDENTITY_MSG.report)
+      return this.reply(
+        flow,
+        messageId,
+        await onDriverIdentity(this.gateway.driverCards, this.vehicleId, m.body, edition),
+      );
     if (messageId === MSG.location) {
       const loc = readLocation(m.body);
       if (!loc) return this.reply(flow, messageId, RESULT.badMessage);
