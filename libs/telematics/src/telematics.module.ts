@@ -24,6 +24,10 @@ import { AcknowledgementEntity, ViolationEntity } from './violations/violation.e
 import { ViolationsController } from './violations/violations.controller.js';
 import { ViolationsRepository } from './violations/violations.repository.js';
 import { ViolationsService } from './violations/violations.service.js';
+import { TerminalCommandsController } from './commands/terminal-commands.controller.js';
+import { TerminalCommandsRepository } from './commands/terminal-commands.repository.js';
+import { TerminalCommandsService } from './commands/terminal-commands.service.js';
+import { TerminalCommandRelay } from './gateway/terminal-commands.js';
 
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
@@ -34,7 +38,14 @@ import { ViolationsService } from './violations/violations.service.js';
     RegistryModule,
     DatabaseModule.forFeature([RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity]),
   ],
-  controllers: [TelemetryController, RoutesController, ZonesController, AssignmentsController, ViolationsController],
+  controllers: [
+    TelemetryController,
+    RoutesController,
+    ZonesController,
+    AssignmentsController,
+    ViolationsController,
+    TerminalCommandsController,
+  ],
   providers: [
     Jt808Gateway,
     FencesRepository,
@@ -52,6 +63,9 @@ import { ViolationsService } from './violations/violations.service.js';
     ViolationsRepository,
     ViolationsService,
     TrackReader,
+    TerminalCommandsRepository,
+    TerminalCommandsService,
+    TerminalCommandRelay,
   ],
   exports: [
     Jt808Gateway,
@@ -63,6 +77,7 @@ import { ViolationsService } from './violations/violations.service.js';
     WorldService,
     TrackReader,
     PositionsStore,
+    TerminalCommandsService,
   ],
 })
 export class TelematicsModule {}
