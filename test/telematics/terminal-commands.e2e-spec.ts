@@ -116,48 +116,44 @@ describe('JT/T 808 terminal commands', () => {
     expect(list.body.items.map((c: Command) => c.id)).toEqual([res.body.id]);
   });
 
-  it(
-    "changes the terminal's report interval with a parameter setting from transport",
-    async () => {
-      const v = await vehicle();
-      const term = await terminal(v.terminalId, { intervalS: 1 });
-      let lon = 120.3;
-      term.drive(() => ({ lon: (lon += 0.0002), lat: 31.5, speedKmh: 40, heading: 90 }));
+  it("changes the terminal's report interval with a parameter setting from transport", async () => {
+    const v = await vehicle();
+    const term = await terminal(v.terminalId, { intervalS: 1 });
+    let lon = 120.3;
+    term.drive(() => ({ lon: (lon += 0.0002), lat: 31.5, speedKmh: 40, heading: 90 }));
 
-      const set = await send(transport, v.id, { kind: 'set_parameters', parameters: { defaultReportIntervalS: 3 } });
-      expect(set.status).toBe(201);
-      const done = await settled(transport, set.body.id);
-      expect(done).toMatchObject({ state: 'answered', answer: { messageId: '0x0001', result: 'ok' } });
-      expect(term.reportIntervalS).toBe(3);
+    const set = await send(transport, v.id, { kind: 'set_parameters', parameters: { defaultReportIntervalS: 3 } });
+    expect(set.status).toBe(201);
+    const done = await settled(transport, set.body.id);
+    expect(done).toMatchObject({ state: 'answered', answer: { messageId: '0x0001', result: 'ok' } });
+    expect(term.reportIntervalS).toBe(3);
 
-      // The terminal now reports every 3 s: the platform's stored fixes after the answer are 3 s apart or more.
-      const from = Math.floor(Date.parse(done.answeredAt!) / 1000) * 1000;
-      const sentThen = term.sent;
-      await t.settle(async () => term.sent >= sentThen + 3, 90_000);
-      await t.drainFixes();
-      const track = await t
-        .http()
-        .get(`/v1/vehicles/${v.id}/track?from=${new Date(from).toISOString()}&to=${new Date().toISOString()}`)
-        .set(...bearer(police));
-      const ts = (track.body.properties.points as Array<{ ts: string }>).map((p) => Date.parse(p.ts));
-      expect(ts.length).toBeGreaterThanOrEqual(3);
-      const gaps = ts.slice(1).map((x, i) => x - ts[i]!);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3000);
+    // The terminal now reports every 3 s: the platform's stored fixes after the answer are 3 s apart or more.
+    const from = Math.floor(Date.parse(done.answeredAt!) / 1000) * 1000;
+    const sentThen = term.sent;
+    await t.settle(async () => term.sent >= sentThen + 3, 90_000);
+    await t.drainFixes();
+    const track = await t
+      .http()
+      .get(`/v1/vehicles/${v.id}/track?from=${new Date(from).toISOString()}&to=${new Date().toISOString()}`)
+      .set(...bearer(police));
+    const ts = (track.body.properties.points as Array<{ ts: string }>).map((p) => Date.parse(p.ts));
+    expect(ts.length).toBeGreaterThanOrEqual(3);
+    const gaps = ts.slice(1).map((x, i) => x - ts[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(3000);
 
-      // The terminal says so itself (0x8104 → 0x0104), and tells where it is (0x8201 → 0x0201).
-      const query = await send(transport, v.id, { kind: 'query_parameters' });
-      expect(await settled(transport, query.body.id)).toMatchObject({
-        state: 'answered',
-        answer: { messageId: '0x0104', result: 'ok', parameters: expect.objectContaining({ defaultReportIntervalS: 3 }) },
-      });
-      const where = await send(transport, v.id, { kind: 'position_query' });
-      const located = await settled(transport, where.body.id);
-      expect(located).toMatchObject({ state: 'answered', answer: { messageId: '0x0201', result: 'ok' } });
-      expect(located.answer!.location).toMatchObject({ lat: 31.5, located: true });
-      expect(located.answer!.location!.lon).toBeGreaterThan(120.3);
-    },
-    180_000,
-  );
+    // The terminal says so itself (0x8104 → 0x0104), and tells where it is (0x8201 → 0x0201).
+    const query = await send(transport, v.id, { kind: 'query_parameters' });
+    expect(await settled(transport, query.body.id)).toMatchObject({
+      state: 'answered',
+      answer: { messageId: '0x0104', result: 'ok', parameters: expect.objectContaining({ defaultReportIntervalS: 3 }) },
+    });
+    const where = await send(transport, v.id, { kind: 'position_query' });
+    const located = await settled(transport, where.body.id);
+    expect(located).toMatchObject({ state: 'answered', answer: { messageId: '0x0201', result: 'ok' } });
+    expect(located.answer!.location).toMatchObject({ lat: 31.5, located: true });
+    expect(located.answer!.location!.lon).toBeGreaterThan(120.3);
+  }, 180_000);
 
   it('keeps a command for an offline terminal and delivers it when the terminal signs in', async () => {
     const v = await vehicle();
@@ -171,20 +167,16 @@ describe('JT/T 808 terminal commands', () => {
     expect(term.texts.map((m) => m!.text)).toEqual(['请回电话 12345']);
   });
 
-  it(
-    'times out a command the terminal never answers',
-    async () => {
-      const v = await vehicle();
-      const term = await terminal(v.terminalId, { misbehaviour: { silent: true } });
-      const res = await send(transport, v.id, { kind: 'position_query' });
-      const sent = await settled(transport, res.body.id, ['queued']);
-      expect(sent.state).toBe('sent');
-      const done = await settled(transport, res.body.id);
-      expect(done).toMatchObject({ state: 'timed_out', answer: null });
-      expect(term.texts).toEqual([]);
-    },
-    120_000,
-  );
+  it('times out a command the terminal never answers', async () => {
+    const v = await vehicle();
+    const term = await terminal(v.terminalId, { misbehaviour: { silent: true } });
+    const res = await send(transport, v.id, { kind: 'position_query' });
+    const sent = await settled(transport, res.body.id, ['queued']);
+    expect(sent.state).toBe('sent');
+    const done = await settled(transport, res.body.id);
+    expect(done).toMatchObject({ state: 'timed_out', answer: null });
+    expect(term.texts).toEqual([]);
+  }, 120_000);
 
   it("pushes the loaded report interval to a loaded tanker's terminal when it signs in", async () => {
     const v = await vehicle();
@@ -265,15 +257,22 @@ describe('JT/T 808 terminal commands', () => {
       });
       expect(move.status).toBe(403);
       expect(
-        (await send(t.adminKey, own.id, { kind: 'set_parameters', parameters: { mainServerAddress: 'jt.example:6808' } }))
-          .status,
+        (
+          await send(t.adminKey, own.id, {
+            kind: 'set_parameters',
+            parameters: { mainServerAddress: 'jt.example:6808' },
+          })
+        ).status,
       ).toBe(201);
     });
 
     it('names the field and the rule of a command that cannot be sent', async () => {
       const emoji = await send(police, own.id, { kind: 'text', text: { content: '注意🚚' } });
       expect(emoji.status).toBe(422);
-      expect(emoji.body).toMatchObject({ code: 'TEXT_NOT_GBK', errors: [{ path: 'text.content', rule: 'TEXT_NOT_GBK' }] });
+      expect(emoji.body).toMatchObject({
+        code: 'TEXT_NOT_GBK',
+        errors: [{ path: 'text.content', rule: 'TEXT_NOT_GBK' }],
+      });
       const empty = await send(transport, own.id, { kind: 'set_parameters', parameters: {} });
       expect(empty.status).toBe(422);
       expect(empty.body.errors).toEqual([expect.objectContaining({ path: 'parameters', rule: 'required' })]);

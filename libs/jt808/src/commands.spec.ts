@@ -16,7 +16,8 @@ import {
 } from './commands.js';
 import { decodeGbk, encodeGbk } from './gbk.js';
 
-const hex = (s: string): Buffer => Buffer.from(s, 'hex');
+/** Bytes from hex fields, written apart so each field of the layout shows. */
+const hex = (...fields: string[]): Buffer => Buffer.from(fields.join(''), 'hex');
 
 /**
  * Frames below were written out by hand from JT/T 808-2013 §8.10–8.12, §8.18, §8.21 and the 2019
@@ -112,7 +113,7 @@ describe('JT/T 808 commands codec', () => {
 
   describe('0x8201 / 0x0201 position query', () => {
     // alarm 1 (emergency), status 2 (located), 31.5 N, 120.3 E, 12 m, 45.2 km/h, heading 90, 2026-12-07 10:00:00 GMT+8.
-    const location = '00000001' + '00000002' + '01e0a6e0' + '072ba1e0' + '000c' + '01c4' + '005a' + '261207100000';
+    const location = ['00000001', '00000002', '01e0a6e0', '072ba1e0', '000c', '01c4', '005a', '261207100000'].join('');
 
     it('reads a 0x0201 answer: the serial of the query, then the location body', () => {
       const answer = readPositionAnswer(hex('0007' + location))!;
@@ -140,7 +141,8 @@ describe('JT/T 808 commands codec', () => {
     it('writes 0x8103: count, then id (DWORD), length, value per item', () => {
       const items = parameterItems({ defaultReportIntervalS: 10, mainServerAddress: 'jt.example.cn:6808' })!;
       expect(writeSetParameters(items).toString('hex')).toBe(
-        '02' + '00000029' + '04' + '0000000a' + '00000013' + '12' + Buffer.from('jt.example.cn:6808').toString('hex'),
+        hex('02', '00000029', '04', '0000000a', '00000013', '12').toString('hex') +
+          Buffer.from('jt.example.cn:6808').toString('hex'),
       );
     });
 
@@ -157,9 +159,7 @@ describe('JT/T 808 commands codec', () => {
 
     it('reads a 0x0104 answer: serial, count, named values and the others as hex', () => {
       const answer = readParametersAnswer(
-        hex(
-          '0009' + '03' + '00000029' + '04' + '0000001e' + '00000001' + '04' + '0000003c' + '00000013' + '02' + '6162',
-        ),
+        hex('0009', '03', '00000029', '04', '0000001e', '00000001', '04', '0000003c', '00000013', '02', '6162'),
       )!;
       expect(answer.answerFlow).toBe(9);
       expect(parameterValues(answer.items)).toEqual({
@@ -172,8 +172,8 @@ describe('JT/T 808 commands codec', () => {
       const items = parameterItems({ defaultReportIntervalS: 10, maxSpeedKmh: 80 })!;
       expect(readSetParameters(writeSetParameters(items))).toEqual(items);
       expect(readParametersAnswer(writeParametersAnswer(3, items))).toEqual({ answerFlow: 3, items });
-      expect(readSetParameters(hex('02' + '00000029' + '04' + '0000000a'))).toBeNull();
-      expect(readParametersAnswer(hex('0009' + '01' + '00000029' + '04' + '0000'))).toBeNull();
+      expect(readSetParameters(hex('02', '00000029', '04', '0000000a'))).toBeNull();
+      expect(readParametersAnswer(hex('0009', '01', '00000029', '04', '0000'))).toBeNull();
     });
   });
 

@@ -38,7 +38,10 @@ export class TextMessageDto {
   @IsOptional()
   @IsBoolean()
   tts?: boolean;
-  @ApiPropertyOptional({ default: false, description: 'Shown on the advertising screen (2013 bit 4; ignored by 2019 terminals).' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Shown on the advertising screen (2013 bit 4; ignored by 2019 terminals).',
+  })
   @IsOptional()
   @IsBoolean()
   advertising?: boolean;
@@ -80,12 +83,15 @@ export class TerminalParametersDto {
   @Max(3600)
   overspeedDurationS?: number;
   @ApiPropertyOptional({
-    description: '0x0013 main server address (host or host:port). Admin only: it moves the terminal to another platform.',
+    description:
+      '0x0013 main server address (host or host:port). Admin only: it moves the terminal to another platform.',
     example: 'jt808.example.gov.cn:6808',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9.:;-]{1,100}$/, { message: 'mainServerAddress must be a host or host:port (letters, digits, . : ; -)' })
+  @Matches(/^[A-Za-z0-9.:;-]{1,100}$/, {
+    message: 'mainServerAddress must be a host or host:port (letters, digits, . : ; -)',
+  })
   mainServerAddress?: string;
 }
 
@@ -105,7 +111,10 @@ export class SendTerminalCommandDto {
   @Type(() => TextMessageDto)
   text?: TextMessageDto;
 
-  @ApiPropertyOptional({ type: TerminalParametersDto, description: 'Required with kind set_parameters (at least one).' })
+  @ApiPropertyOptional({
+    type: TerminalParametersDto,
+    description: 'Required with kind set_parameters (at least one).',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -113,7 +122,8 @@ export class SendTerminalCommandDto {
   parameters?: TerminalParametersDto;
 
   @ApiPropertyOptional({
-    description: 'How long the command waits for an offline terminal, seconds (default and most: JT808_COMMAND_EXPIRY_S).',
+    description:
+      'How long the command waits for an offline terminal, seconds (default and most: JT808_COMMAND_EXPIRY_S).',
     example: 3600,
   })
   @IsOptional()
@@ -131,9 +141,15 @@ export class CommandAnswerView {
   @ApiProperty({ enum: RESULT_NAMES }) result: string;
   @ApiPropertyOptional({ description: 'The position a 0x0201 carried (null when unreadable).', nullable: true })
   location?: Record<string, unknown> | null;
-  @ApiPropertyOptional({ description: 'The named parameters a 0x0104 carried.', example: { defaultReportIntervalS: 10 } })
+  @ApiPropertyOptional({
+    description: 'The named parameters a 0x0104 carried.',
+    example: { defaultReportIntervalS: 10 },
+  })
   parameters?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'Other parameters of a 0x0104, as hex by id.', example: { '0x0001': '0000003c' } })
+  @ApiPropertyOptional({
+    description: 'Other parameters of a 0x0104, as hex by id.',
+    example: { '0x0001': '0000003c' },
+  })
   otherParameters?: Record<string, string>;
   @ApiPropertyOptional({ description: 'Why the command could not be sent.' }) error?: string;
 }

@@ -28,7 +28,8 @@ import { TerminalCommandsRepository } from './terminal-commands.repository.js';
  */
 const MAY_SEND: Record<CommandKind, (p: Principal) => boolean> = {
   text: (p) => p.kind === 'admin' || (p.kind === 'agency' && (p.agency === 'police' || p.agency === 'transport')),
-  position_query: (p) => p.kind === 'admin' || p.kind === 'enterprise' || (p.kind === 'agency' && p.agency === 'transport'),
+  position_query: (p) =>
+    p.kind === 'admin' || p.kind === 'enterprise' || (p.kind === 'agency' && p.agency === 'transport'),
   set_parameters: (p) => p.kind === 'admin' || (p.kind === 'agency' && p.agency === 'transport'),
   query_parameters: (p) => p.kind === 'admin' || (p.kind === 'agency' && p.agency === 'transport'),
 };
@@ -117,7 +118,8 @@ export class TerminalCommandsService {
           textType: dto.text.textType ?? 'notice',
         };
       }
-    } else if (dto.text) problems.push({ path: 'text', rule: 'notAllowed', message: `a ${dto.kind} command has no text` });
+    } else if (dto.text)
+      problems.push({ path: 'text', rule: 'notAllowed', message: `a ${dto.kind} command has no text` });
     if (dto.kind === 'set_parameters') {
       const values = Object.fromEntries(
         Object.entries(dto.parameters ?? {}).filter(([, v]) => v !== undefined),
@@ -156,11 +158,7 @@ export class TerminalCommandsService {
     return toCommandView(command);
   }
 
-  async list(
-    vehicleId: string,
-    q: { limit?: number; cursor?: string },
-    p: Principal,
-  ): Promise<TerminalCommandPage> {
+  async list(vehicleId: string, q: { limit?: number; cursor?: string }, p: Principal): Promise<TerminalCommandPage> {
     await this.vehicle(vehicleId, p);
     const limit = q.limit ?? 50;
     const rows = await this.commands.listForVehicle(vehicleId, decodeCursor(q.cursor, isUuidString), limit + 1);

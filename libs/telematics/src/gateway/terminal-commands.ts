@@ -35,7 +35,9 @@ const RESULT_NAME: Record<number, ResultName> = {
 function encode(c: TerminalCommand, edition: 2013 | 2019): { messageId: number; body: Buffer } | { error: string } {
   switch (c.kind) {
     case 'text': {
-      const body = c.request.text ? writeTextMessage({ ...c.request.text, text: c.request.text.content }, edition) : null;
+      const body = c.request.text
+        ? writeTextMessage({ ...c.request.text, text: c.request.text.content }, edition)
+        : null;
       return body ? { messageId: COMMAND_MSG.textMessage, body } : { error: 'the text cannot be written in GBK' };
     }
     case 'position_query':
@@ -149,7 +151,13 @@ export class TerminalCommandRelay implements BeforeApplicationShutdown {
     const sent = pending.get(answerFlow);
     if (!sent || sent.messageId !== expected) return false;
     pending.delete(answerFlow);
-    return this.commands.settle(sent.commandId, 'sent', answer.result === 'ok' ? 'answered' : 'failed', answer, new Date());
+    return this.commands.settle(
+      sent.commandId,
+      'sent',
+      answer.result === 'ok' ? 'answered' : 'failed',
+      answer,
+      new Date(),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -196,7 +204,13 @@ export class TerminalCommandRelay implements BeforeApplicationShutdown {
       if (!link) continue;
       const frame = encode(c, link.edition());
       if ('error' in frame) {
-        await this.commands.settle(c.id, 'queued', 'failed', { messageId: 0, result: 'failure', error: frame.error }, new Date());
+        await this.commands.settle(
+          c.id,
+          'queued',
+          'failed',
+          { messageId: 0, result: 'failure', error: frame.error },
+          new Date(),
+        );
         continue;
       }
       const now = Date.now();
