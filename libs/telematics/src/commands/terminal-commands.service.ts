@@ -73,7 +73,7 @@ export class TerminalCommandsService {
   ) {
     // Timeouts and expiries are swept by the processes that run jobs, and by every gateway (a
     // gateway process runs no jobs): the sweep is one conditional UPDATE, harmless twice.
-    loops.register('terminal-commands-sweep', 1000, () => this.sweep());
+    loops.register('terminal-commands-sweep', 5000, () => this.sweep());
   }
 
   sweep(now = new Date()): Promise<{ timedOut: number; expired: number }> {
