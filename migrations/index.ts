@@ -13,6 +13,7 @@ import { ChainAnchoring1795950000000 } from './1795950000000-chain-anchoring.js'
 import { AgencyReads1795953600000 } from './1795953600000-agency-reads.js';
 import { Supervision1795957200000 } from './1795957200000-supervision.js';
 import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
+import { TerminalCommands1796007200000 } from './1796007200000-terminal-commands.js';
 import { DriverCards1796010800000 } from './1796010800000-driver-cards.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
@@ -31,5 +32,6 @@ export const migrations: MigrationClass[] = [
   AgencyReads1795953600000,
   Supervision1795957200000,
   LedgerCorrections1795964400000,
+  TerminalCommands1796007200000,
   DriverCards1796010800000,
 ];

@@ -7,10 +7,13 @@ import { type SimulatedCard, SimulatedTerminal } from './simulator.js';
  * `npm run simulate:jt808 -- --api http://127.0.0.1:3000 --key <admin key> --terminals 50`:
  * registers a carrier and N tankers with terminal numbers through the API, then connects N
  * simulated terminals to the gateway that register, authenticate and report every --every ms
- * along --route (lon,lat;lon,lat;…), until stopped. Each tanker has a registered driver whose card
- * its terminal swipes after signing in (JT/T 808 0x0702); the first --wrong-card terminals swipe
- * the card of someone the carrier never registered instead (a loaded tanker then raises
- * CREW_MISMATCH once it is on an e-waybill).
+ * along --route (lon,lat;lon,lat;…), until stopped. The terminals answer the platform's commands
+ * (text messages, position queries, parameter settings and queries: a new report interval is
+ * kept). Misbehaviour: --clock-ahead N makes the first N terminals' clocks run a year ahead;
+ * --unlocated-alarm N makes the next N send every 10th report as an emergency alarm without a fix.
+ * Each tanker has a registered driver whose card its terminal swipes after signing in (JT/T 808
+ * 0x0702); the first --wrong-card terminals swipe the card of someone the carrier never registered
+ * instead (a loaded tanker then raises CREW_MISMATCH once it is on an e-waybill).
  */
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,8 @@ const { values } = parseArgs({
     terminals: { type: 'string', default: '50' },
     every: { type: 'string', default: '1000' },
     route: { type: 'string', default: '120.28,31.49;120.35,31.52;120.42,31.55' },
+    'clock-ahead': { type: 'string', default: '0' },
+    'unlocated-alarm': { type: 'string', default: '0' },
     'wrong-card': { type: 'string', default: '0' },
   },
 });
@@ -102,34 +107,29 @@ for (const [i] of phones.entries()) {
   cards.push(card);
 }
 await confirmPendingFilings(values.api!, agencies);
-const terminals: SimulatedTerminal[] = [];
-for (const phone of phones) {
-  const t = new SimulatedTerminal(phone);
+const clockAhead = Number(values['clock-ahead']);
+const unlocatedAlarm = Number(values['unlocated-alarm']);
+const intervalS = Math.max(1, Math.round(Number(values.every) / 1000));
+const YEAR_MS = 365 * 86_400_000;
+for (const [i, phone] of phones.entries()) {
+  const misbehaviour =
+    i < clockAhead ? { clockAheadMs: YEAR_MS } : i < clockAhead + unlocatedAlarm ? { unlocatedAlarmEvery: 10 } : {};
+  const t = new SimulatedTerminal(phone, 2013, misbehaviour, intervalS);
   await t.open(values.host, Number(values.port));
   if (!(await t.signIn())) throw new Error(`terminal ${phone} was refused`);
-  const i = terminals.length;
   const card =
     i < Number(values['wrong-card'])
       ? { ...cards[i]!, name: '无证人员', qualificationNumber: `NOTREG${run}${i}`, citizenId: null }
       : cards[i]!;
   await t.swipeCard(card);
-  terminals.push(t);
-}
-process.stdout.write(`${n} terminals signed in; reporting every ${values.every} ms (Ctrl-C to stop)\n`);
-let step = 0;
-setInterval(() => {
-  step++;
-  terminals.forEach((t, i) => {
-    const f = ((step + i * 5) % 400) / 400;
+  // Each terminal drives along the route at its own report interval (the platform may change it).
+  let step = i * 5;
+  t.drive(() => {
+    const f = (++step % 400) / 400;
     const seg = Math.min(route.length - 2, Math.floor(f * (route.length - 1)));
     const local = f * (route.length - 1) - seg;
     const [a, b] = [route[seg]!, route[seg + 1]!];
-    t.report({
-      lon: a[0] + (b[0] - a[0]) * local,
-      lat: a[1] + (b[1] - a[1]) * local,
-      speedKmh: 50,
-      heading: 70,
-      at: new Date(),
-    });
+    return { lon: a[0] + (b[0] - a[0]) * local, lat: a[1] + (b[1] - a[1]) * local, speedKmh: 50, heading: 70 };
   });
-}, Number(values.every));
+}
+process.stdout.write(`${n} terminals signed in; reporting every ${intervalS} s (Ctrl-C to stop)\n`);

@@ -1,13 +1,22 @@
 import { connect, type Socket } from 'node:net';
 import {
+  COMMAND_MSG,
+  type Decoded,
   decodeFrame,
   DRIVER_IDENTITY_MSG,
   encodeFrame,
   FrameSplitter,
   MSG,
+  parameterItems,
+  readSetParameters,
+  readTextMessage,
   RESULT,
+  terminalResponse,
+  TERMINAL_PARAMETERS,
   writeDriverIdentity,
   writeLocation,
+  writeParametersAnswer,
+  writePositionAnswer,
 } from '@lib/jt808';
 
 /** A driver card as the simulated reader holds it (从业资格证 IC 卡). */
@@ -19,10 +28,30 @@ export interface SimulatedCard {
   citizenId?: string | null;
 }
 
+export interface Fix {
+  lon: number;
+  lat: number;
+  speedKmh: number;
+  heading: number;
+}
+
+/** How a simulated terminal misbehaves, to show what the platform does about it. */
+export interface Misbehaviour {
+  /** Its clock runs this far ahead (e.g. a year): every report is dated in the future. */
+  clockAheadMs?: number;
+  /** Every n-th report carries the emergency alarm (bit 0) with GNSS status bit 1 clear (not located). */
+  unlocatedAlarmEvery?: number;
+  /** It answers no command (the platform times them out). */
+  silent?: boolean;
+}
+
 /**
  * A simulated JT/T 808 terminal (2013 edition by default): registers, authenticates with the code
- * it is given, then reports its position along a route. Used by `npm run simulate:jt808` and the
- * gateway benchmark; it counts answers so that losses can be measured.
+ * it is given, then reports its position along a route. It answers the platform's commands as a
+ * terminal does: text messages (0x8300 → 0x0001, kept in `texts`), position queries (0x8201 →
+ * 0x0201), parameter settings (0x8103 → 0x0001; 0x0029 really changes how often it reports) and
+ * queries (0x8104 → 0x0104); it swipes driver cards (0x0702, also when asked by 0x8702). Used by `npm run simulate:jt808`, the gateway benchmark and the e2e
+ * tests; it counts answers so that losses can be measured.
  */
 export class SimulatedTerminal {
   private socket!: Socket;
@@ -34,11 +63,35 @@ export class SimulatedTerminal {
   sent = 0;
   private readonly sentAt = new Map<number, number>();
   readonly latencies: number[] = [];
+  /** Text messages the platform sent, as the terminal read them. */
+  readonly texts: Array<ReturnType<typeof readTextMessage>> = [];
+  /** The terminal's parameters by id, as 0x8104 reports them. */
+  readonly parameters = new Map<number, Buffer>();
+  private reports = 0;
+  private last: Fix | null = null;
+  private driving: { next: () => Fix; timer: NodeJS.Timeout | null } | null = null;
 
   constructor(
     readonly phone: string,
     readonly edition: 2013 | 2019 = 2013,
-  ) {}
+    readonly misbehaviour: Misbehaviour = {},
+    reportIntervalS = 30,
+  ) {
+    for (const item of parameterItems({
+      defaultReportIntervalS: reportIntervalS,
+      sleepReportIntervalS: 300,
+      emergencyReportIntervalS: 10,
+      maxSpeedKmh: 100,
+      overspeedDurationS: 10,
+      mainServerAddress: '127.0.0.1:6808',
+    })!)
+      this.parameters.set(item.id, item.value);
+  }
+
+  /** 0x0029 default report interval, seconds: what `drive` reports at. */
+  get reportIntervalS(): number {
+    return this.parameters.get(TERMINAL_PARAMETERS.defaultReportIntervalS.id)!.readUInt32BE(0);
+  }
 
   async open(host: string, port: number): Promise<void> {
     this.socket = connect({ host, port });
@@ -48,9 +101,8 @@ export class SimulatedTerminal {
         const d = decodeFrame(f);
         if (!d.ok) continue;
         const { messageId } = d.message.header;
-        if (messageId === DRIVER_IDENTITY_MSG.request) this.reportCard().catch(() => undefined);
         if (messageId === MSG.registerResponse) this.waiting.get(MSG.registerResponse)?.(d.message.body);
-        if (messageId === MSG.platformResponse) {
+        else if (messageId === MSG.platformResponse) {
           const flow = d.message.body.readUInt16BE(0);
           const answered = d.message.body.readUInt16BE(2);
           if (answered === MSG.location) {
@@ -63,7 +115,7 @@ export class SimulatedTerminal {
             }
           }
           this.waiting.get(answered)?.(d.message.body);
-        }
+        } else if (!this.misbehaviour.silent) this.command(d.message);
       }
     });
     this.socket.on('error', () => undefined);
@@ -71,6 +123,45 @@ export class SimulatedTerminal {
       this.socket.once('connect', () => resolve());
       this.socket.once('error', reject);
     });
+  }
+
+  /** A command from the platform, answered as JT/T 808 says. */
+  private command({ header, body }: Decoded): void {
+    const ok = (result: number = RESULT.ok): void => {
+      this.send(COMMAND_MSG.terminalResponse, terminalResponse(header.flow, header.messageId, result));
+    };
+    switch (header.messageId) {
+      case COMMAND_MSG.textMessage: {
+        const text = readTextMessage(body, this.edition);
+        if (text) this.texts.push(text);
+        return ok(text ? RESULT.ok : RESULT.badMessage);
+      }
+      case COMMAND_MSG.positionQuery: {
+        const at = this.last ?? { lon: 0, lat: 0, speedKmh: 0, heading: 0 };
+        this.send(COMMAND_MSG.positionAnswer, writePositionAnswer(header.flow, this.location(at, false)));
+        return;
+      }
+      case COMMAND_MSG.setParameters: {
+        const items = readSetParameters(body);
+        if (!items) return ok(RESULT.badMessage);
+        for (const item of items) this.parameters.set(item.id, item.value);
+        ok();
+        // A new report interval applies from now on, as a terminal's timer would.
+        if (this.driving) this.schedule();
+        return;
+      }
+      case COMMAND_MSG.queryParameters: {
+        const items = [...this.parameters].map(([id, value]) => ({ id, value }));
+        this.send(COMMAND_MSG.parametersAnswer, writeParametersAnswer(header.flow, items));
+        return;
+      }
+      case DRIVER_IDENTITY_MSG.request:
+        this.reportCard().catch(() => undefined);
+        return;
+      default:
+        // Anything else the platform asks (0x8xxx) this terminal does not support.
+        if (header.messageId & 0x8000) ok(RESULT.unsupported);
+    }
   }
 
   private send(messageId: number, body: Buffer): number {
@@ -90,19 +181,6 @@ export class SimulatedTerminal {
         resolve(body);
       });
     });
-  }
-
-  /** Registers and authenticates; false when the platform refuses either. */
-  async signIn(): Promise<boolean> {
-    const reg = Buffer.alloc(4 + 5 + 20 + 7 + 1);
-    reg.write('SIMUL', 4, 'latin1');
-    const registered = this.answer(MSG.registerResponse);
-    this.send(MSG.register, Buffer.concat([reg, Buffer.from('SIM', 'latin1')]));
-    const r = await registered;
-    if (r[2] !== 0) return false;
-    const authed = this.answer(MSG.authenticate);
-    this.send(MSG.authenticate, r.subarray(3));
-    return (await authed)[4] === RESULT.ok;
   }
 
   /** The card in the reader (null: none). */
@@ -133,13 +211,55 @@ export class SimulatedTerminal {
     return (await answered)[4]!;
   }
 
-  report(p: { lon: number; lat: number; speedKmh: number; heading: number; at: Date; alarm?: number }): void {
-    const flow = this.send(MSG.location, writeLocation(p));
+  /** Registers and authenticates; false when the platform refuses either. */
+  async signIn(): Promise<boolean> {
+    const reg = Buffer.alloc(4 + 5 + 20 + 7 + 1);
+    reg.write('SIMUL', 4, 'latin1');
+    const registered = this.answer(MSG.registerResponse);
+    this.send(MSG.register, Buffer.concat([reg, Buffer.from('SIM', 'latin1')]));
+    const r = await registered;
+    if (r[2] !== 0) return false;
+    const authed = this.answer(MSG.authenticate);
+    this.send(MSG.authenticate, r.subarray(3));
+    return (await authed)[4] === RESULT.ok;
+  }
+
+  /** A location body as this terminal writes it: its clock, and its misbehaviour. */
+  private location(p: Fix & { at?: Date; alarm?: number }, count: boolean): Buffer {
+    const at = new Date((p.at ?? new Date()).getTime() + (this.misbehaviour.clockAheadMs ?? 0));
+    const every = this.misbehaviour.unlocatedAlarmEvery;
+    if (count && every && ++this.reports % every === 0)
+      // Emergency alarm, status bit 1 (located) clear: the fix fields are whatever the receiver last had.
+      return writeLocation({ ...p, at, alarm: (p.alarm ?? 0) | 0x01, status: 0 });
+    return writeLocation({ ...p, at });
+  }
+
+  report(p: Fix & { at: Date; alarm?: number }): void {
+    this.last = p;
+    const flow = this.send(MSG.location, this.location(p, true));
     this.sentAt.set(flow, Date.now());
     this.sent++;
   }
 
+  /** Reports `next()` every report interval (0x0029) until closed; a new interval takes effect at once. */
+  drive(next: () => Fix): void {
+    this.driving = { next, timer: null };
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const d = this.driving;
+    if (!d) return;
+    if (d.timer) clearTimeout(d.timer);
+    d.timer = setTimeout(() => {
+      this.report({ ...d.next(), at: new Date() });
+      this.schedule();
+    }, this.reportIntervalS * 1000);
+  }
+
   close(): void {
+    if (this.driving?.timer) clearTimeout(this.driving.timer);
+    this.driving = null;
     this.socket.destroy();
   }
 }

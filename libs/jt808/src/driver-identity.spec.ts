@@ -6,7 +6,7 @@ import {
   writeDriverIdentity,
   writeDriverIdentity2011,
 } from './driver-identity.js';
-import { gbkEncode } from './gbk-text.js';
+import { encodeGbkLossy } from './gbk.js';
 
 const inner = (s: string): Buffer => Buffer.from(s, 'hex').subarray(1, -1);
 
@@ -165,7 +165,7 @@ describe('JT/T 808 driver identity (0x0702, 0x8702)', () => {
       validUntil: '2028-03-31',
       citizenId: '32020219850312123X',
     });
-    expect(gbkEncode('张').toString('hex')).toBe('d5c5');
+    expect(encodeGbkLossy('张').toString('hex')).toBe('d5c5');
   });
 
   it('refuses truncated bodies, unknown statuses, bad times; never throws on noise', () => {

@@ -1,4 +1,4 @@
-import { gbkDecode, gbkEncode, gbkFixed } from './gbk-text.js';
+import { decodeGbkField, encodeGbkLossy, gbkFixed } from './gbk.js';
 import { bcd, toBcd } from './header.js';
 import { bcdTime } from './messages.js';
 
@@ -71,7 +71,7 @@ class Reader {
   lengthPrefixed(): string | null {
     const n = this.byte();
     const s = n === null ? null : this.bytes(n);
-    return s === null ? null : gbkDecode(s);
+    return s === null ? null : decodeGbkField(s);
   }
 }
 
@@ -111,7 +111,7 @@ function readStatusLayout(body: Buffer, layout: 2013 | 2019): DriverIdentityRepo
   if (layout === 2019 || r.left >= 20) {
     const id = r.bytes(20);
     if (id === null) return null;
-    citizenId = gbkDecode(id) || null;
+    citizenId = decodeGbkField(id) || null;
   }
   return {
     layout: citizenId !== null && layout === 2013 ? 2019 : layout,
@@ -120,7 +120,7 @@ function readStatusLayout(body: Buffer, layout: 2013 | 2019): DriverIdentityRepo
     readResult,
     card: {
       name,
-      qualificationNumber: gbkDecode(qualification),
+      qualificationNumber: decodeGbkField(qualification),
       issuer,
       validUntil: bcdDate(validity),
       citizenId,
@@ -143,10 +143,10 @@ function read2011(body: Buffer): DriverIdentityReport | null {
     readResult: 'ok',
     card: {
       name,
-      qualificationNumber: gbkDecode(qualification),
+      qualificationNumber: decodeGbkField(qualification),
       issuer,
       validUntil: null,
-      citizenId: gbkDecode(id) || null,
+      citizenId: decodeGbkField(id) || null,
     },
   };
 }
@@ -186,7 +186,7 @@ function bcdLocalTime(at: Date): Buffer {
 }
 
 const lengthPrefixed = (s: string): Buffer => {
-  const b = gbkEncode(s).subarray(0, 255);
+  const b = encodeGbkLossy(s).subarray(0, 255);
   return Buffer.concat([Buffer.of(b.length), b]);
 };
 

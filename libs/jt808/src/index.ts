@@ -5,4 +5,5 @@ export * from './messages.js';
 export * from './codec.js';
 export * from './reassembly.js';
 export * from './driver-identity.js';
-export { gbkDecode, gbkEncode } from './gbk-text.js';
+export * from './gbk.js';
+export * from './commands.js';

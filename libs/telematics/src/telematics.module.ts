@@ -27,6 +27,10 @@ import { ViolationsService } from './violations/violations.service.js';
 import { DriverCardsController } from './crew/driver-cards.controller.js';
 import { DriverCardsRepository } from './crew/driver-cards.repository.js';
 import { DriverCardsService } from './crew/driver-cards.service.js';
+import { TerminalCommandsController } from './commands/terminal-commands.controller.js';
+import { TerminalCommandsRepository } from './commands/terminal-commands.repository.js';
+import { TerminalCommandsService } from './commands/terminal-commands.service.js';
+import { TerminalCommandRelay } from './gateway/terminal-commands.js';
 
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
@@ -44,6 +48,7 @@ import { DriverCardsService } from './crew/driver-cards.service.js';
     AssignmentsController,
     ViolationsController,
     DriverCardsController,
+    TerminalCommandsController,
   ],
   providers: [
     Jt808Gateway,
@@ -64,6 +69,9 @@ import { DriverCardsService } from './crew/driver-cards.service.js';
     TrackReader,
     DriverCardsRepository,
     DriverCardsService,
+    TerminalCommandsRepository,
+    TerminalCommandsService,
+    TerminalCommandRelay,
   ],
   exports: [
     Jt808Gateway,
@@ -75,6 +83,7 @@ import { DriverCardsService } from './crew/driver-cards.service.js';
     WorldService,
     TrackReader,
     PositionsStore,
+    TerminalCommandsService,
   ],
 })
 export class TelematicsModule {}

@@ -200,6 +200,34 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'must be at least 16 characters' })
   JT808_AUTH_SECRET = DEVELOPMENT_JT808_SECRET;
 
+  /** JT/T 808 commands: a sent command not answered this long is timed out. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 3600 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 3600 (seconds)' })
+  @Max(3600, { message: 'must be an integer between 1 and 3600 (seconds)' })
+  JT808_COMMAND_TIMEOUT_S = 30;
+
+  /** JT/T 808 commands: how long a command waits for an offline terminal (a request may ask for less). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 60 and 604800 (seconds)' })
+  @Min(60, { message: 'must be an integer between 60 and 604800 (seconds)' })
+  @Max(604800, { message: 'must be an integer between 60 and 604800 (seconds)' })
+  JT808_COMMAND_EXPIRY_S = 86400;
+
+  /** JT/T 808 commands: how often a gateway looks for commands to the terminals it holds. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 50 and 60000 (milliseconds)' })
+  @Min(50, { message: 'must be an integer between 50 and 60000 (milliseconds)' })
+  @Max(60000, { message: 'must be an integer between 50 and 60000 (milliseconds)' })
+  JT808_COMMAND_POLL_MS = 500;
+
+  /** JT/T 808: report interval (0x0029) pushed to a loaded dangerous-goods vehicle's terminal after authentication; 0: none. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 3600 (seconds)' })
+  @Min(0, { message: 'must be an integer between 0 and 3600 (seconds)' })
+  @Max(3600, { message: 'must be an integer between 0 and 3600 (seconds)' })
+  JT808_LOADED_REPORT_INTERVAL_S = 10;
+
   /**
    * Keys the chain links of the ledger and the access log (HMAC-SHA256) and, derived from it, the
    * Ed25519 key pair that signs the published checkpoints. Someone holding the database without
@@ -235,6 +263,21 @@ export const DEFAULT_EXCHANGE_SETTINGS: ExchangeSettings = {
   webhook: { retryBaseMs: 1000, retryCapMs: 1_800_000, retryForMs: 90_000_000, timeoutMs: 5000, egress: CLOSED_EGRESS },
 };
 
+/** Commands to JT/T 808 terminals: answer timeout, how long one waits for an offline terminal, the gateways' poll, the loaded report interval. */
+export interface Jt808CommandSettings {
+  timeoutMs: number;
+  expiryMs: number;
+  pollMs: number;
+  loadedReportIntervalS: number;
+}
+
+export const DEFAULT_JT808_COMMAND_SETTINGS: Jt808CommandSettings = {
+  timeoutMs: 30_000,
+  expiryMs: 86_400_000,
+  pollMs: 500,
+  loadedReportIntervalS: 10,
+};
+
 /** One validated, typed view of the configuration, injected where needed. */
 export class AppConfig {
   constructor(
@@ -255,11 +298,18 @@ export class AppConfig {
     },
     readonly exchange: ExchangeSettings = DEFAULT_EXCHANGE_SETTINGS,
     readonly console: { tileUrl: string | null; attribution: string } = { tileUrl: null, attribution: '' },
-    readonly jt808: { port: number; maxConnections: number; idleMs: number; authSecret: string } = {
+    readonly jt808: {
+      port: number;
+      maxConnections: number;
+      idleMs: number;
+      authSecret: string;
+      commands: Jt808CommandSettings;
+    } = {
       port: 6808,
       maxConnections: 20000,
       idleMs: 300_000,
       authSecret: DEVELOPMENT_JT808_SECRET,
+      commands: DEFAULT_JT808_COMMAND_SETTINGS,
     },
     readonly ledgerChain: { key: string } = { key: DEVELOPMENT_LEDGER_CHAIN_KEY },
     readonly ledger: { backdateMs: number } = { backdateMs: 72 * 3_600_000 },
@@ -375,6 +425,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxConnections: vars.JT808_MAX_CONNECTIONS,
       idleMs: vars.JT808_IDLE_S * 1000,
       authSecret: vars.JT808_AUTH_SECRET,
+      commands: {
+        timeoutMs: vars.JT808_COMMAND_TIMEOUT_S * 1000,
+        expiryMs: vars.JT808_COMMAND_EXPIRY_S * 1000,
+        pollMs: vars.JT808_COMMAND_POLL_MS,
+        loadedReportIntervalS: vars.JT808_LOADED_REPORT_INTERVAL_S,
+      },
     },
     { key: vars.LEDGER_CHAIN_KEY },
     { backdateMs: vars.LEDGER_BACKDATE_HOURS * 3_600_000 },

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import {
+  COMMAND_MSG,
   decodeFrame,
   type Decoded,
   DRIVER_IDENTITY_MSG,
@@ -26,6 +27,7 @@ import type { IncomingFix } from '../fixes/fix.js';
 import { IngestService } from '../fixes/ingest.service.js';
 import { DriverCardsService } from '../crew/driver-cards.service.js';
 import { onDriverIdentity } from './driver-identity.js';
+import { TerminalCommandRelay, type TerminalLink } from './terminal-commands.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -69,6 +71,7 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     private readonly registry: RegistryLookup,
     private readonly config: AppConfig,
     readonly driverCards: DriverCardsService,
+    readonly commands: TerminalCommandRelay,
   ) {}
 
   /** Starts listening; answers the port (useful with port 0). */
@@ -213,14 +216,21 @@ class Session {
     this.closed = true;
     clearTimeout(this.idle);
     clearInterval(this.sweeper);
+    if (this.vehicleId) this.gateway.commands.offline(this.vehicleId, this.link);
   }
+
+  /** This connection as the command relay sees it (terminal-commands.ts). */
+  private readonly link: TerminalLink = {
+    edition: () => this.identity?.edition ?? 2013,
+    send: (messageId, body) => this.send(messageId, body),
+  };
 
   /** Who this connection is: taken from its first frame that passed the check code, and kept. */
   private identity: Pick<Decoded['header'], 'edition' | 'phone' | 'protocolVersion'> | null = null;
 
-  private send(messageId: number, body: Buffer): void {
+  private send(messageId: number, body: Buffer): number | null {
     const id = this.identity;
-    if (this.closed || !id) return;
+    if (this.closed || !id) return null;
     this.flow = (this.flow + 1) & 0xffff;
     this.socket.write(
       encodeFrame(
@@ -228,6 +238,7 @@ class Session {
         body,
       ),
     );
+    return this.flow;
   }
 
   private reply(flow: number, messageId: number, result: number): void {
@@ -283,11 +294,15 @@ class Session {
         const expected = vehicle ? Buffer.from(this.gateway.authCode(phone, vehicle.id)) : null;
         const given = Buffer.from(auth?.code ?? '');
         const ok = expected !== null && given.length === expected.length && timingSafeEqual(given, expected);
+        if (this.vehicleId && !ok) this.gateway.commands.offline(this.vehicleId, this.link);
         this.vehicleId = ok ? vehicle!.id : null;
         this.reply(flow, messageId, ok ? RESULT.ok : RESULT.failure);
+        if (ok) this.gateway.commands.online(vehicle!.id, this.link);
         return;
       }
       case MSG.terminalResponse:
+        // The terminal answering a command (0x8300, 0x8103, …): recorded on the command, never answered.
+        if (this.vehicleId) await this.gateway.commands.answer(this.vehicleId, this.link, messageId, m.body);
         return;
       case MSG.logout:
         this.reply(flow, messageId, RESULT.ok);
@@ -309,6 +324,10 @@ class Session {
         messageId,
         await onDriverIdentity(this.gateway.driverCards, this.vehicleId, m.body, edition),
       );
+    if (messageId === COMMAND_MSG.positionAnswer || messageId === COMMAND_MSG.parametersAnswer) {
+      await this.gateway.commands.answer(this.vehicleId, this.link, messageId, m.body);
+      return;
+    }
     if (messageId === MSG.location) {
       const loc = readLocation(m.body);
       if (!loc) return this.reply(flow, messageId, RESULT.badMessage);
