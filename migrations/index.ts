@@ -14,6 +14,7 @@ import { AgencyReads1795953600000 } from './1795953600000-agency-reads.js';
 import { Supervision1795957200000 } from './1795957200000-supervision.js';
 import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
 import { TerminalCommands1796007200000 } from './1796007200000-terminal-commands.js';
+import { SpokenWarnings1796007300000 } from './1796007300000-spoken-warnings.js';
 import { DriverCards1796010800000 } from './1796010800000-driver-cards.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
@@ -33,5 +34,6 @@ export const migrations: MigrationClass[] = [
   Supervision1795957200000,
   LedgerCorrections1795964400000,
   TerminalCommands1796007200000,
+  SpokenWarnings1796007300000,
   DriverCards1796010800000,
 ];

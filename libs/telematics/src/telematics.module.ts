@@ -27,6 +27,9 @@ import { ViolationsService } from './violations/violations.service.js';
 import { DriverCardsController } from './crew/driver-cards.controller.js';
 import { DriverCardsRepository } from './crew/driver-cards.repository.js';
 import { DriverCardsService } from './crew/driver-cards.service.js';
+import { SpokenWarningsController } from './commands/spoken-warnings.controller.js';
+import { SpokenWarningsRepository } from './commands/spoken-warnings.repository.js';
+import { SpokenWarningsService } from './commands/spoken-warnings.service.js';
 import { TerminalCommandsController } from './commands/terminal-commands.controller.js';
 import { TerminalCommandsRepository } from './commands/terminal-commands.repository.js';
 import { TerminalCommandsService } from './commands/terminal-commands.service.js';
@@ -49,6 +52,7 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
     ViolationsController,
     DriverCardsController,
     TerminalCommandsController,
+    SpokenWarningsController,
   ],
   providers: [
     Jt808Gateway,
@@ -72,6 +76,8 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
     TerminalCommandsRepository,
     TerminalCommandsService,
     TerminalCommandRelay,
+    SpokenWarningsRepository,
+    SpokenWarningsService,
   ],
   exports: [
     Jt808Gateway,

@@ -8,8 +8,8 @@ export type CommandKind = (typeof COMMAND_KINDS)[number];
 export const COMMAND_STATES = ['queued', 'sent', 'answered', 'failed', 'timed_out', 'expired'] as const;
 export type CommandState = (typeof COMMAND_STATES)[number];
 
-/** Why the command exists: asked through the API, or pushed by the gateway itself. */
-export type CommandOrigin = 'api' | 'loaded_report_interval';
+/** Why the command exists: asked through the API, pushed by the gateway itself, or a violation's spoken warning. */
+export type CommandOrigin = 'api' | 'loaded_report_interval' | 'spoken_warning';
 
 export interface TextRequest {
   content: string;

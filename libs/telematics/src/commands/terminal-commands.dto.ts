@@ -161,8 +161,9 @@ export class TerminalCommandView {
   @ApiProperty({ example: { text: { content: '请减速慢行', emergency: false, display: true, tts: true } } })
   request: Record<string, unknown>;
   @ApiProperty({
-    enum: ['api', 'loaded_report_interval'],
-    description: 'api: asked through the API; loaded_report_interval: pushed after authentication to a loaded vehicle.',
+    enum: ['api', 'loaded_report_interval', 'spoken_warning'],
+    description:
+      'api: asked through the API; loaded_report_interval: pushed after authentication to a loaded vehicle; spoken_warning: said to the driver when a violation of a rule transport lists opened.',
   })
   origin: string;
   @ApiProperty({ example: 'agency:police', description: 'admin, agency:<agency>, enterprise:<id> or platform.' })

@@ -34,7 +34,8 @@ const MAY_SEND: Record<CommandKind, (p: Principal) => boolean> = {
   query_parameters: (p) => p.kind === 'admin' || (p.kind === 'agency' && p.agency === 'transport'),
 };
 
-const requester = (p: Principal): string =>
+/** Who asked, as commands record it: admin, agency:<agency>, enterprise:<id>. */
+export const requester = (p: Principal): string =>
   p.kind === 'agency' ? `agency:${p.agency}` : p.kind === 'enterprise' ? `enterprise:${p.enterpriseId}` : 'admin';
 
 export function toCommandView(c: TerminalCommand): TerminalCommandView {

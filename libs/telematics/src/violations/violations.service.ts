@@ -20,6 +20,7 @@ import {
 import { RegistryLookup, VehicleService } from '@lib/registry';
 import type { ViolationPage, ViolationQuery, ViolationView } from './violation.dto.js';
 import type { AcknowledgementEntity, PointRecord, ViolationEntity } from './violation.entity.js';
+import { type OpenedViolation, SpokenWarningsService } from '../commands/spoken-warnings.service.js';
 import { ViolationsRepository } from './violations.repository.js';
 
 const point = (p: EvidencePoint): PointRecord => ({
@@ -78,6 +79,7 @@ export class ViolationsService {
     private readonly registry: RegistryLookup,
     private readonly vehicles: VehicleService,
     @Inject(READ_POLICY) private readonly reads: ReadPolicy,
+    private readonly spokenWarnings: SpokenWarningsService,
   ) {}
 
   /** Applies engine events inside the caller's transaction. `receivedAt` maps vehicle|ts → receipt time of that fix. */
@@ -87,6 +89,7 @@ export class ViolationsService {
     let opened = 0;
     let closed = 0;
     const now = new Date();
+    const newlyOpened: OpenedViolation[] = [];
     for (const e of events) {
       const id = violationId(e);
       const received = receivedAt.get(`${e.vehicleId}|${e.at}`);
@@ -132,6 +135,13 @@ export class ViolationsService {
       if (e.kind === 'opened') {
         if (await this.violations.insertOpened(entity)) {
           opened++;
+          newlyOpened.push({
+            violationId: id,
+            vehicleId: e.vehicleId,
+            rule: e.rule,
+            plate: plates.get(e.vehicleId)?.plate,
+            openedAt: entity.openedAt,
+          });
           await this.outbox.append('violation.opened', payload('open', null), {
             id: uuidFromName(`${id}|opened`),
             subjectId: e.vehicleId,
@@ -160,6 +170,8 @@ export class ViolationsService {
         }
       }
     }
+    // The driver hears of it from the terminal (when transport lists the rule): same transaction.
+    await this.spokenWarnings.warn(newlyOpened, now);
     return { opened, closed };
   }
 
