@@ -243,4 +243,41 @@ describe('map console', () => {
     expect(v.body.acknowledgements).toEqual([expect.objectContaining({ agency: 'police' })]);
     expect(outside).toEqual([]);
   }, 60_000);
+  it("sends a text message to the driver from the vehicle's panel, as police, recorded as a terminal command", async () => {
+    // Close the violation's popup, then open the vehicle's.
+    await page.evaluate(() => document.querySelectorAll('.mapboxgl-popup').forEach((p) => p.remove()));
+    const point = await page.evaluate(() => {
+      const m = (
+        window as unknown as {
+          hcConsole: {
+            map: {
+              queryRenderedFeatures: (o: unknown) => Array<{ geometry: { coordinates: [number, number] } }>;
+              project: (c: [number, number]) => { x: number; y: number };
+            };
+          };
+        }
+      ).hcConsole.map;
+      const [v] = m.queryRenderedFeatures({ layers: ['vehicles'] });
+      const p = m.project(v!.geometry.coordinates);
+      return { x: p.x, y: p.y };
+    });
+    await page.mouse.click(point.x, point.y);
+    await page.waitForSelector('.driver-text input', { timeout: 50_000 });
+    await page.fill('.driver-text input', '请立即返回核定路线');
+    await page.click('.driver-text button');
+    // No terminal is connected in this test: the command waits, queued, for it to sign in.
+    await page.waitForFunction(
+      () => /queued/.test(document.querySelector('.driver-text .command-state')?.textContent ?? ''),
+      null,
+      { timeout: 50_000 },
+    );
+    const commands = await t
+      .http()
+      .get(`/v1/vehicles/${vehicleId}/terminal-commands`)
+      .set(...bearer(police));
+    expect(commands.body.items).toEqual([
+      expect.objectContaining({ kind: 'text', state: 'queued', requestedBy: 'agency:police', origin: 'api' }),
+    ]);
+    expect(outside).toEqual([]);
+  }, 60_000);
 });

@@ -316,8 +316,38 @@ async function vehiclePopup(feature) {
         : t('noWaybill')
     }
     <br/>${t('onBoard')}: <span class="on-board">${onBoard}</span>
-    <br/><b>${t('openViolations')}</b>: ${(violations?.items ?? []).map((v) => escape(v.rule)).join('、') || '—'}`;
-  new mapboxgl.Popup().setLngLat(feature.geometry.coordinates).setHTML(html).addTo(app.map);
+    <br/><b>${t('openViolations')}</b>: ${(violations?.items ?? []).map((v) => escape(v.rule)).join('、') || '—'}
+    <form class="driver-text"><label>${t('textToDriver')}<br/><input name="content" maxlength="400" required /></label>
+      <button>${t('send')}</button> <span class="command-state"></span></form>`;
+  const popup = new mapboxgl.Popup().setLngLat(feature.geometry.coordinates).setHTML(html).addTo(app.map);
+  wireDriverText(popup.getElement().querySelector('.driver-text'), vehicleId);
+}
+
+/**
+ * A text message to the driver (JT/T 808 0x8300, read aloud and shown): police and transport keys
+ * may send one; the answer of the terminal is shown as it comes (the command's state).
+ */
+function wireDriverText(form, vehicleId) {
+  const state = form.querySelector('.command-state');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const content = String(new FormData(form).get('content') ?? '').trim();
+    if (!content) return;
+    try {
+      let command = await api(`/v1/vehicles/${vehicleId}/terminal-commands`, {
+        method: 'POST',
+        body: JSON.stringify({ kind: 'text', text: { content, tts: true, display: true } }),
+      });
+      state.textContent = `${t('commandState')}: ${command.state}`;
+      for (let i = 0; i < 60 && ['queued', 'sent'].includes(command.state); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        command = await api(`/v1/terminal-commands/${command.id}`);
+        state.textContent = `${t('commandState')}: ${command.state}`;
+      }
+    } catch (err) {
+      state.textContent = err.message;
+    }
+  });
 }
 
 function showTrack(track) {
