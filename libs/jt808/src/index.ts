@@ -4,3 +4,5 @@ export * from './header.js';
 export * from './messages.js';
 export * from './codec.js';
 export * from './reassembly.js';
+export * from './gbk.js';
+export * from './registration.js';
