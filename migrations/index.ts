@@ -13,6 +13,8 @@ import { ChainAnchoring1795950000000 } from './1795950000000-chain-anchoring.js'
 import { AgencyReads1795953600000 } from './1795953600000-agency-reads.js';
 import { Supervision1795957200000 } from './1795957200000-supervision.js';
 import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
+import { TerminalBindings1796000000000 } from './1796000000000-terminal-bindings.js';
+import { TerminalConflictPolicy1796000100000 } from './1796000100000-terminal-conflict-policy.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -30,4 +32,6 @@ export const migrations: MigrationClass[] = [
   AgencyReads1795953600000,
   Supervision1795957200000,
   LedgerCorrections1795964400000,
+  TerminalBindings1796000000000,
+  TerminalConflictPolicy1796000100000,
 ];
