@@ -14,7 +14,11 @@ describe('checkRegistration', () => {
     ['a blue plate for a yellow-plated tanker', [binding, vehicle, { ...claim, plateColour: 1 }], 'no_vehicle'],
     ['a retired vehicle', [binding, { ...vehicle, status: 'retired' }, claim], 'no_vehicle'],
     ['any maker while none is bound yet', [{ ...binding, makerId: null }, vehicle, { ...claim, makerId: 'X' }], 'ok'],
-    ['a registered terminal, even the same device', [{ ...binding, registered: true }, vehicle, claim], 'terminal_registered'],
+    [
+      'a registered terminal, even the same device',
+      [{ ...binding, registered: true }, vehicle, claim],
+      'terminal_registered',
+    ],
     [
       'a registered terminal claimed by another maker and plate',
       [{ ...binding, registered: true }, vehicle, { ...claim, makerId: 'EVIL', plate: '苏B99999' }],

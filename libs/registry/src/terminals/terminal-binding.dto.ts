@@ -86,14 +86,23 @@ export class TerminalBindingView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '013912345678' }) terminalId: string;
   @ApiProperty({ format: 'uuid' }) vehicleId: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Null until the first registration when bound through the vehicle record.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Null until the first registration when bound through the vehicle record.',
+  })
   makerId: string | null;
   @ApiProperty({ nullable: true, type: String }) model: string | null;
   @ApiProperty({ nullable: true, type: String }) simNumber: string | null;
   @ApiProperty() plateColour: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) installedAt: string | null;
   @ApiProperty({ format: 'date-time' }) boundAt: string;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Set while a code handed out at registration is valid.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Set while a code handed out at registration is valid.',
+  })
   registeredAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) unboundAt: string | null;
   @ApiProperty({ type: [BindingEventView] }) history: BindingEventView[];

@@ -130,10 +130,9 @@ export class TerminalBindingRepository {
     registration: { hash: string; at: Date; makerId: string; model: string } | null,
   ): Promise<void> {
     if (!registration)
-      await this.db.query(
-        'UPDATE terminal_bindings SET auth_code_hash = NULL, registered_at = NULL WHERE id = $1',
-        [id],
-      );
+      await this.db.query('UPDATE terminal_bindings SET auth_code_hash = NULL, registered_at = NULL WHERE id = $1', [
+        id,
+      ]);
     else
       await this.db.query(
         `UPDATE terminal_bindings SET auth_code_hash = $2, registered_at = $3, maker_id = COALESCE(maker_id, $4),

@@ -82,7 +82,11 @@ export class TerminalBindingService {
       if (!vehicle) throw new NotFound('vehicle', dto.vehicleId);
       if (vehicle.kind === 'trailer')
         throw new RulesViolated([
-          { path: 'vehicleId', rule: 'TRAILER_TERMINAL', message: 'a trailer has no terminal of its own; bind the tractor' },
+          {
+            path: 'vehicleId',
+            rule: 'TRAILER_TERMINAL',
+            message: 'a trailer has no terminal of its own; bind the tractor',
+          },
         ]);
       const held = await this.bindings.active(terminalId, true);
       if (held && held.vehicleId !== vehicle.id)
@@ -91,9 +95,13 @@ export class TerminalBindingService {
         });
       const current = await this.bindings.activeOfVehicle(vehicle.id, true);
       if (current && current.terminalId !== terminalId)
-        throw new Conflict('VEHICLE_HAS_TERMINAL', `vehicle ${vehicle.plate} has terminal ${current.terminalId}; unbind it first`, {
-          errors: [{ path: 'vehicleId', rule: 'VEHICLE_HAS_TERMINAL', message: `bound to ${current.terminalId}` }],
-        });
+        throw new Conflict(
+          'VEHICLE_HAS_TERMINAL',
+          `vehicle ${vehicle.plate} has terminal ${current.terminalId}; unbind it first`,
+          {
+            errors: [{ path: 'vehicleId', rule: 'VEHICLE_HAS_TERMINAL', message: `bound to ${current.terminalId}` }],
+          },
+        );
       const actor = actorOf(principal);
       const now = new Date();
       // Binding the same terminal again replaces its details; the terminal then registers again.
@@ -144,7 +152,9 @@ export class TerminalBindingService {
       const b = await this.bindings.active(terminalId, true);
       if (!b) throw new NotFound('terminal binding', terminalId);
       await this.bindings.setRegistration(b.id, null);
-      await this.record(b.id, 'reset', actorOf(principal), reason, { wasRegisteredAt: b.registeredAt?.toISOString() ?? null });
+      await this.record(b.id, 'reset', actorOf(principal), reason, {
+        wasRegisteredAt: b.registeredAt?.toISOString() ?? null,
+      });
       return b.id;
     });
     return this.view(id);
@@ -184,7 +194,12 @@ export class TerminalBindingService {
    * caller's transaction, after the vehicle row was written. Such a binding has no maker yet: the
    * terminal's first registration records it.
    */
-  async syncFromVehicle(vehicleId: string, terminalId: string | null, actor: BindingActor, reason: string | null): Promise<void> {
+  async syncFromVehicle(
+    vehicleId: string,
+    terminalId: string | null,
+    actor: BindingActor,
+    reason: string | null,
+  ): Promise<void> {
     const current = await this.bindings.activeOfVehicle(vehicleId, true);
     if ((current?.terminalId ?? null) === terminalId) return;
     const now = new Date();
@@ -228,7 +243,12 @@ export class TerminalBindingService {
       if (outcome !== 'ok') return { outcome, why, vehicleId: vehicle?.id ?? null, plate: vehicle?.plate ?? null };
       const code = randomBytes(12).toString('base64url');
       const at = new Date();
-      await this.bindings.setRegistration(b!.id, { hash: this.hash(code), at, makerId: claim.makerId, model: claim.model });
+      await this.bindings.setRegistration(b!.id, {
+        hash: this.hash(code),
+        at,
+        makerId: claim.makerId,
+        model: claim.model,
+      });
       await this.record(b!.id, 'registered', { by: 'terminal', keyId: null }, null, {
         makerId: claim.makerId,
         model: claim.model,
@@ -278,7 +298,15 @@ export class TerminalBindingService {
     reason: string | null,
     detail: Record<string, unknown>,
   ): Promise<void> {
-    return this.bindings.addEvent({ bindingId, kind, at: new Date(), by: actor.by, byKeyId: actor.keyId, reason, detail });
+    return this.bindings.addEvent({
+      bindingId,
+      kind,
+      at: new Date(),
+      by: actor.by,
+      byKeyId: actor.keyId,
+      reason,
+      detail,
+    });
   }
 }
 

@@ -310,7 +310,8 @@ export class VehicleService {
       throw new Conflict('FILING_NO_LONGER_FITS', problems.map((p) => p.message).join('; '), { errors: problems });
     await this.vehicles.update(id, proposed);
     // A confirmed vehicle.terminal filing becomes the terminal's binding.
-    if (proposed.terminalId !== undefined) await this.bindings.syncFromVehicle(id, proposed.terminalId, by, 'filing confirmed');
+    if (proposed.terminalId !== undefined)
+      await this.bindings.syncFromVehicle(id, proposed.terminalId, by, 'filing confirmed');
     return { vehicleId: id, applied: Object.keys(proposed) };
   }
 
