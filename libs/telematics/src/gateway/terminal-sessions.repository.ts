@@ -60,7 +60,9 @@ export class TerminalSessionsRepository {
   /** Renews this process's sessions; answers those it still holds (terminal → connection). */
   async renew(instanceId: string): Promise<Map<string, string>> {
     const rows = await this.db.query<{ terminal_id: string; connection_id: string }>(
-      'UPDATE terminal_sessions SET seen_at = now() WHERE instance_id = $1 RETURNING terminal_id, connection_id',
+      // In a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
+      `WITH renewed AS (UPDATE terminal_sessions SET seen_at = now() WHERE instance_id = $1 RETURNING terminal_id, connection_id)
+       SELECT terminal_id, connection_id FROM renewed`,
       [instanceId],
     );
     return new Map(rows.map((r) => [r.terminal_id, r.connection_id]));
