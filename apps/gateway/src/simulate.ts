@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { confirmPendingFilings } from '../../confirm-filings.js';
-import { SimulatedTerminal } from './simulator.js';
+import { loopbackAddress, SimulatedTerminal, SIMULATOR_MAKER } from './simulator.js';
 
 /**
  * `npm run simulate:jt808 -- --api http://127.0.0.1:3000 --key <admin key> --terminals 50`:
@@ -51,12 +51,14 @@ const agencies = [
   await keyOf({ principal: 'agency', agency: 'market' }),
 ];
 const phones = Array.from({ length: n }, (_, i) => `0137${run.slice(-2)}${String(i).padStart(6, '0')}`);
+const plates = phones.map((_, i) => `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'));
+const vehicleIds: string[] = [];
 for (const [i, phone] of phones.entries()) {
-  await post(
+  const vehicle = await post(
     '/v1/vehicles',
     {
       kind: 'tanker',
-      plate: `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'),
+      plate: plates[i],
       permittedClasses: ['3'],
       tankVolumeM3: 24.5,
       approvedLoadKg: 30000,
@@ -67,12 +69,20 @@ for (const [i, phone] of phones.entries()) {
     },
     carrierKey,
   );
+  vehicleIds.push(vehicle.id as string);
 }
 await confirmPendingFilings(values.api!, agencies);
+// Transport binds each terminal to its vehicle with the maker and model it registers with.
+for (const [i, phone] of phones.entries())
+  await post(
+    '/v1/terminal-bindings',
+    { terminalId: phone, vehicleId: vehicleIds[i], makerId: SIMULATOR_MAKER, model: 'SIM-808', reason: 'simulator' },
+    agencies[0],
+  );
 const terminals: SimulatedTerminal[] = [];
-for (const phone of phones) {
-  const t = new SimulatedTerminal(phone);
-  await t.open(values.host, Number(values.port));
+for (const [i, phone] of phones.entries()) {
+  const t = new SimulatedTerminal(phone, plates[i]!);
+  await t.open(values.host, Number(values.port), loopbackAddress(values.host!, i));
   if (!(await t.signIn())) throw new Error(`terminal ${phone} was refused`);
   terminals.push(t);
 }

@@ -1,9 +1,13 @@
 import { connect, type Socket } from 'node:net';
-import { decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeLocation } from '@lib/jt808';
+import { decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeLocation, writeRegistration } from '@lib/jt808';
+
+/** The maker id simulated terminals register with (bind them with it: POST /v1/terminal-bindings). */
+export const SIMULATOR_MAKER = 'SIMUL';
 
 /**
- * A simulated JT/T 808 terminal (2013 edition by default): registers, authenticates with the code
- * it is given, then reports its position along a route. Used by `npm run simulate:jt808` and the
+ * A simulated JT/T 808 terminal (2013 edition by default): registers with its maker and its
+ * vehicle's plate (as bound by transport), authenticates with the code it is given, then reports
+ * its position along a route. Used by `npm run simulate:jt808` and the
  * gateway benchmark; it counts answers so that losses can be measured.
  */
 export class SimulatedTerminal {
@@ -19,11 +23,14 @@ export class SimulatedTerminal {
 
   constructor(
     readonly phone: string,
+    /** The bound vehicle's plate, sent in GBK at registration. */
+    readonly plate: string,
     readonly edition: 2013 | 2019 = 2013,
   ) {}
 
-  async open(host: string, port: number): Promise<void> {
-    this.socket = connect({ host, port });
+  /** `localAddress`: where the connection comes from (each terminal its own SIM's address). */
+  async open(host: string, port: number, localAddress?: string): Promise<void> {
+    this.socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => {
       for (const f of this.splitter.push(chunk)) {
@@ -75,10 +82,12 @@ export class SimulatedTerminal {
 
   /** Registers and authenticates; false when the platform refuses either. */
   async signIn(): Promise<boolean> {
-    const reg = Buffer.alloc(4 + 5 + 20 + 7 + 1);
-    reg.write('SIMUL', 4, 'latin1');
+    const reg = writeRegistration(
+      { maker: SIMULATOR_MAKER, model: 'SIM-808', terminalId: 'SIM0001', plateColour: 2, plate: this.plate },
+      this.edition,
+    );
     const registered = this.answer(MSG.registerResponse);
-    this.send(MSG.register, Buffer.concat([reg, Buffer.from('SIM', 'latin1')]));
+    this.send(MSG.register, reg);
     const r = await registered;
     if (r[2] !== 0) return false;
     const authed = this.answer(MSG.authenticate);
@@ -95,4 +104,14 @@ export class SimulatedTerminal {
   close(): void {
     this.socket.destroy();
   }
+}
+
+/**
+ * A local address for the i-th simulated terminal when the gateway is on loopback: Linux answers
+ * for all of 127.0.0.0/8, so each terminal comes from its own address, as real terminals do
+ * (the gateway holds JT808_MAX_PER_ADDRESS connections and a few registrations a minute per address).
+ */
+export function loopbackAddress(host: string, i: number): string | undefined {
+  if (!/^127\./.test(host) && host !== 'localhost') return undefined;
+  return `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 }
