@@ -67,15 +67,13 @@ async function main(): Promise<void> {
   );
   for (let i = 0; i < TERMINALS; i += 20)
     await Promise.all(
-      phones
-        .slice(i, i + 20)
-        .map((p) =>
-          call(transport, '/v1/terminal-bindings', {
-            terminalId: p,
-            vehicleId: vehicleOf.get(p),
-            makerId: SIMULATOR_MAKER,
-          }),
-        ),
+      phones.slice(i, i + 20).map((p) =>
+        call(transport, '/v1/terminal-bindings', {
+          terminalId: p,
+          vehicleId: vehicleOf.get(p),
+          makerId: SIMULATOR_MAKER,
+        }),
+      ),
     );
 
   const terminals = phones.map((p, i) => new SimulatedTerminal(p, plates[i]!));

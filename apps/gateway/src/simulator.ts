@@ -112,6 +112,6 @@ export class SimulatedTerminal {
  * (the gateway holds JT808_MAX_PER_ADDRESS connections and a few registrations a minute per address).
  */
 export function loopbackAddress(host: string, i: number): string | undefined {
-  if (!/^127\./.test(host) && host !== 'localhost') return undefined;
+  if (!host.startsWith('127.') && host !== 'localhost') return undefined;
   return `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 }
