@@ -194,7 +194,9 @@ describe('JT/T 808 terminal binding', () => {
       return events.some((e) => e.data?.terminalId === v.terminalId);
     });
     const conflict = events.filter((e) => e.data.terminalId === v.terminalId);
-    expect(conflict).toHaveLength(1);
+    // Two attempts, one event per terminal and minute (two if a minute began between them).
+    expect(conflict.length).toBeGreaterThanOrEqual(1);
+    expect(conflict.length).toBeLessThanOrEqual(2);
     expect(conflict[0].data).toMatchObject({
       vehicleId: v.id,
       plate: v.plate,

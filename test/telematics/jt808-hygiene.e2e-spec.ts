@@ -56,7 +56,14 @@ describe('JT/T 808 connection hygiene: limits and bad frames', () => {
   let terminal: { id: string; plate: string; terminalId: string };
   beforeAll(async () => {
     t = await createTestApp({
-      env: { JT808_MAX_PER_ADDRESS: '5', JT808_MAX_BAD_FRAMES: '5', JT808_REGISTER_PER_MIN: '3', FIX_HOLD_MS: '100' },
+      // The authentication deadline far away: the silent connections below must outlive a slow machine.
+      env: {
+        JT808_MAX_PER_ADDRESS: '5',
+        JT808_MAX_BAD_FRAMES: '5',
+        JT808_REGISTER_PER_MIN: '3',
+        JT808_AUTH_TIMEOUT_S: '600',
+        FIX_HOLD_MS: '100',
+      },
     });
     port = await t.app.get(Jt808Gateway).listen(0, '127.0.0.1');
     const transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
