@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Database } from '@lib/platform';
 import { Jt808Gateway } from '@lib/telematics';
-import { SimulatedTerminal } from '../apps/gateway/src/simulator.js';
+import { loopbackAddress, SimulatedTerminal, SIMULATOR_MAKER } from '../apps/gateway/src/simulator.js';
 import { confirmPendingFilings } from '../apps/confirm-filings.js';
 import { benchApp, percentile, report, round } from './support.js';
 
@@ -43,27 +43,45 @@ async function main(): Promise<void> {
   });
   const carrierKey = await mint({ principal: 'enterprise', enterpriseId: carrier.id });
   const phones = Array.from({ length: TERMINALS }, (_, i) => `0136${String(i).padStart(8, '0')}`);
+  const plates = phones.map((_, i) => `苏B${String(i).padStart(5, '0')}`);
   for (let i = 0; i < TERMINALS; i += 5000)
     await call(
       carrierKey,
       '/v1/import/vehicles',
       [
         'plate,kind,permittedClasses,tankVolumeM3,approvedLoadKg,terminalId',
-        ...phones.slice(i, i + 5000).map((p, k) => `苏B${String(i + k).padStart(5, '0')},tanker,3,24.5,30000,${p}`),
+        ...phones.slice(i, i + 5000).map((p, k) => `${plates[i + k]},tanker,3,24.5,30000,${p}`),
       ].join('\n'),
       'text/csv',
     );
-  await confirmPendingFilings(b.baseUrl, [
-    await mint({ principal: 'agency', agency: 'transport' }),
-    await mint({ principal: 'agency', agency: 'market' }),
-  ]);
+  const transport = await mint({ principal: 'agency', agency: 'transport' });
+  await confirmPendingFilings(b.baseUrl, [transport, await mint({ principal: 'agency', agency: 'market' })]);
+  // Transport binds each terminal to its vehicle with the maker it registers with.
+  const vehicleOf = new Map(
+    (
+      await db.query<{ id: string; terminal_id: string }>(
+        'SELECT id, terminal_id FROM vehicles WHERE carrier_id = $1',
+        [carrier.id],
+      )
+    ).map((r) => [r.terminal_id, r.id]),
+  );
+  for (let i = 0; i < TERMINALS; i += 20)
+    await Promise.all(
+      phones.slice(i, i + 20).map((p) =>
+        call(transport, '/v1/terminal-bindings', {
+          terminalId: p,
+          vehicleId: vehicleOf.get(p),
+          makerId: SIMULATOR_MAKER,
+        }),
+      ),
+    );
 
-  const terminals = phones.map((p) => new SimulatedTerminal(p));
+  const terminals = phones.map((p, i) => new SimulatedTerminal(p, plates[i]!));
   const connectStart = Date.now();
   for (let i = 0; i < terminals.length; i += 100)
     await Promise.all(
-      terminals.slice(i, i + 100).map(async (t) => {
-        await t.open('127.0.0.1', port);
+      terminals.slice(i, i + 100).map(async (t, k) => {
+        await t.open('127.0.0.1', port, loopbackAddress('127.0.0.1', i + k));
         if (!(await t.signIn())) throw new Error(`terminal ${t.phone} refused`);
       }),
     );

@@ -15,7 +15,7 @@ async function terminalOf(t: TestApp, port: number, vehicleId: string): Promise<
       .get(`/v1/vehicles/${vehicleId}`)
       .set(...bearer(t.adminKey))
   ).body as Json;
-  const term = new SimulatedTerminal(vehicle.terminalId as string);
+  const term = new SimulatedTerminal(vehicle.terminalId as string, vehicle.plate as string);
   await term.open('127.0.0.1', port);
   if (!(await term.signIn())) throw new Error('the terminal was refused');
   return term;

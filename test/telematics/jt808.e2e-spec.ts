@@ -8,10 +8,12 @@ import {
   REGISTER_RESULT,
   RESULT,
   writeLocation,
+  writeRegistration,
 } from '@lib/jt808';
 import { Jt808Gateway } from '@lib/telematics';
 import { makeEnterprise, makeVehicle } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { bindTerminal } from './jt808-terminal.js';
 
 /** A terminal over real TCP: sends frames, collects the platform's answers. */
 class Terminal {
@@ -28,6 +30,7 @@ class Terminal {
 
   async open(port: number): Promise<this> {
     this.socket = connect(port, '127.0.0.1');
+    this.socket.on('error', () => undefined);
     this.socket.on('data', (chunk: Buffer) => {
       for (const f of this.splitter.push(chunk)) {
         const d = decodeFrame(f);
@@ -79,16 +82,9 @@ class Terminal {
     }
   }
 
-  registration(): Buffer {
-    const [maker, model, id] = this.edition === 2019 ? [11, 30, 30] : [5, 20, 7];
-    const body = Buffer.alloc(4 + maker + model + id + 1);
-    body.writeUInt16BE(32, 0); // 江苏
-    body.writeUInt16BE(200, 2); // 无锡
-    body.write('HZCM', 4, 'latin1');
-    body.write('T-808', 4 + maker, 'latin1');
-    body.write('A1', 4 + maker + model, 'latin1');
-    body[body.length - 1] = 2; // yellow plate
-    return Buffer.concat([body, Buffer.from('B12345', 'latin1')]);
+  /** 0x0100 as the bound terminal sends it: its maker, its vehicle's yellow plate in GBK. */
+  registration(plate = '苏B12345'): Buffer {
+    return writeRegistration({ maker: 'HZCM', model: 'T-808', terminalId: 'A1', plateColour: 2, plate }, this.edition);
   }
 
   authentication(code: string): Buffer {
@@ -125,7 +121,9 @@ describe('JT/T 808 gateway', () => {
   let t: TestApp;
   let port: number;
   let police: string;
-  const vehicles: Array<{ id: string; terminalId: string }> = [];
+  const vehicles: Array<{ id: string; terminalId: string; plate: string }> = [];
+  /** Codes handed out at registration: a terminal registers once, then authenticates on each connection. */
+  const codes = new Map<string, string>();
   const start = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000; // BCD time has whole seconds
   const loc = (i: number, north = 0): Buffer =>
     writeLocation({
@@ -147,10 +145,13 @@ describe('JT/T 808 gateway', () => {
     t = await createTestApp({ env: { FIX_HOLD_MS: '100' } });
     port = await t.app.get(Jt808Gateway).listen(0, '127.0.0.1');
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
+    const transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
     const carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
     for (let i = 0; i < 2; i++) {
       const v = await makeVehicle(t, carrier);
-      vehicles.push({ id: v.id as string, terminalId: v.terminalId as string });
+      vehicles.push({ id: v.id as string, terminalId: v.terminalId as string, plate: v.plate as string });
+      // The transport bureau binds each terminal (maker, model, SIM) to its vehicle.
+      await bindTerminal(t, transport, v.terminalId as string, v.id as string);
     }
   });
   afterAll(() => t.close());
@@ -171,11 +172,12 @@ describe('JT/T 808 gateway', () => {
     const early = await term.ask(MSG.location, loc(0));
     expect(result(early)).toMatchObject({ messageId: MSG.location, result: RESULT.failure });
 
-    const reg = await term.ask(MSG.register, term.registration(), MSG.registerResponse);
+    const reg = await term.ask(MSG.register, term.registration(vehicles[0]!.plate), MSG.registerResponse);
     expect(reg.header).toMatchObject({ edition: 2013, phone: vehicles[0]!.terminalId });
     expect(reg.body[2]).toBe(REGISTER_RESULT.ok);
     const code = reg.body.subarray(3).toString('latin1');
     expect(code).toHaveLength(16);
+    codes.set(vehicles[0]!.terminalId, code);
 
     expect(result(await term.ask(MSG.authenticate, term.authentication('wrong-code-12345')))).toMatchObject({
       result: RESULT.failure,
@@ -214,9 +216,10 @@ describe('JT/T 808 gateway', () => {
   it('takes a 2019 terminal with IMEI authentication and a sub-packaged batch', async () => {
     const phone = vehicles[1]!.terminalId.padStart(20, '0');
     const term = await new Terminal(phone, 2019).open(port);
-    const reg = await term.ask(MSG.register, term.registration(), MSG.registerResponse);
+    const reg = await term.ask(MSG.register, term.registration(vehicles[1]!.plate), MSG.registerResponse);
     expect(reg.header).toMatchObject({ edition: 2019, protocolVersion: 1, phone });
     const code = reg.body.subarray(3).toString('latin1');
+    codes.set(vehicles[1]!.terminalId, code);
     expect(result(await term.ask(MSG.authenticate, term.authentication(code))).result).toBe(RESULT.ok);
 
     const whole = batch(0, 8);
@@ -249,8 +252,7 @@ describe('JT/T 808 gateway', () => {
 
   it('maps the terminal emergency alarm (bit 0) to a TERMINAL_ALARM violation', async () => {
     const term = await new Terminal(vehicles[0]!.terminalId, 2013).open(port);
-    const reg = await term.ask(MSG.register, term.registration(), MSG.registerResponse);
-    await term.ask(MSG.authenticate, term.authentication(reg.body.subarray(3).toString('latin1')));
+    await term.ask(MSG.authenticate, term.authentication(codes.get(vehicles[0]!.terminalId)!));
     const alarm = writeLocation({
       alarm: 0x01,
       lat: 31.5,
@@ -269,14 +271,14 @@ describe('JT/T 808 gateway', () => {
     expect(open.body.items).toEqual([expect.objectContaining({ rule: 'TERMINAL_ALARM', severity: 'critical' })]);
   });
 
-  it('survives random and mutated frames: no crash, no stored position, no leaked session', async () => {
+  it('survives random and mutated frames: no crash, no stored position, no leaked session; the flood closes the connection, not the terminal', async () => {
     const gateway = t.app.get(Jt808Gateway);
     const before = { ...gateway.stats };
     let seed = 7;
     const rand = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const hostile = await new Terminal(vehicles[1]!.terminalId, 2013).open(port);
-    const reg = await hostile.ask(MSG.register, hostile.registration(), MSG.registerResponse);
-    await hostile.ask(MSG.authenticate, hostile.authentication(reg.body.subarray(3).toString('latin1')));
+    await hostile.ask(MSG.authenticate, hostile.authentication(codes.get(vehicles[1]!.terminalId)!));
+    const closed = new Promise<void>((r) => hostile.onClose(r));
     for (let i = 0; i < 500; i++) {
       if (i % 2)
         hostile.raw(Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 300) }, () => Math.floor(rand() * 256))));
@@ -288,11 +290,14 @@ describe('JT/T 808 gateway', () => {
         hostile.raw(unescaped);
       }
     }
-    // Then a well-formed heartbeat is still answered on the same connection (after one flag, as a
-    // terminal resynchronises: the garbage may have left a frame open).
-    hostile.raw(Buffer.of(0x7e));
-    expect(result(await hostile.ask(MSG.heartbeat, Buffer.alloc(0))).result).toBe(RESULT.ok);
-    hostile.close();
+    // JT808_MAX_BAD_FRAMES in a row close the connection; the terminal's next one is served.
+    await closed;
+    const again = await new Terminal(vehicles[1]!.terminalId, 2013).open(port);
+    expect(
+      result(await again.ask(MSG.authenticate, again.authentication(codes.get(vehicles[1]!.terminalId)!))).result,
+    ).toBe(RESULT.ok);
+    expect(result(await again.ask(MSG.heartbeat, Buffer.alloc(0))).result).toBe(RESULT.ok);
+    again.close();
     const deadline = Date.now() + 30_000;
     while (gateway.stats.connections > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await t.drainFixes();
@@ -303,8 +308,7 @@ describe('JT/T 808 gateway', () => {
 
   it('marks blind-area re-sends late, and answers a logout by closing', async () => {
     const term = await new Terminal(vehicles[0]!.terminalId, 2013).open(port);
-    const reg = await term.ask(MSG.register, term.registration(), MSG.registerResponse);
-    await term.ask(MSG.authenticate, term.authentication(reg.body.subarray(3).toString('latin1')));
+    await term.ask(MSG.authenticate, term.authentication(codes.get(vehicles[0]!.terminalId)!));
     // Two points from before the ones already stored, re-sent from the terminal's memory.
     const blind = batch(-40, 2, true);
     expect(result(await term.ask(MSG.batchLocation, blind)).result).toBe(RESULT.ok);

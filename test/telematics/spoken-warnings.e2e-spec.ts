@@ -52,7 +52,7 @@ describe('spoken warnings on violations', () => {
         validTo: new Date(base + 3_600_000).toISOString(),
       });
     expect(set.status).toBe(200);
-    const term = new SimulatedTerminal(v.terminalId as string);
+    const term = new SimulatedTerminal(v.terminalId as string, v.plate as string);
     terminals.push(term);
     await term.open('127.0.0.1', port);
     if (!(await term.signIn())) throw new Error('the terminal was refused');

@@ -50,15 +50,21 @@ describe('JT/T 808 terminal commands', () => {
     await t.close();
   });
 
-  const vehicle = async (): Promise<{ id: string; terminalId: string }> => {
+  const vehicle = async (): Promise<{ id: string; terminalId: string; plate: string }> => {
     const v = await makeVehicle(t, carrierId);
-    return { id: v.id as string, terminalId: v.terminalId as string };
+    return { id: v.id as string, terminalId: v.terminalId as string, plate: v.plate as string };
   };
   const terminal = async (
-    phone: string,
-    options: { misbehaviour?: ConstructorParameters<typeof SimulatedTerminal>[2]; intervalS?: number } = {},
+    v: { terminalId: string; plate: string },
+    options: { misbehaviour?: ConstructorParameters<typeof SimulatedTerminal>[3]; intervalS?: number } = {},
   ): Promise<SimulatedTerminal> => {
-    const term = new SimulatedTerminal(phone, 2013, options.misbehaviour ?? {}, options.intervalS ?? 30);
+    const term = new SimulatedTerminal(
+      v.terminalId,
+      v.plate,
+      2013,
+      options.misbehaviour ?? {},
+      options.intervalS ?? 30,
+    );
     terminals.push(term);
     await term.open('127.0.0.1', port);
     expect(await term.signIn()).toBe(true);
@@ -87,7 +93,7 @@ describe('JT/T 808 terminal commands', () => {
 
   it('delivers a text message sent by police to the terminal and shows its answer', async () => {
     const v = await vehicle();
-    const term = await terminal(v.terminalId);
+    const term = await terminal(v);
     const res = await send(police, v.id, {
       kind: 'text',
       text: { content: '苏B危运车辆：前方隧道禁行，请立即停车等候指令。', emergency: true },
@@ -118,7 +124,7 @@ describe('JT/T 808 terminal commands', () => {
 
   it("changes the terminal's report interval with a parameter setting from transport", async () => {
     const v = await vehicle();
-    const term = await terminal(v.terminalId, { intervalS: 1 });
+    const term = await terminal(v, { intervalS: 1 });
     let lon = 120.3;
     term.drive(() => ({ lon: (lon += 0.0002), lat: 31.5, speedKmh: 40, heading: 90 }));
 
@@ -162,14 +168,14 @@ describe('JT/T 808 terminal commands', () => {
     // Nothing holds the terminal: the command waits, queued.
     expect((await read(police, res.body.id)).state).toBe('queued');
 
-    const term = await terminal(v.terminalId);
+    const term = await terminal(v);
     expect(await settled(police, res.body.id)).toMatchObject({ state: 'answered', answer: { result: 'ok' } });
     expect(term.texts.map((m) => m!.text)).toEqual(['请回电话 12345']);
   });
 
   it('times out a command the terminal never answers', async () => {
     const v = await vehicle();
-    const term = await terminal(v.terminalId, { misbehaviour: { silent: true } });
+    const term = await terminal(v, { misbehaviour: { silent: true } });
     const res = await send(transport, v.id, { kind: 'position_query' });
     const sent = await settled(transport, res.body.id, ['queued']);
     expect(sent.state).toBe('sent');
@@ -193,7 +199,7 @@ describe('JT/T 808 terminal commands', () => {
         validTo: new Date(now + 3_600_000).toISOString(),
       });
     expect(assigned.status).toBe(200);
-    const term = await terminal(v.terminalId, { intervalS: 30 });
+    const term = await terminal(v, { intervalS: 30 });
     let pushed: Command | undefined;
     await t.settle(async () => {
       const list = await t

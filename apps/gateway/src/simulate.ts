@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { citizenIdCheckCharacter } from '@lib/registry';
 import { confirmPendingFilings } from '../../confirm-filings.js';
-import { type SimulatedCard, SimulatedTerminal } from './simulator.js';
+import { loopbackAddress, type SimulatedCard, SimulatedTerminal, SIMULATOR_MAKER } from './simulator.js';
 
 /**
  * `npm run simulate:jt808 -- --api http://127.0.0.1:3000 --key <admin key> --terminals 50`:
@@ -61,12 +61,14 @@ const agencies = [
   await keyOf({ principal: 'agency', agency: 'market' }),
 ];
 const phones = Array.from({ length: n }, (_, i) => `0137${run.slice(-2)}${String(i).padStart(6, '0')}`);
+const plates = phones.map((_, i) => `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'));
+const vehicleIds: string[] = [];
 for (const [i, phone] of phones.entries()) {
-  await post(
+  const vehicle = await post(
     '/v1/vehicles',
     {
       kind: 'tanker',
-      plate: `苏B${run.slice(-1)}${String(i).padStart(4, '0')}`.replace(/[IO]/g, '1'),
+      plate: plates[i],
       permittedClasses: ['3'],
       tankVolumeM3: 24.5,
       approvedLoadKg: 30000,
@@ -77,6 +79,7 @@ for (const [i, phone] of phones.entries()) {
     },
     carrierKey,
   );
+  vehicleIds.push(vehicle.id as string);
 }
 // One driver per tanker, whose qualification card the terminal swipes.
 const citizenId = (i: number): string => {
@@ -107,6 +110,13 @@ for (const [i] of phones.entries()) {
   cards.push(card);
 }
 await confirmPendingFilings(values.api!, agencies);
+// Transport binds each terminal to its vehicle with the maker and model it registers with.
+for (const [i, phone] of phones.entries())
+  await post(
+    '/v1/terminal-bindings',
+    { terminalId: phone, vehicleId: vehicleIds[i], makerId: SIMULATOR_MAKER, model: 'SIM-808', reason: 'simulator' },
+    agencies[0],
+  );
 const clockAhead = Number(values['clock-ahead']);
 const unlocatedAlarm = Number(values['unlocated-alarm']);
 const intervalS = Math.max(1, Math.round(Number(values.every) / 1000));
@@ -114,8 +124,8 @@ const YEAR_MS = 365 * 86_400_000;
 for (const [i, phone] of phones.entries()) {
   const misbehaviour =
     i < clockAhead ? { clockAheadMs: YEAR_MS } : i < clockAhead + unlocatedAlarm ? { unlocatedAlarmEvery: 10 } : {};
-  const t = new SimulatedTerminal(phone, 2013, misbehaviour, intervalS);
-  await t.open(values.host, Number(values.port));
+  const t = new SimulatedTerminal(phone, plates[i]!, 2013, misbehaviour, intervalS);
+  await t.open(values.host, Number(values.port), loopbackAddress(values.host!, i));
   if (!(await t.signIn())) throw new Error(`terminal ${phone} was refused`);
   const card =
     i < Number(values['wrong-card'])

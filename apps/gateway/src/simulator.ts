@@ -17,7 +17,11 @@ import {
   writeLocation,
   writeParametersAnswer,
   writePositionAnswer,
+  writeRegistration,
 } from '@lib/jt808';
+
+/** The maker id simulated terminals register with (bind them with it: POST /v1/terminal-bindings). */
+export const SIMULATOR_MAKER = 'SIMUL';
 
 /** A driver card as the simulated reader holds it (从业资格证 IC 卡). */
 export interface SimulatedCard {
@@ -46,8 +50,9 @@ export interface Misbehaviour {
 }
 
 /**
- * A simulated JT/T 808 terminal (2013 edition by default): registers, authenticates with the code
- * it is given, then reports its position along a route. It answers the platform's commands as a
+ * A simulated JT/T 808 terminal (2013 edition by default): registers with its maker and its
+ * vehicle's plate (as bound by transport), authenticates with the code it is given, then reports
+ * its position along a route. It answers the platform's commands as a
  * terminal does: text messages (0x8300 → 0x0001, kept in `texts`), position queries (0x8201 →
  * 0x0201), parameter settings (0x8103 → 0x0001; 0x0029 really changes how often it reports) and
  * queries (0x8104 → 0x0104); it swipes driver cards (0x0702, also when asked by 0x8702). Used by `npm run simulate:jt808`, the gateway benchmark and the e2e
@@ -73,6 +78,8 @@ export class SimulatedTerminal {
 
   constructor(
     readonly phone: string,
+    /** The bound vehicle's plate, sent in GBK at registration. */
+    readonly plate: string,
     readonly edition: 2013 | 2019 = 2013,
     readonly misbehaviour: Misbehaviour = {},
     reportIntervalS = 30,
@@ -93,8 +100,9 @@ export class SimulatedTerminal {
     return this.parameters.get(TERMINAL_PARAMETERS.defaultReportIntervalS.id)!.readUInt32BE(0);
   }
 
-  async open(host: string, port: number): Promise<void> {
-    this.socket = connect({ host, port });
+  /** `localAddress`: where the connection comes from (each terminal its own SIM's address). */
+  async open(host: string, port: number, localAddress?: string): Promise<void> {
+    this.socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => {
       for (const f of this.splitter.push(chunk)) {
@@ -156,7 +164,10 @@ export class SimulatedTerminal {
         return;
       }
       case DRIVER_IDENTITY_MSG.request:
-        this.reportCard().catch(() => undefined);
+        // A card in the reader is reported; an empty reader is only acknowledged by this simulator
+        // (a real one may report "removed", which starts CREW_MISMATCH's no-card clock on a loaded tanker).
+        if (this.card) this.reportCard().catch(() => undefined);
+        else ok();
         return;
       default:
         // Anything else the platform asks (0x8xxx) this terminal does not support.
@@ -213,10 +224,12 @@ export class SimulatedTerminal {
 
   /** Registers and authenticates; false when the platform refuses either. */
   async signIn(): Promise<boolean> {
-    const reg = Buffer.alloc(4 + 5 + 20 + 7 + 1);
-    reg.write('SIMUL', 4, 'latin1');
+    const reg = writeRegistration(
+      { maker: SIMULATOR_MAKER, model: 'SIM-808', terminalId: 'SIM0001', plateColour: 2, plate: this.plate },
+      this.edition,
+    );
     const registered = this.answer(MSG.registerResponse);
-    this.send(MSG.register, Buffer.concat([reg, Buffer.from('SIM', 'latin1')]));
+    this.send(MSG.register, reg);
     const r = await registered;
     if (r[2] !== 0) return false;
     const authed = this.answer(MSG.authenticate);
@@ -262,4 +275,14 @@ export class SimulatedTerminal {
     this.driving = null;
     this.socket.destroy();
   }
+}
+
+/**
+ * A local address for the i-th simulated terminal when the gateway is on loopback: Linux answers
+ * for all of 127.0.0.0/8, so each terminal comes from its own address, as real terminals do
+ * (the gateway holds JT808_MAX_PER_ADDRESS connections and a few registrations a minute per address).
+ */
+export function loopbackAddress(host: string, i: number): string | undefined {
+  if (!host.startsWith('127.') && host !== 'localhost') return undefined;
+  return `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
 }

@@ -1,7 +1,8 @@
 import { frame, unescape, xor } from './framing.js';
 import { type Header, readHeader, writeHeader } from './header.js';
 
-export type DecodeError = 'BAD_ESCAPE' | 'BAD_CHECK_CODE' | 'TRUNCATED' | 'LENGTH_MISMATCH';
+/** BAD_TERMINAL_NUMBER: the frame is sound but its header's terminal number is not BCD (its header carries the number as hex). */
+export type DecodeError = 'BAD_ESCAPE' | 'BAD_CHECK_CODE' | 'TRUNCATED' | 'LENGTH_MISMATCH' | 'BAD_TERMINAL_NUMBER';
 
 export interface Decoded {
   header: Header;
@@ -19,7 +20,12 @@ export function decodeFrame(
   const header = readHeader(checked);
   if (xor(checked) !== raw[raw.length - 1])
     return { ok: false, error: 'BAD_CHECK_CODE', ...(header ? { header } : {}) };
-  if (!header) return { ok: false, error: 'TRUNCATED' };
+  if (!header) {
+    const unreadable = readHeader(checked, true);
+    return unreadable
+      ? { ok: false, error: 'BAD_TERMINAL_NUMBER', header: unreadable }
+      : { ok: false, error: 'TRUNCATED' };
+  }
   const body = checked.subarray(header.headerLength);
   if (body.length !== header.bodyLength) return { ok: false, error: 'LENGTH_MISMATCH', header };
   return { ok: true, message: { header, body: Buffer.from(body) } };
@@ -34,6 +40,7 @@ export function encodeFrame(
     flow: number;
     protocolVersion?: number;
     subpackage?: { count: number; index: number };
+    echoPhone?: boolean;
   },
   body: Buffer,
 ): Buffer {

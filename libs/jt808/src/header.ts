@@ -31,8 +31,12 @@ export function toBcd(digits: string, length: number): Buffer {
   return Buffer.from(padded, 'hex');
 }
 
-/** Null when the bytes cannot hold the header they announce. */
-export function readHeader(raw: Buffer): Header | null {
+/**
+ * Null when the bytes cannot hold the header they announce, or (unless `anyPhone`) when the
+ * terminal number is not BCD. With `anyPhone` the number is the bytes' hex as they came, so that a
+ * refusal can echo it (writeHeader's `echoPhone`).
+ */
+export function readHeader(raw: Buffer, anyPhone = false): Header | null {
   if (raw.length < 12) return null;
   const messageId = raw.readUInt16BE(0);
   const attrs = raw.readUInt16BE(2);
@@ -45,7 +49,7 @@ export function readHeader(raw: Buffer): Header | null {
   if (raw.length < at + phoneBytes + 2 + (subpackaged ? 4 : 0)) return null;
   const phone = bcd(raw.subarray(at, at + phoneBytes));
   // BCD holds decimal digits only: anything else is not a header.
-  if (!/^\d+$/.test(phone)) return null;
+  if (!anyPhone && !/^\d+$/.test(phone)) return null;
   at += phoneBytes;
   const flow = raw.readUInt16BE(at);
   at += 2;
@@ -79,6 +83,8 @@ export function writeHeader(h: {
   flow: number;
   protocolVersion?: number;
   subpackage?: { count: number; index: number };
+  /** The phone is hex to write back byte for byte (answering a header whose number is not BCD). */
+  echoPhone?: boolean;
 }): Buffer {
   if (h.bodyLength > 0x3ff) throw new RangeError('a body longer than 1023 bytes must be sub-packaged');
   const attrs = h.bodyLength | (h.edition === 2019 ? 0x4000 : 0) | (h.subpackage ? 0x2000 : 0);
@@ -86,7 +92,10 @@ export function writeHeader(h: {
   parts[0]!.writeUInt16BE(h.messageId, 0);
   parts[0]!.writeUInt16BE(attrs, 2);
   if (h.edition === 2019) parts.push(Buffer.of(h.protocolVersion ?? 1));
-  parts.push(toBcd(h.phone, h.edition === 2019 ? 10 : 6));
+  const phoneBytes = h.edition === 2019 ? 10 : 6;
+  if (h.echoPhone && !new RegExp(`^[0-9a-f]{${phoneBytes * 2}}$`).test(h.phone))
+    throw new RangeError(`not ${phoneBytes} bytes of hex: ${h.phone}`);
+  parts.push(h.echoPhone ? Buffer.from(h.phone, 'hex') : toBcd(h.phone, phoneBytes));
   const tail = Buffer.alloc(h.subpackage ? 6 : 2);
   tail.writeUInt16BE(h.flow, 0);
   if (h.subpackage) {

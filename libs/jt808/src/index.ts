@@ -7,3 +7,4 @@ export * from './reassembly.js';
 export * from './driver-identity.js';
 export * from './gbk.js';
 export * from './commands.js';
+export * from './registration.js';

@@ -1,3 +1,4 @@
+import { decodeGbk } from './gbk.js';
 import { bcd } from './header.js';
 
 /** Message ids this codec understands (JT/T 808-2019 Table 3; 2011/2013 share them). */
@@ -123,7 +124,7 @@ export interface Registration {
 
 const text = (b: Buffer): string => b.toString('latin1').replace(/\0+$/, '').trim();
 
-/** 0x0100 (2011: maker 5, model 8, id 7; 2013: maker 5, model 20, id 7; 2019: maker 11, model 30, id 30). Plates are GBK; kept as hex when not ASCII. */
+/** 0x0100 (2011: maker 5, model 8, id 7; 2013: maker 5, model 20, id 7; 2019: maker 11, model 30, id 30). Plates are GBK, decoded. */
 export function readRegistration(body: Buffer, edition: 2013 | 2019): Registration | null {
   // 2011 has an 8-byte model field; its bodies are too short for the 2013 layout, which tells them apart.
   const [maker, model, id] =
@@ -141,8 +142,10 @@ export function readRegistration(body: Buffer, edition: 2013 | 2019): Registrati
     plateColour: body[at]!,
     plate: '',
   };
-  const plateBytes = body.subarray(at + 1);
-  reg.plate = /^[\x20-\x7e]*$/.test(plateBytes.toString('latin1')) ? text(plateBytes) : plateBytes.toString('hex');
+  // The plate is GBK (苏B12345); bytes that are not GBK decode to U+FFFD and match no vehicle.
+  reg.plate = decodeGbk(body.subarray(at + 1))
+    .replace(/\0+$/, '')
+    .trim();
   return reg;
 }
 

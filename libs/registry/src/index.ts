@@ -18,6 +18,9 @@ export { LICENCE_ISSUERS, CERTIFICATE_ISSUERS, type Issuer } from './issuers.js'
 export { maskPersonal } from './identifiers/citizen-id.js';
 export { canonicalTerminalId } from './identifiers/terminal-id.js';
 export { RegistryLookup } from './registry-lookup.service.js';
+export { TerminalBindingService, type RegistrationAnswer } from './terminals/terminal-binding.service.js';
+export type { TerminalBindingView } from './terminals/terminal-binding.dto.js';
+export type { RegistrationClaim, RegistrationOutcome } from './terminals/registration-check.js';
 export type { EnterpriseView } from './enterprises/enterprise.dto.js';
 export { creditCodeCheckCharacter, CREDIT_CODE_ALPHABET } from './identifiers/credit-code.js';
 export { citizenIdCheckCharacter } from './identifiers/citizen-id.js';

@@ -36,6 +36,9 @@ import {
   VehicleTerminalFilingHandler,
 } from './vehicles/vehicle.service.js';
 import { VehiclesController } from './vehicles/vehicles.controller.js';
+import { TerminalBindingRepository } from './terminals/terminal-binding.repository.js';
+import { TerminalBindingService } from './terminals/terminal-binding.service.js';
+import { TerminalBindingsController } from './terminals/terminal-bindings.controller.js';
 
 /** Who may do what with which chemical: enterprises, licences, the catalogue, vehicles, personnel, facilities. */
 @Module({
@@ -60,6 +63,7 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     PersonnelController,
     FacilitiesController,
     ImportController,
+    TerminalBindingsController,
   ],
   providers: [
     EnterpriseRepository,
@@ -79,6 +83,8 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     RegistryLookup,
     LicenceExpiryJob,
     ClaimFiler,
+    TerminalBindingRepository,
+    TerminalBindingService,
     // One handler per filing kind (checked at boot): confirming a claim makes it the fact.
     LicenceFilingHandler,
     VehicleCertificateFilingHandler,
@@ -97,6 +103,7 @@ import { VehiclesController } from './vehicles/vehicles.controller.js';
     PersonService,
     FacilityService,
     LicenceService,
+    TerminalBindingService,
   ],
 })
 export class RegistryModule {}

@@ -1,4 +1,7 @@
 import { Jt808Gateway } from './gateway/jt808-gateway.js';
+import { TerminalAdmission } from './gateway/terminal-admission.js';
+import { TerminalSessions } from './gateway/terminal-sessions.js';
+import { TerminalSessionsRepository } from './gateway/terminal-sessions.repository.js';
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
@@ -56,6 +59,9 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
   ],
   providers: [
     Jt808Gateway,
+    TerminalAdmission,
+    TerminalSessions,
+    TerminalSessionsRepository,
     FencesRepository,
     FencesService,
     AssignmentsService,

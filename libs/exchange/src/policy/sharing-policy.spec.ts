@@ -37,6 +37,8 @@ describe('the sharing policy', () => {
     expect(audienceOf(DEFAULT_POLICY, 'waste.discrepancy', {})).toEqual(['emergency', 'market', 'ecology']);
     // The chains' signed checkpoints go to emergency management, which keeps them out of the service's reach.
     expect(audienceOf(DEFAULT_POLICY, 'integrity.checkpoint', {})).toEqual(['emergency']);
+    // A second device claiming a bound terminal goes to transport, which binds terminals.
+    expect(audienceOf(DEFAULT_POLICY, 'terminal.conflict', {})).toEqual(['transport']);
     const strict = structuredClone(DEFAULT_POLICY);
     strict.agencies.transport.alerts.minSeverity = 'high';
     expect(audienceOf(strict, 'violation.opened', { rule: 'OVERSPEED', severity: 'medium' })).toEqual([]);

@@ -76,11 +76,12 @@ export const DEFAULT_POLICY: SharingPolicy = {
         minSeverity: 'low',
       },
     },
-    // 交通运输: every vehicle alert and every waybill; the crew's phone numbers in clear, id numbers masked.
+    // 交通运输: every vehicle alert and every waybill, and conflicts over the terminals it binds; the crew's phone numbers in clear, id numbers masked.
     transport: {
       events: [
         { types: ['violation.*'], fields: ['*'], unmasked: ['driver.phone', 'escort.phone'] },
         { types: ['waybill.*'], fields: ['*'], unmasked: ['driver.phone', 'escort.phone'] },
+        { types: ['terminal.*'], fields: ['*'], unmasked: [] },
       ],
       reads: ON_THE_ROAD,
       alerts: { rules: ['*'], minSeverity: 'low' },

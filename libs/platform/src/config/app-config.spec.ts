@@ -61,6 +61,23 @@ describe('loadConfig', () => {
     expect(loadConfig({}).jt808.authSecret).toBe('development-only-jt808-secret');
   });
 
+  it('reads the JT/T 808 connection limits, with defaults, and stops at a bad one naming it', () => {
+    expect(loadConfig({}).jt808).toMatchObject({
+      authTimeoutMs: 30_000,
+      maxPerAddress: 50,
+      registrationsPerMinute: 10,
+      maxBadFramesInRow: 10,
+      sessionCheckMs: 2000,
+    });
+    expect(
+      loadConfig({ JT808_AUTH_TIMEOUT_S: '5', JT808_MAX_PER_ADDRESS: '3', JT808_MAX_BAD_FRAMES: '4' }).jt808,
+    ).toMatchObject({ authTimeoutMs: 5000, maxPerAddress: 3, maxBadFramesInRow: 4 });
+    expect(() => loadConfig({ JT808_AUTH_TIMEOUT_S: '0' })).toThrow(/^JT808_AUTH_TIMEOUT_S: must be an integer/);
+    expect(() => loadConfig({ JT808_MAX_PER_ADDRESS: 'many' })).toThrow(/^JT808_MAX_PER_ADDRESS: /);
+    expect(() => loadConfig({ JT808_REGISTER_PER_MIN: '-1' })).toThrow(/^JT808_REGISTER_PER_MIN: /);
+    expect(() => loadConfig({ JT808_SESSION_CHECK_MS: '10' })).toThrow(/^JT808_SESSION_CHECK_MS: /);
+  });
+
   it.each([
     ['169.254.0.0/16', /^WEBHOOK_ALLOW_CIDRS: 169\.254\.0\.0\/16 is not inside a private range/],
     ['10.20.0.0/16,0.0.0.0/0', /^WEBHOOK_ALLOW_CIDRS: 0\.0\.0\.0\/0 is not inside a private range/],

@@ -19,7 +19,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 /** Variables whose value must never be echoed in an error line (credentials inside). */
-/** Signs terminals' authentication codes when JT808_AUTH_SECRET is not set (refused in production). */
+/** Keys the stored hashes of terminals' authentication codes when JT808_AUTH_SECRET is not set (refused in production). */
 const DEVELOPMENT_JT808_SECRET = 'development-only-jt808-secret';
 /** Keys the ledger's and the access log's hash chains when LEDGER_CHAIN_KEY is not set (refused in production). */
 const DEVELOPMENT_LEDGER_CHAIN_KEY = 'development-only-ledger-chain-key';
@@ -195,7 +195,42 @@ export class EnvironmentVariables {
   @Max(3600, { message: 'must be an integer between 5 and 3600 (seconds)' })
   JT808_IDLE_S = 300;
 
-  /** JT/T 808 gateway: the key authentication codes are derived from (HMAC of the terminal and vehicle). Set it in production. */
+  /** JT/T 808 gateway: an unauthenticated connection is closed this long after it opened, whatever it sends. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 600 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 600 (seconds)' })
+  @Max(600, { message: 'must be an integer between 1 and 600 (seconds)' })
+  JT808_AUTH_TIMEOUT_S = 30;
+
+  /** JT/T 808 gateway: connections held at most from one remote address; more are refused at once. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 200000' })
+  @Min(1, { message: 'must be an integer between 1 and 200000' })
+  @Max(200000, { message: 'must be an integer between 1 and 200000' })
+  JT808_MAX_PER_ADDRESS = 50;
+
+  /** JT/T 808 gateway: registrations (0x0100) one remote address may make per minute (a terminal registers once after it is bound or reset). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 100000' })
+  @Min(1, { message: 'must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'must be an integer between 1 and 100000' })
+  JT808_REGISTER_PER_MIN = 10;
+
+  /** JT/T 808 gateway: a connection sending this many bad frames in a row is closed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 10000' })
+  @Min(1, { message: 'must be an integer between 1 and 10000' })
+  @Max(10000, { message: 'must be an integer between 1 and 10000' })
+  JT808_MAX_BAD_FRAMES = 10;
+
+  /** JT/T 808 gateway: how often a gateway process renews its terminals' live sessions and closes those another process took over. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Min(100, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  @Max(60000, { message: 'must be an integer between 100 and 60000 (milliseconds)' })
+  JT808_SESSION_CHECK_MS = 2000;
+
+  /** JT/T 808 gateway: the key under which terminals' authentication codes are stored (HMAC; the codes themselves are random). Set it in production. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   JT808_AUTH_SECRET = DEVELOPMENT_JT808_SECRET;
@@ -278,6 +313,32 @@ export const DEFAULT_JT808_COMMAND_SETTINGS: Jt808CommandSettings = {
   loadedReportIntervalS: 10,
 };
 
+export interface Jt808Settings {
+  port: number;
+  maxConnections: number;
+  idleMs: number;
+  authSecret: string;
+  authTimeoutMs: number;
+  maxPerAddress: number;
+  registrationsPerMinute: number;
+  maxBadFramesInRow: number;
+  sessionCheckMs: number;
+  commands: Jt808CommandSettings;
+}
+
+export const DEFAULT_JT808_SETTINGS: Jt808Settings = {
+  port: 6808,
+  maxConnections: 20000,
+  idleMs: 300_000,
+  authSecret: DEVELOPMENT_JT808_SECRET,
+  authTimeoutMs: 30_000,
+  maxPerAddress: 50,
+  registrationsPerMinute: 10,
+  maxBadFramesInRow: 10,
+  sessionCheckMs: 2000,
+  commands: DEFAULT_JT808_COMMAND_SETTINGS,
+};
+
 /** One validated, typed view of the configuration, injected where needed. */
 export class AppConfig {
   constructor(
@@ -298,19 +359,7 @@ export class AppConfig {
     },
     readonly exchange: ExchangeSettings = DEFAULT_EXCHANGE_SETTINGS,
     readonly console: { tileUrl: string | null; attribution: string } = { tileUrl: null, attribution: '' },
-    readonly jt808: {
-      port: number;
-      maxConnections: number;
-      idleMs: number;
-      authSecret: string;
-      commands: Jt808CommandSettings;
-    } = {
-      port: 6808,
-      maxConnections: 20000,
-      idleMs: 300_000,
-      authSecret: DEVELOPMENT_JT808_SECRET,
-      commands: DEFAULT_JT808_COMMAND_SETTINGS,
-    },
+    readonly jt808: Jt808Settings = DEFAULT_JT808_SETTINGS,
     readonly ledgerChain: { key: string } = { key: DEVELOPMENT_LEDGER_CHAIN_KEY },
     readonly ledger: { backdateMs: number } = { backdateMs: 72 * 3_600_000 },
   ) {}
@@ -383,7 +432,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.NODE_ENV === 'production' && vars.LEDGER_CHAIN_KEY === DEVELOPMENT_LEDGER_CHAIN_KEY) {
     throw new ConfigError('LEDGER_CHAIN_KEY', 'must be set in production (the default is for development only)');
   }
-  // One secret per purpose: the terminals' codes are derived from JT808_AUTH_SECRET and handed out.
+  // One secret per purpose: JT808_AUTH_SECRET keys the terminals' stored codes.
   if (vars.LEDGER_CHAIN_KEY === vars.JT808_AUTH_SECRET) {
     throw new ConfigError('LEDGER_CHAIN_KEY', 'must differ from JT808_AUTH_SECRET');
   }
@@ -425,6 +474,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxConnections: vars.JT808_MAX_CONNECTIONS,
       idleMs: vars.JT808_IDLE_S * 1000,
       authSecret: vars.JT808_AUTH_SECRET,
+      authTimeoutMs: vars.JT808_AUTH_TIMEOUT_S * 1000,
+      maxPerAddress: vars.JT808_MAX_PER_ADDRESS,
+      registrationsPerMinute: vars.JT808_REGISTER_PER_MIN,
+      maxBadFramesInRow: vars.JT808_MAX_BAD_FRAMES,
+      sessionCheckMs: vars.JT808_SESSION_CHECK_MS,
       commands: {
         timeoutMs: vars.JT808_COMMAND_TIMEOUT_S * 1000,
         expiryMs: vars.JT808_COMMAND_EXPIRY_S * 1000,

@@ -6,8 +6,8 @@
 export type JsonSchema = Record<string, unknown>;
 
 export interface EventDefinition {
-  /** Events of one stream share a sequence (ledger, waste, waybill, violation, registry, audit, integrity). */
-  stream: 'ledger' | 'waste' | 'waybill' | 'violation' | 'registry' | 'audit' | 'integrity';
+  /** Events of one stream share a sequence (ledger, waste, waybill, violation, registry, audit, integrity, terminal). */
+  stream: 'ledger' | 'waste' | 'waybill' | 'violation' | 'registry' | 'audit' | 'integrity' | 'terminal';
   version: number;
   description: string;
   schema: JsonSchema;
@@ -355,6 +355,34 @@ export const EVENTS = {
         number: { type: 'string' },
         validTo: { type: 'string', format: 'date' },
         daysLeft: { type: 'integer' },
+      },
+    },
+  },
+  'terminal.conflict': {
+    stream: 'terminal',
+    version: 1,
+    description:
+      'A second device registered (JT/T 808 0x0100) with the number of a bound terminal that holds a live session; it was refused. At most one event per terminal and minute; every attempt is counted in /metrics.',
+    schema: {
+      type: 'object',
+      required: ['terminalId', 'vehicleId', 'at', 'claimed'],
+      properties: {
+        terminalId: { type: 'string', pattern: '^\\d{12,20}$' },
+        vehicleId: uuid,
+        plate: { type: 'string' },
+        at: dateTime,
+        remoteAddress: { type: ['string', 'null'] },
+        liveSince: { type: ['string', 'null'], format: 'date-time' },
+        claimed: {
+          type: 'object',
+          description: 'what the refused device said in its registration',
+          properties: {
+            makerId: { type: 'string' },
+            model: { type: 'string' },
+            plate: { type: 'string' },
+            plateColour: { type: 'integer' },
+          },
+        },
       },
     },
   },

@@ -24,6 +24,7 @@ import { CERTIFICATE_ISSUERS } from '../issuers.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { normalisePlate } from '../identifiers/plate.js';
 import { canonicalTerminalId } from '../identifiers/terminal-id.js';
+import { actorOf, type BindingActor, TerminalBindingService } from '../terminals/terminal-binding.service.js';
 import type { CreateVehicleDto, UpdateVehicleDto, VehicleQuery, VehicleView } from './vehicle.dto.js';
 import type { VehicleEntity } from './vehicle.entity.js';
 import { VehicleRepository } from './vehicle.repository.js';
@@ -119,6 +120,7 @@ export class VehicleService {
     private readonly enterprises: EnterpriseRepository,
     private readonly chemicals: ChemicalRepository,
     private readonly claims: ClaimFiler,
+    private readonly bindings: TerminalBindingService,
   ) {}
 
   /**
@@ -196,7 +198,13 @@ export class VehicleService {
 
   /** Stores new vehicles (checked) as this principal may assert them, filing the rest (the import uses it too). */
   async store(rows: VehicleEntity[], principal: Principal): Promise<void> {
-    if (principal.kind !== 'enterprise') return this.vehicles.insertMany(rows);
+    if (principal.kind !== 'enterprise') {
+      await this.vehicles.insertMany(rows);
+      // The terminal asserted with the vehicle becomes its binding (the one source of truth).
+      for (const v of rows)
+        if (v.terminalId) await this.bindings.syncFromVehicle(v.id, v.terminalId, actorOf(principal), null);
+      return;
+    }
     const stored = rows.map(unconfirmed);
     await this.vehicles.insertMany(stored);
     for (const [i, v] of stored.entries()) {
@@ -274,15 +282,21 @@ export class VehicleService {
         VEHICLE_GATES.map((g) => ({ ...g, fields: g.fields.filter((f) => !(f === 'status' && restricts)) })),
         restricts ? ['status'] : [],
       );
-      return this.claims.apply(split, v, this.subject(v), principal, dto.reason ?? null, (patch) =>
-        this.vehicles.update(id, patch),
-      );
+      return this.claims.apply(split, v, this.subject(v), principal, dto.reason ?? null, async (patch) => {
+        await this.vehicles.update(id, patch);
+        if (patch.terminalId !== undefined)
+          await this.bindings.syncFromVehicle(id, patch.terminalId, actorOf(principal), dto.reason ?? null);
+      });
     });
     return { view: await this.get(id, principal), filed };
   }
 
   /** Applies confirmed gating facts (a filing's handler), after the same checks as a registration. */
-  async applyConfirmed(id: string, proposed: Partial<VehicleEntity>): Promise<Record<string, unknown>> {
+  async applyConfirmed(
+    id: string,
+    proposed: Partial<VehicleEntity>,
+    by: BindingActor = { by: 'filing', keyId: null },
+  ): Promise<Record<string, unknown>> {
     const v = await this.vehicles.findForUpdate(id);
     if (!v) throw new NotFound('vehicle', id);
     const merged = { ...v, ...proposed };
@@ -295,6 +309,9 @@ export class VehicleService {
     if (problems.length)
       throw new Conflict('FILING_NO_LONGER_FITS', problems.map((p) => p.message).join('; '), { errors: problems });
     await this.vehicles.update(id, proposed);
+    // A confirmed vehicle.terminal filing becomes the terminal's binding.
+    if (proposed.terminalId !== undefined)
+      await this.bindings.syncFromVehicle(id, proposed.terminalId, by, 'filing confirmed');
     return { vehicleId: id, applied: Object.keys(proposed) };
   }
 
@@ -310,8 +327,11 @@ export class VehicleService {
 @Injectable()
 abstract class VehicleFilingHandler implements FilingHandler {
   constructor(protected readonly vehicles: VehicleService) {}
-  confirm(f: Filing, _d: FilingDecision): Promise<Record<string, unknown>> {
-    return this.vehicles.applyConfirmed(f.subjectId, f.proposed as Partial<VehicleEntity>);
+  confirm(f: Filing, d: FilingDecision): Promise<Record<string, unknown>> {
+    return this.vehicles.applyConfirmed(f.subjectId, f.proposed as Partial<VehicleEntity>, {
+      by: `${actorOf(d.principal).by} (filing ${f.id})`,
+      keyId: d.principal.keyId,
+    });
   }
 }
 

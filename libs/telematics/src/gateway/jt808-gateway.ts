@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import {
@@ -6,8 +6,10 @@ import {
   decodeFrame,
   type Decoded,
   DRIVER_IDENTITY_MSG,
+  driverIdentityRequest,
   encodeFrame,
   FrameSplitter,
+  type Header,
   type Location,
   MSG,
   platformResponse,
@@ -22,12 +24,13 @@ import {
   RESULT,
 } from '@lib/jt808';
 import { AppConfig } from '@lib/platform';
-import { canonicalTerminalId, RegistryLookup } from '@lib/registry';
 import type { IncomingFix } from '../fixes/fix.js';
 import { IngestService } from '../fixes/ingest.service.js';
 import { DriverCardsService } from '../crew/driver-cards.service.js';
 import { onDriverIdentity } from './driver-identity.js';
 import { TerminalCommandRelay, type TerminalLink } from './terminal-commands.js';
+import { type Refusal, TerminalAdmission } from './terminal-admission.js';
+import type { SessionHandle } from './terminal-sessions.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -48,7 +51,8 @@ export interface GatewayStats {
  * The JT/T 808 gateway (TCP): one session per connection, frames decoded by the pure codec,
  * answered as the standard says, and locations fed into the same ingest path as the HTTP API.
  * A session is tied to its vehicle only after 0x0102 authentication with the code handed out at
- * 0x0100 registration (an HMAC of terminal and vehicle, so any gateway process can check it).
+ * 0x0100 registration against the terminal's binding (TerminalAdmission: random codes, one live
+ * session per terminal across processes, per-address limits).
  * Each connection's frames are handled in order; a connection that sends faster than it is
  * served is paused, so one hostile client cannot stall the others.
  */
@@ -68,8 +72,8 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
 
   constructor(
     private readonly ingest: IngestService,
-    private readonly registry: RegistryLookup,
-    private readonly config: AppConfig,
+    readonly admission: TerminalAdmission,
+    readonly config: AppConfig,
     readonly driverCards: DriverCardsService,
     readonly commands: TerminalCommandRelay,
   ) {}
@@ -78,12 +82,16 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
   async listen(port = this.config.jt808.port, host = '0.0.0.0'): Promise<number> {
     const server = createServer((socket) => this.accept(socket));
     server.maxConnections = this.config.jt808.maxConnections;
-    server.on('drop', () => this.stats.refused++);
+    server.on('drop', () => {
+      this.stats.refused++;
+      this.admission.refused('connection_limit');
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
     this.server = server;
+    this.admission.sessions.start();
     const actual = (server.address() as { port: number }).port;
     this.log.log(`JT/T 808 gateway listening on ${host}:${actual}`);
     return actual;
@@ -95,33 +103,29 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     this.server = null;
     for (const s of this.sockets) s.destroy();
     if (server) await new Promise<void>((r) => server.close(() => r()));
+    await this.admission.sessions.stop();
     await this.flush();
   }
 
-  authCode(phone: string, vehicleId: string): string {
-    return createHmac('sha256', this.config.jt808.authSecret)
-      .update(`${phone}|${vehicleId}`)
-      .digest('base64url')
-      .slice(0, 16);
-  }
-
   private accept(socket: Socket): void {
+    // At most JT808_MAX_PER_ADDRESS from one address, so that one address cannot fill the gateway.
+    const address = socket.remoteAddress ?? '';
+    if (!this.admission.admit(address)) {
+      this.stats.refused++;
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     this.stats.connections++;
     const session = new Session(this, socket, this.config.jt808.idleMs);
     socket.on('data', (chunk: Buffer) => session.receive(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      this.admission.release(address);
       this.sockets.delete(socket);
       this.stats.connections--;
       session.close();
     });
-  }
-
-  /** What a session needs from the platform. */
-  async vehicleOf(phone: string): Promise<{ id: string } | null> {
-    const terminal = canonicalTerminalId(phone);
-    return terminal ? this.registry.vehicleByTerminal(terminal) : null;
   }
 
   async store(vehicleId: string, locations: Location[], late: boolean): Promise<void> {
@@ -177,7 +181,12 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
 }
 
 /** One terminal connection. */
-class Session {
+class Session implements SessionHandle {
+  readonly connectionId = randomUUID();
+  readonly remoteAddress: string | null;
+  /** The terminal whose live session this connection holds (after authentication). */
+  private terminalId: string | null = null;
+  private badInRow = 0;
   private readonly splitter = new FrameSplitter(MAX_FRAME_BYTES);
   private readonly reassembler = new Reassembler(10_000);
   private vehicleId: string | null = null;
@@ -193,12 +202,17 @@ class Session {
     private readonly socket: Socket,
     private readonly idleMs: number,
   ) {
-    this.idle = setTimeout(() => socket.destroy(), idleMs);
+    this.remoteAddress = socket.remoteAddress ?? null;
+    // Until it authenticates a connection has JT808_AUTH_TIMEOUT_S, whatever it sends meanwhile.
+    this.idle = setTimeout(() => {
+      gateway.admission.refused('auth_timeout');
+      socket.destroy();
+    }, gateway.config.jt808.authTimeoutMs);
     this.sweeper = setInterval(() => this.askMissing(), 5000);
   }
 
   receive(chunk: Buffer): void {
-    this.idle.refresh();
+    if (this.vehicleId) this.idle.refresh();
     for (const frame of this.splitter.push(chunk)) {
       this.queued++;
       if (this.queued > MAX_QUEUED_FRAMES) this.socket.pause();
@@ -216,6 +230,49 @@ class Session {
     this.closed = true;
     clearTimeout(this.idle);
     clearInterval(this.sweeper);
+    this.goOffline();
+    if (this.terminalId) void this.gateway.admission.sessions.release(this.terminalId, this).catch(() => undefined);
+  }
+
+  /** Ends this connection: another connection took the terminal's session, or transport reset or unbound it. */
+  end(reason: Refusal & ('taken_over' | 'registration_ended')): void {
+    this.gateway.admission.refused(reason);
+    this.goOffline();
+    this.vehicleId = null;
+    this.terminalId = null;
+    this.socket.destroy();
+  }
+
+  /** Answers a frame whose header's terminal number is not BCD: result 2, the number echoed as it came. */
+  private answerUnreadable(h: Header): void {
+    if (this.closed) return;
+    this.flow = (this.flow + 1) & 0xffff;
+    this.socket.write(
+      encodeFrame(
+        {
+          messageId: MSG.platformResponse,
+          edition: h.edition,
+          phone: h.phone,
+          flow: this.flow,
+          protocolVersion: h.protocolVersion ?? 1,
+          echoPhone: true,
+        },
+        platformResponse(h.flow, h.messageId, RESULT.badMessage),
+      ),
+    );
+  }
+
+  /** Counts a bad frame; a connection sending JT808_MAX_BAD_FRAMES in a row is closed. */
+  private badFrame(): void {
+    if (++this.badInRow < this.gateway.config.jt808.maxBadFramesInRow) return;
+    this.gateway.admission.refused('bad_frames');
+    this.goOffline();
+    this.vehicleId = null;
+    this.socket.destroy();
+  }
+
+  /** Commands for this vehicle are no longer sent through this connection. */
+  private goOffline(): void {
     if (this.vehicleId) this.gateway.commands.offline(this.vehicleId, this.link);
   }
 
@@ -256,10 +313,16 @@ class Session {
     const d = decodeFrame(content);
     if (!d.ok) {
       this.gateway.stats.badFrames++;
+      if (d.error === 'BAD_TERMINAL_NUMBER' && d.header) {
+        this.gateway.admission.refused('bad_terminal_number');
+        this.answerUnreadable(d.header);
+      }
       // A frame whose check code is wrong is answered "message wrong" (§8.2) and goes no further.
-      if (d.header && this.identity) this.reply(d.header.flow, d.header.messageId, RESULT.badMessage);
+      else if (d.header && this.identity) this.reply(d.header.flow, d.header.messageId, RESULT.badMessage);
+      this.badFrame();
       return;
     }
+    this.badInRow = 0;
     let m: Decoded = d.message;
     if (!this.identity) this.identity = m.header;
     else if (m.header.phone !== this.identity.phone) {
@@ -277,27 +340,35 @@ class Session {
     switch (messageId) {
       case MSG.register: {
         const reg = readRegistration(m.body, edition);
-        const vehicle = reg ? await this.gateway.vehicleOf(phone) : null;
-        if (!vehicle) {
+        if (!reg) {
           this.send(MSG.registerResponse, registerResponse(flow, REGISTER_RESULT.noTerminal, null));
           return;
         }
-        this.send(
-          MSG.registerResponse,
-          registerResponse(flow, REGISTER_RESULT.ok, this.gateway.authCode(phone, vehicle.id)),
-        );
+        const answer = await this.gateway.admission.register(phone, reg, this);
+        if (!answer) return void this.socket.destroy();
+        this.send(MSG.registerResponse, registerResponse(flow, answer.result, answer.code));
         return;
       }
       case MSG.authenticate: {
         const auth = readAuthentication(m.body, edition);
-        const vehicle = auth ? await this.gateway.vehicleOf(phone) : null;
-        const expected = vehicle ? Buffer.from(this.gateway.authCode(phone, vehicle.id)) : null;
-        const given = Buffer.from(auth?.code ?? '');
-        const ok = expected !== null && given.length === expected.length && timingSafeEqual(given, expected);
-        if (this.vehicleId && !ok) this.gateway.commands.offline(this.vehicleId, this.link);
-        this.vehicleId = ok ? vehicle!.id : null;
+        const ok = auth && !this.closed ? await this.gateway.admission.authenticate(phone, auth.code, this) : null;
+        if (this.vehicleId && this.vehicleId !== ok?.vehicleId) this.goOffline();
+        if (this.terminalId && this.terminalId !== ok?.terminalId)
+          await this.gateway.admission.sessions.release(this.terminalId, this);
+        this.vehicleId = ok?.vehicleId ?? null;
+        this.terminalId = ok?.terminalId ?? null;
+        if (ok && this.closed) await this.gateway.admission.sessions.release(ok.terminalId, this);
+        if (ok) {
+          // Authenticated: from now on the connection lives while it is not silent for JT808_IDLE_S.
+          clearTimeout(this.idle);
+          this.idle = setTimeout(() => this.socket.destroy(), this.idleMs);
+        }
         this.reply(flow, messageId, ok ? RESULT.ok : RESULT.failure);
-        if (ok) this.gateway.commands.online(vehicle!.id, this.link);
+        if (ok) {
+          this.gateway.commands.online(ok.vehicleId, this.link);
+          // Who is driving: ask for the card in the reader now (0x8702), not only at the next swipe.
+          this.send(DRIVER_IDENTITY_MSG.request, driverIdentityRequest());
+        }
         return;
       }
       case MSG.terminalResponse:
