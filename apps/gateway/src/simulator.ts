@@ -63,6 +63,8 @@ export class SimulatedTerminal {
   private readonly splitter = new FrameSplitter();
   private flow = 0;
   private waiting = new Map<number, (body: Buffer) => void>();
+  /** Answers awaited by the serial they answer (reports that may cross: a swipe and a 0x8702 request). */
+  private readonly answersByFlow = new Map<number, (body: Buffer) => void>();
   acked = 0;
   refused = 0;
   sent = 0;
@@ -122,7 +124,11 @@ export class SimulatedTerminal {
               this.sentAt.delete(flow);
             }
           }
-          this.waiting.get(answered)?.(d.message.body);
+          const byFlow = this.answersByFlow.get(flow);
+          if (byFlow) {
+            this.answersByFlow.delete(flow);
+            byFlow(d.message.body);
+          } else this.waiting.get(answered)?.(d.message.body);
         } else if (!this.misbehaviour.silent) this.command(d.message);
       }
     });
@@ -208,9 +214,8 @@ export class SimulatedTerminal {
 
   /** Reports the card in the reader: on a swipe, and when the platform asks (0x8702). */
   private async reportCard(at = new Date()): Promise<number> {
-    const answered = this.answer(DRIVER_IDENTITY_MSG.report);
     const card = this.card;
-    this.send(
+    const flow = this.send(
       DRIVER_IDENTITY_MSG.report,
       // A card holding a citizen id is reported with it (the 2019 layout, which the platform also
       // reads behind a 2013 header, as 2019 terminals that do not set the version flag send it).
@@ -219,7 +224,17 @@ export class SimulatedTerminal {
         card?.citizenId ? 2019 : this.edition,
       ),
     );
-    return (await answered)[4]!;
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.answersByFlow.delete(flow);
+        reject(new Error('no answer to 0x702'));
+      }, 10_000);
+      this.answersByFlow.set(flow, (body) => {
+        clearTimeout(timer);
+        resolve(body);
+      });
+    });
+    return answer[4]!;
   }
 
   /** Registers and authenticates; false when the platform refuses either. */
