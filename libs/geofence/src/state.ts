@@ -62,7 +62,10 @@ export interface EngineState extends VehicleState {
   stop: Episode | null;
   fatigue: Episode | null;
   trip: Episode | null;
+  /** TERMINAL_ALARM of the emergency button (its slot since before the other alarm groups). */
   alarm: Episode | null;
+  /** TERMINAL_ALARM of the other alarm groups, by group; absent in checkpoints from before them. */
+  alarms?: Record<string, Episode> | null;
   signal: Episode | null;
 }
 
@@ -86,6 +89,7 @@ export function newEngineState(vehicleId: string): EngineState {
     fatigue: null,
     trip: null,
     alarm: null,
+    alarms: null,
     signal: null,
   };
   state.watermark = 0;
