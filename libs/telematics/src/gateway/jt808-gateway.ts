@@ -23,6 +23,7 @@ import { AppConfig } from '@lib/platform';
 import { canonicalTerminalId, RegistryLookup } from '@lib/registry';
 import type { IncomingFix } from '../fixes/fix.js';
 import { IngestService } from '../fixes/ingest.service.js';
+import { toIncomingFixes } from './reports.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -117,37 +118,35 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     return terminal ? this.registry.vehicleByTerminal(terminal) : null;
   }
 
-  async store(vehicleId: string, locations: Location[], late: boolean): Promise<void> {
-    const fixes: IncomingFix[] = locations
-      .filter((l) => l.located)
-      .map((l) => ({
-        vehicleId,
-        ts: Date.parse(l.ts),
-        lon: l.lon,
-        lat: l.lat,
-        speedKmh: l.speedKmh,
-        heading: l.heading % 360,
-        altitudeM: l.altitudeM,
-        accuracyM: null,
-        alarmFlags: l.alarm,
-        late,
-        extra: { status: l.status, ...(l.mileageKm !== undefined ? { mileageKm: l.mileageKm } : {}), ...l.extra },
-      }));
-    if (fixes.length === 0) return;
-    await this.batched(fixes);
-    this.stats.positions += fixes.length;
+  /**
+   * Stores a terminal's reports through the one ingest path; answers how many were refused by its
+   * checks (the session answers result 2 then). Reports without a GNSS position are stored too,
+   * flagged, for their alarm bits (see reports.ts).
+   */
+  async store(vehicleId: string, locations: Location[], late: boolean): Promise<{ refused: number }> {
+    const fixes = toIncomingFixes(vehicleId, locations, late);
+    if (fixes.length === 0) return { refused: 0 };
+    const refused = await this.batched(fixes);
+    this.stats.positions += fixes.length - refused;
+    return { refused };
   }
 
   // Fixes from all connections are written together: one insert and one stream append per batch
   // (at most BATCH_MS apart or BATCH_FIXES long); each terminal is answered once its batch is stored.
   private batch: IncomingFix[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private waiters: Array<{
+    from: number;
+    to: number;
+    resolve: (refused: number) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private flushTimer: NodeJS.Timeout | null = null;
 
-  private batched(fixes: IncomingFix[]): Promise<void> {
+  private batched(fixes: IncomingFix[]): Promise<number> {
     return new Promise((resolve, reject) => {
+      const from = this.batch.length;
       this.batch.push(...fixes);
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ from, to: this.batch.length, resolve, reject });
       if (this.batch.length >= BATCH_FIXES) void this.flush();
       else this.flushTimer ??= setTimeout(() => void this.flush(), BATCH_MS);
     });
@@ -161,8 +160,8 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     this.waiters = [];
     if (fixes.length === 0) return;
     try {
-      await this.ingest.ingest(fixes, 'jt808');
-      for (const w of waiters) w.resolve();
+      const { refused } = await this.ingest.ingest(fixes, 'jt808');
+      for (const w of waiters) w.resolve(refused.filter((r) => r.index >= w.from && r.index < w.to).length);
     } catch (err) {
       for (const w of waiters) w.reject(err);
     }
@@ -302,14 +301,15 @@ class Session {
     if (messageId === MSG.location) {
       const loc = readLocation(m.body);
       if (!loc) return this.reply(flow, messageId, RESULT.badMessage);
-      await this.gateway.store(this.vehicleId, [loc], false);
-      return this.reply(flow, messageId, RESULT.ok);
+      const { refused } = await this.gateway.store(this.vehicleId, [loc], false);
+      return this.reply(flow, messageId, refused ? RESULT.badMessage : RESULT.ok);
     }
     if (messageId === MSG.batchLocation) {
       const batch = readBatch(m.body);
       if (!batch) return this.reply(flow, messageId, RESULT.badMessage);
-      await this.gateway.store(this.vehicleId, batch.locations, batch.blindArea);
-      return this.reply(flow, messageId, RESULT.ok);
+      // One answer per message: result 2 when any item was refused (see reports.ts), the rest stored.
+      const { refused } = await this.gateway.store(this.vehicleId, batch.locations, batch.blindArea);
+      return this.reply(flow, messageId, refused ? RESULT.badMessage : RESULT.ok);
     }
     this.reply(flow, messageId, RESULT.unsupported);
   }
