@@ -4,3 +4,4 @@ export * from './header.js';
 export * from './messages.js';
 export * from './codec.js';
 export * from './reassembly.js';
+export * from './waybill-report.js';
