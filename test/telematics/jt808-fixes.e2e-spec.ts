@@ -63,7 +63,8 @@ class Terminal {
       MSG.registerResponse,
     );
     const code = reg.body.subarray(3);
-    expect(await this.ask(MSG.authenticate, code)).toBe(RESULT.ok);
+    const answer = await this.ask(MSG.authenticate, code);
+    if (answer !== RESULT.ok) throw new Error(`authentication answered ${answer}`);
     return this;
   }
 
