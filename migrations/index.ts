@@ -13,6 +13,7 @@ import { ChainAnchoring1795950000000 } from './1795950000000-chain-anchoring.js'
 import { AgencyReads1795953600000 } from './1795953600000-agency-reads.js';
 import { Supervision1795957200000 } from './1795957200000-supervision.js';
 import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
+import { WaybillReports1796003600000 } from './1796003600000-waybill-reports.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -30,4 +31,5 @@ export const migrations: MigrationClass[] = [
   AgencyReads1795953600000,
   Supervision1795957200000,
   LedgerCorrections1795964400000,
+  WaybillReports1796003600000,
 ];

@@ -1,77 +1,9 @@
-import { connect, type Socket } from 'node:net';
-import { type Decoded, decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeLocation } from '@lib/jt808';
+import { MSG, RESULT, writeLocation } from '@lib/jt808';
 import { Jt808Gateway } from '@lib/telematics';
 import { chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { Terminal } from './terminal.js';
 import { ROUTE } from './track.js';
-
-/** A 2013 terminal over real TCP (the pattern of jt808.e2e-spec.ts): sends frames, collects answers. */
-class Terminal {
-  private readonly splitter = new FrameSplitter();
-  readonly received: Decoded[] = [];
-  private socket!: Socket;
-  private flow = 0;
-
-  constructor(readonly phone: string) {}
-
-  async open(port: number): Promise<this> {
-    this.socket = connect(port, '127.0.0.1');
-    this.socket.on('data', (chunk: Buffer) => {
-      for (const f of this.splitter.push(chunk)) {
-        const d = decodeFrame(f);
-        if (d.ok) this.received.push(d.message);
-      }
-    });
-    await new Promise((r) => this.socket.once('connect', r));
-    return this;
-  }
-
-  frame(messageId: number, body: Buffer): Buffer {
-    return encodeFrame({ messageId, edition: 2013, phone: this.phone, flow: ++this.flow, protocolVersion: 1 }, body);
-  }
-
-  /** Sends a frame and waits for the answer to it (0x8001 naming its flow, or the given answer id). */
-  async send(frame: Buffer, answer: number = MSG.platformResponse): Promise<Decoded> {
-    const sent = decodeFrame(new FrameSplitter().push(frame)[0]!);
-    const flow = sent.ok ? sent.message.header.flow : -1;
-    const seen = this.received.length;
-    this.socket.write(frame);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const hit = this.received
-        .slice(seen)
-        .find(
-          (m) => m.header.messageId === answer && (answer !== MSG.platformResponse || m.body.readUInt16BE(0) === flow),
-        );
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no 0x${answer.toString(16)} answer`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-
-  async ask(messageId: number, body: Buffer): Promise<number> {
-    return (await this.send(this.frame(messageId, body))).body[4]!;
-  }
-
-  /** Registers and authenticates (as jt808.e2e-spec.ts does). */
-  async signIn(): Promise<this> {
-    const body = Buffer.alloc(4 + 5 + 20 + 7 + 1);
-    body.write('HZCM', 4, 'latin1');
-    body[body.length - 1] = 2;
-    const reg = await this.send(
-      this.frame(MSG.register, Buffer.concat([body, Buffer.from('B12345', 'latin1')])),
-      MSG.registerResponse,
-    );
-    const code = reg.body.subarray(3);
-    const answer = await this.ask(MSG.authenticate, code);
-    if (answer !== RESULT.ok) throw new Error(`authentication answered ${answer}`);
-    return this;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 const M_PER_DEG_LAT = 110_540;
 const M_PER_DEG_LON = 111_320 * Math.cos((31.5 * Math.PI) / 180);

@@ -24,6 +24,9 @@ import { AcknowledgementEntity, ViolationEntity } from './violations/violation.e
 import { ViolationsController } from './violations/violations.controller.js';
 import { ViolationsRepository } from './violations/violations.repository.js';
 import { ViolationsService } from './violations/violations.service.js';
+import { WaybillReportsController } from './waybill-reports/waybill-reports.controller.js';
+import { WaybillReportsRepository } from './waybill-reports/waybill-reports.repository.js';
+import { WaybillReportsService } from './waybill-reports/waybill-reports.service.js';
 
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
@@ -34,7 +37,14 @@ import { ViolationsService } from './violations/violations.service.js';
     RegistryModule,
     DatabaseModule.forFeature([RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity]),
   ],
-  controllers: [TelemetryController, RoutesController, ZonesController, AssignmentsController, ViolationsController],
+  controllers: [
+    TelemetryController,
+    RoutesController,
+    ZonesController,
+    AssignmentsController,
+    ViolationsController,
+    WaybillReportsController,
+  ],
   providers: [
     Jt808Gateway,
     FencesRepository,
@@ -52,6 +62,8 @@ import { ViolationsService } from './violations/violations.service.js';
     ViolationsRepository,
     ViolationsService,
     TrackReader,
+    WaybillReportsRepository,
+    WaybillReportsService,
   ],
   exports: [
     Jt808Gateway,

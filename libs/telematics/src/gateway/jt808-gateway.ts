@@ -18,12 +18,15 @@ import {
   registerResponse,
   resendRequest,
   RESULT,
+  WAYBILL_REPORT,
 } from '@lib/jt808';
 import { AppConfig } from '@lib/platform';
 import { canonicalTerminalId, RegistryLookup } from '@lib/registry';
 import type { IncomingFix } from '../fixes/fix.js';
 import { IngestService } from '../fixes/ingest.service.js';
+import { WaybillReportsService } from '../waybill-reports/waybill-reports.service.js';
 import { toIncomingFixes } from './reports.js';
+import { answerWaybillReport } from './waybill-report.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -66,6 +69,7 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     private readonly ingest: IngestService,
     private readonly registry: RegistryLookup,
     private readonly config: AppConfig,
+    readonly waybillReports: WaybillReportsService,
   ) {}
 
   /** Starts listening; answers the port (useful with port 0). */
@@ -311,6 +315,12 @@ class Session {
       const { refused } = await this.gateway.store(this.vehicleId, batch.locations, batch.blindArea);
       return this.reply(flow, messageId, refused ? RESULT.badMessage : RESULT.ok);
     }
+    if (messageId === WAYBILL_REPORT)
+      return this.reply(
+        flow,
+        messageId,
+        await answerWaybillReport(this.gateway.waybillReports, this.vehicleId, { phone, flow }, m.body),
+      );
     this.reply(flow, messageId, RESULT.unsupported);
   }
 }
