@@ -139,6 +139,25 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
     expect(second.body.nextCursor).toBeNull();
   });
 
+  it('counts a resend that crosses into the next dedup window as the same report; the same content an hour later is a new one', async () => {
+    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string };
+    const service = t.app.get(Jt808Gateway).waybillReports;
+    const terminal = { phone: v.terminalId, flow: 7 };
+    // Times given, not read from the clock: 1 ms before a window's end, 2 ms later, then an hour on.
+    const edge = 500_000 * 3600_000 - 1;
+    const first = await service.record(v.id, terminal, GBK_WAYBILL, new Date(edge));
+    const resent = await service.record(v.id, { ...terminal, flow: 1 }, GBK_WAYBILL, new Date(edge + 2));
+    expect(first.kind).toBe('stored');
+    expect(resent).toEqual({ kind: 'resent', id: (first as { id: string }).id });
+    const later = await service.record(v.id, terminal, GBK_WAYBILL, new Date(edge + 2 + 3600_000));
+    expect(later.kind).toBe('stored');
+    const res = await reports(v.id, t.adminKey);
+    expect((res.body.items as Json[]).map((r) => [r.receipts, r.terminalFlow])).toEqual([
+      [1, 7],
+      [2, 7],
+    ]);
+  });
+
   it('answers 0x0701 before authentication with result 1 and stores nothing', async () => {
     const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string };
     const term = await new Terminal(v.terminalId).open(port);
