@@ -38,12 +38,12 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
     otherCarrier = await t.mintKey({ principal: 'enterprise', enterpriseId: other });
     // Loaded: the e-waybill holds the vehicle (its assignment names the waybill).
     const s = await submit(t, w);
-    expect(s.status).toBe(200);
+    if (s.status !== 200) throw new Error(`submit refused: ${s.status} ${JSON.stringify(s.body)}`);
     const loaded = await post(t, w.consignor.key, `/v1/waybills/${s.id}/load`, {
       ...LOADING_CHECK,
       at: new Date().toISOString(),
     });
-    expect(loaded.status).toBe(200);
+    if (loaded.status !== 200) throw new Error(`load refused: ${loaded.status} ${JSON.stringify(loaded.body)}`);
     waybillId = s.id;
   });
   afterAll(() => t.close());
