@@ -15,6 +15,7 @@ import { Supervision1795957200000 } from './1795957200000-supervision.js';
 import { LedgerCorrections1795964400000 } from './1795964400000-ledger-corrections.js';
 import { TerminalBindings1796000000000 } from './1796000000000-terminal-bindings.js';
 import { TerminalConflictPolicy1796000100000 } from './1796000100000-terminal-conflict-policy.js';
+import { WaybillReports1796003600000 } from './1796003600000-waybill-reports.js';
 import { TerminalCommands1796007200000 } from './1796007200000-terminal-commands.js';
 import { SpokenWarnings1796007300000 } from './1796007300000-spoken-warnings.js';
 import { DriverCards1796010800000 } from './1796010800000-driver-cards.js';
@@ -37,6 +38,7 @@ export const migrations: MigrationClass[] = [
   LedgerCorrections1795964400000,
   TerminalBindings1796000000000,
   TerminalConflictPolicy1796000100000,
+  WaybillReports1796003600000,
   TerminalCommands1796007200000,
   SpokenWarnings1796007300000,
   DriverCards1796010800000,

@@ -28,6 +28,11 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
   defaultLimitKmh: { expressway: 80, other: 60 },
   sparseSegmentM: 200,
   recentWindowMs: 600_000,
+  // GNSS time is exact and a fix is received after it is taken, so a fix ahead of its receipt is a
+  // clock error. The whole seconds of JT/T 808 times and an API client's NTP drift stay well within
+  // 10 s; a wrong fix this far ahead makes at most the next fix or two late, fewer than any rule's
+  // open dwell (ROUTE_DEVIATION: 3 points over 20 s), so it cannot hide an episode.
+  clockToleranceMs: 10_000,
   maxEvidencePoints: 100,
 });
 
@@ -71,6 +76,7 @@ export function resolveConfig(options: EngineOptions = {}): EngineConfig {
     'maxImpliedSpeedKmh',
     'sparseSegmentM',
     'recentWindowMs',
+    'clockToleranceMs',
     'maxEvidencePoints',
   ] as const) {
     if (!Number.isFinite(config[key]) || config[key] < 0) throw new RangeError(`geofence config: bad ${key}`);

@@ -45,14 +45,28 @@ describe('GeofenceEngine dispositions', () => {
     expect(JSON.stringify(drive.state)).toBe(before);
   });
 
-  it('flags a jump and ignores it for every rule', () => {
+  it('flags a jump and ignores it for every rule but its alarm, raised at the last usable position', () => {
     const drive = new Drive();
     // Off route from fix 3: fix 4 is a 5 km spike. It must not count as the second point.
     const fixes = eastbound(T0, 10, { north: (i) => (i >= 3 ? 400 : 0) });
     fixes[4] = fix(fixes[4]!.ts, at(600, 5000), 54, { alarmFlags: 1 });
     const results = drive.feed(loaded(), fixes);
-    expect(results[4]).toEqual({ disposition: 'jump', events: [] });
-    expect(drive.of('TERMINAL_ALARM')).toEqual([]);
+    expect(results[4]!.disposition).toBe('jump');
+    const [alarm] = drive.of('TERMINAL_ALARM', 'opened');
+    expect(alarm).toMatchObject({
+      openedAt: fixes[4]!.ts,
+      firstPoint: { ts: fixes[4]!.ts, lon: fixes[3]!.lon, lat: fixes[3]!.lat },
+      detail: {
+        alarm: 'emergency',
+        positionValid: false,
+        position: 'last_known',
+        report: 'jump',
+        lastKnownTs: fixes[3]!.ts,
+        reportedLon: fixes[4]!.lon,
+        reportedLat: fixes[4]!.lat,
+      },
+    });
+    expect(drive.of('TERMINAL_ALARM', 'opened')).toHaveLength(1);
     const [opened] = drive.of('ROUTE_DEVIATION', 'opened');
     expect(opened!.points.map((p) => p.ts)).toEqual([3, 5, 6].map((i) => fixes[i]!.ts));
     // It was seen: sent again, it is a duplicate.
@@ -196,6 +210,7 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
       defaultLimitKmh: { expressway: 80, other: 60 },
       sparseSegmentM: 200,
       recentWindowMs: 600_000,
+      clockToleranceMs: 10_000,
       maxEvidencePoints: 100,
     });
     expect(Object.isFrozen(DEFAULT_ENGINE_CONFIG.rules.OVERSPEED.open)).toBe(true);

@@ -6,7 +6,6 @@ import {
   openSignalLost,
   stepFatigue,
   stepOverspeed,
-  stepTerminalAlarm,
   stepUnauthorizedStop,
   stepUndeclaredTrip,
   trackMotion,
@@ -32,6 +31,7 @@ import {
   newEngineState,
   type EngineState,
 } from './state.js';
+import { raiseAlarms, stepTerminalAlarm, type AlarmNote } from './terminal-alarms.js';
 import type {
   Assignment,
   Disposition,
@@ -49,7 +49,6 @@ import { WorldIndex } from './world-index.js';
 const NO_EVENTS = Object.freeze([]) as unknown as ViolationEvent[];
 const quiet = (disposition: Disposition): EvaluationResult => Object.freeze({ disposition, events: NO_EVENTS });
 const DUPLICATE = quiet('duplicate');
-const JUMP = quiet('jump');
 const EVALUATED = quiet('evaluated');
 const INACCURATE = quiet('inaccurate');
 
@@ -84,16 +83,28 @@ export class GeofenceEngine {
     return newEngineState(vehicleId);
   }
 
-  /** Mutates `state` in place (the caller owns it); returns the events caused by this fix. */
+  /**
+   * Mutates `state` in place (the caller owns it); returns the events caused by this fix. The
+   * watermark moves only on an in-order usable fix: a fix ahead of its receipt (a clock running
+   * ahead) or a jump leaves it where it was, so neither can make the vehicle's next fixes late.
+   * Every fix but a duplicate raises its alarm bits (a late, ahead, jump or unlocated one outside
+   * the in-order rules, see terminal-alarms.ts).
+   */
   evaluate(state: VehicleState, assignment: Assignment | null, fix: Fix): EvaluationResult {
     const s = state as EngineState;
     const ctx = this.ctx;
     const ts = fix.ts;
     ctx.begin(s, assignment, fix);
-    if (ts <= s.watermark) return wasSeen(s.recent, ts) ? DUPLICATE : this.late(ctx);
+    if (fix.located === false) return this.outOfBand(ctx, 'unlocated', null);
+    if (ts <= s.watermark) return wasSeen(s.recent, ts) ? DUPLICATE : this.outOfBand(ctx, 'late', lateFindings(ctx));
+    // Jumps and fixes ahead of their receipt are remembered without moving the watermark: seen
+    // again (a resend), they are duplicates.
+    if (wasSeen(s.recent, ts)) return DUPLICATE;
+    rememberRecent(s.recent, ts, this.config.recentWindowMs);
+    if (fix.receivedAt !== undefined && ts - fix.receivedAt > this.config.clockToleranceMs)
+      return this.outOfBand(ctx, 'ahead', lateFindings(ctx));
+    if (this.isJump(s, fix)) return this.outOfBand(ctx, 'jump', null);
     s.watermark = ts;
-    rememberRecent(s.recent, fix, this.config.recentWindowMs);
-    if (this.isJump(s, fix)) return JUMP;
 
     ctx.commit();
     closeSignalLost(ctx);
@@ -160,9 +171,33 @@ export class GeofenceEngine {
     return Math.max(t[LAST_HEARD] ?? t[LAST_TS]!, 0);
   }
 
-  /** A fix older than the watermark and not a duplicate: point-in-time findings, state untouched. */
-  private late(ctx: FixContext): EvaluationResult {
-    return { disposition: 'late', events: NO_EVENTS, lateFindings: lateFindings(ctx) };
+  /**
+   * New alarm bits merged into a fix already stored and evaluated (a report of the same second
+   * as the one before it): they are raised at that fix's position; nothing else is evaluated.
+   */
+  mergeAlarms(state: VehicleState, assignment: Assignment | null, fix: Fix): ViolationEvent[] {
+    const ctx = this.ctx;
+    ctx.begin(state as EngineState, assignment, fix);
+    raiseAlarms(ctx, fix.located === false ? 'unlocated' : 'merged');
+    const events = ctx.events ?? NO_EVENTS;
+    ctx.events = null;
+    return events;
+  }
+
+  /**
+   * A fix outside the in-order path (late, ahead, jump, unlocated): point-in-time findings where
+   * it has a place, its alarms raised; the rest of the state untouched.
+   */
+  private outOfBand(
+    ctx: FixContext,
+    disposition: 'late' | 'ahead' | 'jump' | 'unlocated',
+    findings: EvaluationResult['lateFindings'] | null,
+  ): EvaluationResult {
+    const note: AlarmNote = disposition === 'ahead' ? 'clock_ahead' : disposition;
+    raiseAlarms(ctx, note);
+    const events = ctx.events ?? NO_EVENTS;
+    ctx.events = null;
+    return findings === null ? { disposition, events } : { disposition, events, lateFindings: findings };
   }
 
   /**
@@ -208,12 +243,17 @@ function wasSeen(recent: readonly number[], ts: number): boolean {
   return false;
 }
 
-/** Appends ts (the newest) and drops what fell out of the window (shift trims in place). */
-function rememberRecent(recent: number[], fix: Fix, windowMs: number): void {
-  const ts = fix.ts;
-  const oldest = ts - windowMs;
+/**
+ * Inserts ts in order (jumps and fixes ahead of their receipt are remembered too, so a fix may
+ * come after a newer one) and drops what fell out of the window below the newest.
+ */
+function rememberRecent(recent: number[], ts: number, windowMs: number): void {
+  let i = recent.length;
+  while (i > 0 && recent[i - 1]! > ts) i--;
+  if (i === recent.length) recent.push(ts);
+  else recent.splice(i, 0, ts);
+  const oldest = recent[recent.length - 1]! - windowMs;
   while (recent.length > 0 && recent[0]! < oldest) recent.shift();
-  recent.push(ts);
 }
 
 function rememberFix(s: EngineState, fix: Fix, inaccurate: boolean): void {

@@ -274,7 +274,7 @@ describe('TERMINAL_ALARM', () => {
     drive.feed(loaded(), fixes);
     const [opened, closed] = drive.of('TERMINAL_ALARM');
     expect(opened).toMatchObject({ kind: 'opened', openedAt: fixes[2]!.ts, at: fixes[2]!.ts, severity: 'critical' });
-    expect(opened!.detail).toEqual({ alarmFlags: 0b101 });
+    expect(opened!.detail).toEqual({ alarm: 'emergency', alarmFlags: 0b101, positionValid: true });
     // Close dwell: 2 clear points spanning 10 s.
     expect(closed).toMatchObject({ kind: 'closed', closedAt: fixes[5]!.ts });
   });

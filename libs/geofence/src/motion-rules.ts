@@ -12,6 +12,7 @@ import {
   NONE,
   STOP_SINCE,
 } from './state.js';
+import { FATIGUE_BIT, OVERSPEED_BIT } from './terminal-alarms.js';
 import type { EvidencePoint } from './types.js';
 
 /**
@@ -63,6 +64,7 @@ export function stepOverspeed(ctx: FixContext): void {
       const point = ctx.evidence();
       const ep = hold(ctx, s.overspeed, null, point, speed, speed);
       if (ep.worst === point) ep.detail.limitKmh = limit;
+      if ((ctx.fix.alarmFlags & OVERSPEED_BIT) !== 0) ep.detail.terminalAlarm = true;
       openIfDue(ctx, 'OVERSPEED', ep);
       s.overspeed = ep;
       return;
@@ -130,6 +132,7 @@ export function stepFatigue(ctx: FixContext): void {
   if (drivingMs > ctx.config.fatigueDrivingSeconds * 1000) {
     const ep = hold(ctx, s.fatigue, null, ctx.evidence(), ctx.ts, null);
     ep.detail.drivingSeconds = drivingMs / 1000;
+    if ((ctx.fix.alarmFlags & FATIGUE_BIT) !== 0) ep.detail.terminalAlarm = true;
     openIfDue(ctx, 'FATIGUE_DRIVING', ep);
     s.fatigue = ep;
   } else if (s.fatigue !== null) {
@@ -159,22 +162,6 @@ export function stepUndeclaredTrip(ctx: FixContext): void {
     s.trip = held;
   } else if (ep !== null) {
     s.trip = clearFix(ctx, 'UNDECLARED_TRIP', ep);
-  }
-}
-
-/** JT/T 808 §8.18 table 24, bit 0: the emergency button. Other alarm bits are not ours. */
-const EMERGENCY_BIT = 1;
-
-export function stepTerminalAlarm(ctx: FixContext): void {
-  const s = ctx.state;
-  const flags = ctx.fix.alarmFlags;
-  if ((flags & EMERGENCY_BIT) !== 0) {
-    const ep = hold(ctx, s.alarm, null, ctx.evidence(), ctx.ts, null);
-    ep.detail.alarmFlags = flags;
-    openIfDue(ctx, 'TERMINAL_ALARM', ep);
-    s.alarm = ep;
-  } else if (s.alarm !== null) {
-    s.alarm = clearFix(ctx, 'TERMINAL_ALARM', s.alarm);
   }
 }
 

@@ -63,7 +63,10 @@ export interface EngineState extends VehicleState {
   stop: Episode | null;
   fatigue: Episode | null;
   trip: Episode | null;
+  /** TERMINAL_ALARM of the emergency button (its slot since before the other alarm groups). */
   alarm: Episode | null;
+  /** TERMINAL_ALARM of the other alarm groups, by group; absent in checkpoints from before them. */
+  alarms?: Record<string, Episode> | null;
   signal: Episode | null;
   /** Driver cards (CREW_MISMATCH): null until the vehicle reports one; absent in older checkpoints. */
   crew?: CrewState | null;
@@ -89,6 +92,7 @@ export function newEngineState(vehicleId: string): EngineState {
     fatigue: null,
     trip: null,
     alarm: null,
+    alarms: null,
     signal: null,
     crew: null,
   };

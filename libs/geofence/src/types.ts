@@ -48,6 +48,11 @@ export interface Fix {
    * counts silence from the receipt of the last usable fix, however old that fix's ts.
    */
   receivedAt?: number;
+  /**
+   * false: the terminal says it has no GNSS position (JT/T 808 status bit 1 clear), so lon/lat
+   * mean nothing. Such a report only raises its alarms, at the last usable position.
+   */
+  located?: boolean;
 }
 
 /** A permitted route (transport bureau), approved and in force. */
@@ -170,6 +175,12 @@ export interface EngineConfig {
   sparseSegmentM: number;
   /** Late fixes within this many ms of the newest are told apart from duplicates. */
   recentWindowMs: number;
+  /**
+   * A fix stamped more than this many ms after its own receipt (receivedAt) has a clock that runs
+   * ahead: it is evaluated for point-in-time findings and its alarms, flagged, and does not move
+   * the watermark, so it cannot make the vehicle's next fixes late.
+   */
+  clockToleranceMs: number;
   /** At most this many evidence points are kept per violation. */
   maxEvidencePoints: number;
 }
@@ -208,12 +219,18 @@ export interface ViolationEvent {
   detail: Record<string, number | string | boolean | null>;
 }
 
-export type Disposition = 'evaluated' | 'duplicate' | 'late' | 'jump' | 'inaccurate';
+/**
+ * evaluated / inaccurate: in order and usable. late: older than the watermark. jump: implausibly
+ * far from the last usable fix. ahead: stamped after its receipt beyond the clock tolerance.
+ * unlocated: no GNSS position. Only evaluated and inaccurate fixes move the watermark; every
+ * disposition but duplicate raises the fix's alarm bits.
+ */
+export type Disposition = 'evaluated' | 'duplicate' | 'late' | 'jump' | 'inaccurate' | 'ahead' | 'unlocated';
 
 export interface EvaluationResult {
   disposition: Disposition;
   events: ViolationEvent[];
-  /** For late fixes: what the point-in-time checks found (no live alert is raised). */
+  /** For late and ahead fixes: what the point-in-time checks found (no live alert is raised but alarms). */
   lateFindings?: Array<{ rule: RuleCode; targetId: string | null }>;
 }
 

@@ -8,3 +8,4 @@ export * from './driver-identity.js';
 export * from './gbk.js';
 export * from './commands.js';
 export * from './registration.js';
+export * from './waybill-report.js';

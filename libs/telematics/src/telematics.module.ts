@@ -37,6 +37,9 @@ import { TerminalCommandsController } from './commands/terminal-commands.control
 import { TerminalCommandsRepository } from './commands/terminal-commands.repository.js';
 import { TerminalCommandsService } from './commands/terminal-commands.service.js';
 import { TerminalCommandRelay } from './gateway/terminal-commands.js';
+import { WaybillReportsController } from './waybill-reports/waybill-reports.controller.js';
+import { WaybillReportsRepository } from './waybill-reports/waybill-reports.repository.js';
+import { WaybillReportsService } from './waybill-reports/waybill-reports.service.js';
 
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
@@ -56,6 +59,7 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
     DriverCardsController,
     TerminalCommandsController,
     SpokenWarningsController,
+    WaybillReportsController,
   ],
   providers: [
     Jt808Gateway,
@@ -84,6 +88,8 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
     TerminalCommandRelay,
     SpokenWarningsRepository,
     SpokenWarningsService,
+    WaybillReportsRepository,
+    WaybillReportsService,
   ],
   exports: [
     Jt808Gateway,

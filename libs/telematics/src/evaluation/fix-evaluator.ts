@@ -72,6 +72,8 @@ interface Work {
   fix: ReceivedFix;
   /** Stored by this receipt (false: the fix was stored before, by an earlier send of the same batch). */
   fresh: boolean;
+  /** This receipt added alarm bits to a fix stored before (a report of the same second): raise them. */
+  merged?: boolean;
 }
 
 /**
@@ -166,8 +168,10 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
         accuracyM: p.a,
         alarmFlags: p.f,
         receivedAt: p.r,
+        ...(p.l === 0 ? { located: false } : {}),
       },
       fresh: p.n === 1,
+      merged: p.n === 2,
     });
     const ahead = this.shard(shardNo).evaluatedAhead;
     const work = entries.filter((e) => !ahead.delete(`${e.item.v}|${e.item.t}`)).map(toWork);
@@ -223,6 +227,14 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
         // Driver cards go in time order with the fixes: each before the first fix at or after it.
         for (; nextCard < vehicleCards.length && vehicleCards[nextCard]!.ts <= w.fix.ts; nextCard++)
           events.push(...engine.applyCard(state, assignment, vehicleCards[nextCard]!));
+        if (w.merged) {
+          // New alarm bits on a fix of a second already seen: raised (an open alert takes them quietly).
+          receivedAt.set(`${vehicleId}|${w.fix.ts}`, w.fix.receivedAt);
+          const raised = engine.mergeAlarms(state, assignment, w.fix);
+          this.evaluated.inc({ disposition: 'merged' });
+          if (raised.length) events.push(...raised);
+          continue;
+        }
         // Already evaluated: on replay, anything up to the checkpoint; live, a resent fix stored
         // before (a fix stored for the first time but older than the watermark is late instead).
         if (w.fix.ts <= state.watermark && (mode === 'replay' || !w.fresh)) {
@@ -241,7 +253,10 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
           flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.jump, lateFindings: null });
         else if (result.disposition === 'inaccurate')
           flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.inaccurate, lateFindings: null });
-        if (result.disposition !== 'late' && result.disposition !== 'jump') newest = w;
+        else if (result.disposition === 'ahead')
+          flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.ahead, lateFindings: result.lateFindings ?? [] });
+        // Only an in-order usable fix is where the vehicle is now (late, jump, ahead and unlocated are not).
+        if (result.disposition === 'evaluated' || result.disposition === 'inaccurate') newest = w;
       }
       shard.dirty.add(vehicleId);
       if (newest) {
@@ -388,5 +403,6 @@ function fromStored(f: StoredFix): ReceivedFix {
     accuracyM: f.accuracyM,
     alarmFlags: f.alarmFlags,
     receivedAt: f.receivedAt.getTime(),
+    ...(f.flags & FIX_FLAG.unlocated ? { located: false } : {}),
   };
 }

@@ -49,9 +49,63 @@ export interface PointCheck {
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** How far ahead of the server clock a fix may be stamped (a terminal's clock a little fast). */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
+/** A fix's values as any door decoded them; a field left undefined failed its door's own format check. */
+export interface FixValues {
+  ts?: number;
+  lat?: number;
+  lon?: number;
+  speedKmh?: number;
+  heading?: number;
+  altitudeM?: number | null;
+  accuracyM?: number | null;
+  /** false: the terminal has no GNSS position (JT/T 808 status bit 1), so lat/lon are not checked. */
+  located?: boolean;
+}
+
 /**
- * Checks one point: finite numbers, WGS-84 ranges, speed 0..250 km/h, a time not more than
- * 5 minutes ahead of `now` and not older than the retention. Every problem is reported.
+ * The one set of value rules every fix meets, whatever its door (HTTP, JT/T 808, any later one):
+ * a time not more than 5 minutes ahead of `now` and not older than the retention, WGS-84 ranges,
+ * not exactly 0,0 (a receiver without a fix reports that), speed 0..250 km/h, heading 0..360,
+ * altitude -500..9000 m, accuracy 0..100,000 m. Every problem is reported.
+ */
+export function checkFix(f: FixValues, now: number, retentionMs: number): ProblemItem[] {
+  const errors: ProblemItem[] = [];
+  if (f.ts !== undefined) {
+    if (!Number.isFinite(f.ts)) errors.push({ path: 'ts', rule: 'isISO8601', message: 'ts is not a real time' });
+    else if (f.ts > now + MAX_AHEAD_MS)
+      errors.push({ path: 'ts', rule: 'IN_FUTURE', message: 'ts is more than 5 minutes ahead of the server clock' });
+    else if (f.ts < now - retentionMs)
+      errors.push({ path: 'ts', rule: 'BEYOND_RETENTION', message: 'ts is older than the retention period' });
+  }
+  if (f.located !== false) {
+    if (f.lat !== undefined && !(f.lat >= -90 && f.lat <= 90))
+      errors.push({ path: 'lat', rule: 'range', message: 'lat must be a finite number within -90..90 (WGS-84)' });
+    if (f.lon !== undefined && !(f.lon >= -180 && f.lon <= 180))
+      errors.push({ path: 'lon', rule: 'range', message: 'lon must be a finite number within -180..180 (WGS-84)' });
+    if (f.lat === 0 && f.lon === 0)
+      errors.push({
+        path: 'lat',
+        rule: 'ZERO_POSITION',
+        message: 'exactly 0,0 is what a receiver without a fix reports, not a position',
+      });
+  }
+  if (f.speedKmh !== undefined && !(f.speedKmh >= 0 && f.speedKmh <= 250))
+    errors.push({ path: 'speedKmh', rule: 'range', message: 'speedKmh must be within 0..250' });
+  if (f.heading !== undefined && !(f.heading >= 0 && f.heading <= 360))
+    errors.push({ path: 'heading', rule: 'range', message: 'heading must be within 0..360 degrees' });
+  if (f.altitudeM !== undefined && f.altitudeM !== null && !(f.altitudeM >= -500 && f.altitudeM <= 9000))
+    errors.push({ path: 'altitude', rule: 'range', message: 'altitude must be within -500..9000 m' });
+  if (f.accuracyM !== undefined && f.accuracyM !== null && !(f.accuracyM >= 0 && f.accuracyM <= 100_000))
+    errors.push({ path: 'accuracy', rule: 'range', message: 'accuracy must be within 0..100000 m' });
+  return errors;
+}
+
+/**
+ * Checks one point as posted: the JSON types and formats here, then the value rules of checkFix
+ * (the same the JT/T 808 gateway applies). Every problem is reported.
  */
 export function checkPoint(raw: unknown, now: number, retentionMs: number): PointCheck {
   const errors: ProblemItem[] = [];
@@ -88,47 +142,46 @@ export function checkPoint(raw: unknown, now: number, retentionMs: number): Poin
   }
   if (p.vehicleId === undefined && p.terminalId === undefined)
     errors.push({ path: 'vehicleId', rule: 'required', message: 'give vehicleId or terminalId' });
-  if (typeof p.ts === 'string' && ISO.test(p.ts)) {
-    out.ts = Date.parse(p.ts);
-    if (!Number.isFinite(out.ts)) errors.push({ path: 'ts', rule: 'isISO8601', message: 'ts is not a real time' });
-    else if (out.ts > now + 5 * 60_000)
-      errors.push({ path: 'ts', rule: 'IN_FUTURE', message: 'ts is more than 5 minutes ahead of the server clock' });
-    else if (out.ts < now - retentionMs)
-      errors.push({ path: 'ts', rule: 'BEYOND_RETENTION', message: 'ts is older than the retention period' });
-  } else
+  // Decoded values go to checkFix; a value of the wrong type is reported here and left out there.
+  const values: FixValues = {};
+  if (typeof p.ts === 'string' && ISO.test(p.ts)) values.ts = out.ts = Date.parse(p.ts);
+  else
     errors.push({
       path: 'ts',
       rule: 'isISO8601',
       message: 'ts must be an ISO 8601 time with a zone (e.g. 2026-11-30T02:00:00Z)',
     });
-  if (!finite(p.lat) || p.lat < -90 || p.lat > 90)
-    errors.push({ path: 'lat', rule: 'range', message: 'lat must be a finite number within -90..90 (WGS-84)' });
-  else out.lat = p.lat;
-  if (!finite(p.lon) || p.lon < -180 || p.lon > 180)
-    errors.push({ path: 'lon', rule: 'range', message: 'lon must be a finite number within -180..180 (WGS-84)' });
-  else out.lon = p.lon;
-  if (p.speedKmh === undefined) out.speedKmh = 0;
-  else if (!finite(p.speedKmh) || p.speedKmh < 0 || p.speedKmh > 250)
-    errors.push({ path: 'speedKmh', rule: 'range', message: 'speedKmh must be within 0..250' });
-  else out.speedKmh = p.speedKmh;
-  if (p.heading === undefined) out.heading = 0;
-  else if (!finite(p.heading) || p.heading < 0 || p.heading > 360)
-    errors.push({ path: 'heading', rule: 'range', message: 'heading must be within 0..360 degrees' });
-  else out.heading = Math.round(p.heading) % 360;
+  if (finite(p.lat)) values.lat = p.lat;
+  else errors.push({ path: 'lat', rule: 'range', message: 'lat must be a finite number within -90..90 (WGS-84)' });
+  if (finite(p.lon)) values.lon = p.lon;
+  else errors.push({ path: 'lon', rule: 'range', message: 'lon must be a finite number within -180..180 (WGS-84)' });
+  if (p.speedKmh === undefined) values.speedKmh = 0;
+  else if (finite(p.speedKmh)) values.speedKmh = p.speedKmh;
+  else errors.push({ path: 'speedKmh', rule: 'range', message: 'speedKmh must be within 0..250' });
+  if (p.heading === undefined) values.heading = 0;
+  else if (finite(p.heading)) values.heading = p.heading;
+  else errors.push({ path: 'heading', rule: 'range', message: 'heading must be within 0..360 degrees' });
   if (p.altitude !== undefined) {
-    if (!finite(p.altitude) || p.altitude < -500 || p.altitude > 9000)
-      errors.push({ path: 'altitude', rule: 'range', message: 'altitude must be within -500..9000 m' });
-    else out.altitudeM = p.altitude;
+    if (finite(p.altitude)) values.altitudeM = p.altitude;
+    else errors.push({ path: 'altitude', rule: 'range', message: 'altitude must be within -500..9000 m' });
   }
   if (p.accuracy !== undefined) {
-    if (!finite(p.accuracy) || p.accuracy < 0 || p.accuracy > 100_000)
-      errors.push({ path: 'accuracy', rule: 'range', message: 'accuracy must be within 0..100000 m' });
-    else out.accuracyM = p.accuracy;
+    if (finite(p.accuracy)) values.accuracyM = p.accuracy;
+    else errors.push({ path: 'accuracy', rule: 'range', message: 'accuracy must be within 0..100000 m' });
   } else if (p.hdop !== undefined) {
     if (!finite(p.hdop) || p.hdop < 0 || p.hdop > 100)
       errors.push({ path: 'hdop', rule: 'range', message: 'hdop must be within 0..100' });
-    else out.accuracyM = p.hdop * METRES_PER_HDOP;
+    else values.accuracyM = p.hdop * METRES_PER_HDOP;
   }
+  const problems = checkFix(values, now, retentionMs);
+  errors.push(...problems);
+  const bad = new Set(problems.map((e) => e.path));
+  if (values.lat !== undefined && !bad.has('lat')) out.lat = values.lat;
+  if (values.lon !== undefined && !bad.has('lon')) out.lon = values.lon;
+  if (values.speedKmh !== undefined && !bad.has('speedKmh')) out.speedKmh = values.speedKmh;
+  if (values.heading !== undefined && !bad.has('heading')) out.heading = Math.round(values.heading) % 360;
+  if (values.altitudeM !== undefined && !bad.has('altitude')) out.altitudeM = values.altitudeM;
+  if (values.accuracyM !== undefined && !bad.has('accuracy')) out.accuracyM = values.accuracyM;
   if (p.alarmFlags !== undefined) {
     if (!Number.isInteger(p.alarmFlags) || (p.alarmFlags as number) < 0 || (p.alarmFlags as number) > 0xffffffff) {
       errors.push({

@@ -16,8 +16,10 @@ export interface PackedFix {
   f: number;
   /** received at, epoch ms */
   r: number;
-  /** 1 when this receipt stored it for the first time */
-  n: 0 | 1;
+  /** 1 when this receipt stored it for the first time; 2 when it added alarm bits to a fix stored before (same second) */
+  n: 0 | 1 | 2;
+  /** 0 when the report has no GNSS position (lon/lat mean nothing); absent otherwise */
+  l?: 0;
 }
 
 /** A validated fix ready to store. */
@@ -33,7 +35,20 @@ export interface IncomingFix {
   alarmFlags: number;
   /** Blind-area re-sends and other knowingly old points (JT/T 808 0x0704 type 1). */
   late?: boolean;
+  /**
+   * false: a report without a GNSS position (JT/T 808 status bit 1 clear). It is stored (flagged
+   * unlocated) for its alarm bits and never becomes a track point, latest position or spatial input.
+   */
+  located?: boolean;
   extra?: Record<string, unknown> | null;
 }
 
-export const FIX_FLAG = { late: 1, jump: 2, inaccurate: 4, duplicateIgnored: 8 } as const;
+/**
+ * Flags of a stored fix. unlocated: set at insert, the report has no position. ahead: stamped
+ * ahead of its receipt beyond the engine's clock tolerance (evaluated for findings and alarms,
+ * not as the vehicle's position).
+ */
+export const FIX_FLAG = { late: 1, jump: 2, inaccurate: 4, duplicateIgnored: 8, unlocated: 16, ahead: 32 } as const;
+
+/** Flags of fixes that are not where the vehicle is now: never a track line point or latest position. */
+export const NOT_A_POSITION = FIX_FLAG.late | FIX_FLAG.jump | FIX_FLAG.unlocated | FIX_FLAG.ahead;

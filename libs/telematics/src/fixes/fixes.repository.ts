@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
-import type { IncomingFix } from './fix.js';
+import { FIX_FLAG, type IncomingFix } from './fix.js';
+
+/** What one receipt did to a fix: stored it, or added alarm bits to the one stored before. */
+export type InsertOutcome =
+  { kind: 'stored' } | { kind: 'merged'; lon: number; lat: number; alarmFlags: number; located: boolean };
 
 export interface StoredFix {
   vehicleId: string;
@@ -33,11 +37,19 @@ export class FixesRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores a batch in one statement; a fix already stored for (vehicle, ts) is left as it is.
-   * Returns the keys of the fixes stored now (the rest were duplicates).
+   * Stores a batch in one statement (fixes of the same vehicle and second merged first). A fix
+   * already stored for (vehicle, ts) is left as it is, except that alarm bits it lacks are added
+   * to it: a report of the same second with new alarm bits is not a duplicate. Answers, by
+   * vehicle|ts, what this receipt did: `stored` (new), `merged` (alarm bits added; with the row as
+   * it now is), or nothing (a duplicate).
    */
-  async insert(fixes: IncomingFix[], source: string, shards: number[], receivedAt: Date): Promise<Set<string>> {
-    if (fixes.length === 0) return new Set();
+  async insert(
+    fixes: IncomingFix[],
+    source: string,
+    shards: number[],
+    receivedAt: Date,
+  ): Promise<Map<string, InsertOutcome>> {
+    if (fixes.length === 0) return new Map();
     const rows = await this.db.query<{ vehicle_id: string; ts: Date }>(
       `INSERT INTO fixes (vehicle_id, ts, lon, lat, speed_kmh, heading, altitude_m, accuracy_m, alarm_flags, source, shard, received_at, flags, extra)
        SELECT v, t, x, y, s, h, alt, acc, f, $10, sh, $11, fl, ex
@@ -57,11 +69,43 @@ export class FixesRepository {
         source,
         receivedAt,
         shards,
-        fixes.map((f) => (f.late ? 1 : 0)),
+        fixes.map((f) => (f.late ? FIX_FLAG.late : 0) | (f.located === false ? FIX_FLAG.unlocated : 0)),
         fixes.map((f) => (f.extra ? JSON.stringify(f.extra) : null)),
       ],
     );
-    return new Set(rows.map((r) => `${r.vehicle_id}|${new Date(r.ts).getTime()}`));
+    const key = (vehicleId: string, ts: Date | number) => `${vehicleId}|${new Date(ts).getTime()}`;
+    const outcome = new Map<string, InsertOutcome>(rows.map((r) => [key(r.vehicle_id, r.ts), { kind: 'stored' }]));
+    // Fixes stored before that come with alarm bits: add the bits the stored row lacks. (A second
+    // statement, and only when there is such a fix: ON CONFLICT DO UPDATE on the partitioned table
+    // cannot say which rows it inserted. Crashing between the two loses nothing: the resend merges.)
+    const known = fixes.filter((f) => f.alarmFlags !== 0 && !outcome.has(key(f.vehicleId, f.ts)));
+    if (known.length === 0) return outcome;
+    const merged = await this.db.query<{
+      vehicle_id: string;
+      ts: Date;
+      lon: number;
+      lat: number;
+      alarm_flags: string;
+      flags: number;
+    }>(
+      // In a CTE so that the answer is the rows (TypeORM answers a bare UPDATE with [rows, count]).
+      `WITH m AS (
+         UPDATE fixes f SET alarm_flags = f.alarm_flags | u.fa
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS u(v, t, fa)
+          WHERE f.vehicle_id = u.v AND f.ts = u.t AND f.alarm_flags | u.fa <> f.alarm_flags
+         RETURNING f.vehicle_id, f.ts, f.lon, f.lat, f.alarm_flags, f.flags)
+       SELECT * FROM m`,
+      [known.map((f) => f.vehicleId), known.map((f) => new Date(f.ts)), known.map((f) => f.alarmFlags)],
+    );
+    for (const r of merged)
+      outcome.set(key(r.vehicle_id, r.ts), {
+        kind: 'merged',
+        lon: Number(r.lon),
+        lat: Number(r.lat),
+        alarmFlags: Number(r.alarm_flags),
+        located: (Number(r.flags) & FIX_FLAG.unlocated) === 0,
+      });
+    return outcome;
   }
 
   /** Flags set by the evaluator (late, jump, inaccurate) and what a late fix's checks found. */
@@ -82,11 +126,12 @@ export class FixesRepository {
     );
   }
 
+  /** A vehicle's fixes in a window; reports without a position (unlocated) are no track points. */
   async track(vehicleId: string, from: Date, to: Date, limit: number): Promise<StoredFix[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT vehicle_id, ts, lon, lat, speed_kmh, heading, accuracy_m, alarm_flags, received_at, flags FROM fixes
-        WHERE vehicle_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
-      [vehicleId, from, to, limit],
+        WHERE vehicle_id = $1 AND ts >= $2 AND ts < $3 AND flags & $5 = 0 ORDER BY ts LIMIT $4`,
+      [vehicleId, from, to, limit, FIX_FLAG.unlocated],
     );
     return rows.map(toStored);
   }

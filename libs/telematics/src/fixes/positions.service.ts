@@ -3,7 +3,7 @@ import { NotFound, type Principal, READ_POLICY, type ReadPolicy, type Reads } fr
 import { RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '../assignments/assignments.service.js';
 import { ViolationsService } from '../violations/violations.service.js';
-import { FIX_FLAG } from './fix.js';
+import { FIX_FLAG, NOT_A_POSITION } from './fix.js';
 import { FixesRepository } from './fixes.repository.js';
 import { type LatestPosition, PositionsStore } from './positions.store.js';
 import type { PositionView } from './telemetry.dto.js';
@@ -81,7 +81,7 @@ export class PositionsService {
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);
     const points = await this.fixes.track(vehicleId, from, to, TRACK_LIMIT);
-    const usable = points.filter((p) => !(p.flags & (FIX_FLAG.jump | FIX_FLAG.late)));
+    const usable = points.filter((p) => !(p.flags & NOT_A_POSITION));
     return reads.shape('tracks', {
       type: 'Feature',
       geometry: { type: 'LineString', coordinates: usable.map((p) => [p.lon, p.lat]) },
@@ -102,6 +102,7 @@ export class PositionsService {
           late: !!(p.flags & FIX_FLAG.late),
           jump: !!(p.flags & FIX_FLAG.jump),
           inaccurate: !!(p.flags & FIX_FLAG.inaccurate),
+          ahead: !!(p.flags & FIX_FLAG.ahead),
         })),
       },
     });

@@ -22,6 +22,7 @@ import {
   registerResponse,
   resendRequest,
   RESULT,
+  WAYBILL_REPORT,
 } from '@lib/jt808';
 import { AppConfig } from '@lib/platform';
 import type { IncomingFix } from '../fixes/fix.js';
@@ -31,6 +32,9 @@ import { onDriverIdentity } from './driver-identity.js';
 import { TerminalCommandRelay, type TerminalLink } from './terminal-commands.js';
 import { type Refusal, TerminalAdmission } from './terminal-admission.js';
 import type { SessionHandle } from './terminal-sessions.js';
+import { WaybillReportsService } from '../waybill-reports/waybill-reports.service.js';
+import { toIncomingFixes } from './reports.js';
+import { answerWaybillReport } from './waybill-report.js';
 
 const MAX_FRAME_BYTES = 4096;
 const BATCH_MS = 50;
@@ -76,6 +80,7 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     readonly config: AppConfig,
     readonly driverCards: DriverCardsService,
     readonly commands: TerminalCommandRelay,
+    readonly waybillReports: WaybillReportsService,
   ) {}
 
   /** Starts listening; answers the port (useful with port 0). */
@@ -128,37 +133,35 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     });
   }
 
-  async store(vehicleId: string, locations: Location[], late: boolean): Promise<void> {
-    const fixes: IncomingFix[] = locations
-      .filter((l) => l.located)
-      .map((l) => ({
-        vehicleId,
-        ts: Date.parse(l.ts),
-        lon: l.lon,
-        lat: l.lat,
-        speedKmh: l.speedKmh,
-        heading: l.heading % 360,
-        altitudeM: l.altitudeM,
-        accuracyM: null,
-        alarmFlags: l.alarm,
-        late,
-        extra: { status: l.status, ...(l.mileageKm !== undefined ? { mileageKm: l.mileageKm } : {}), ...l.extra },
-      }));
-    if (fixes.length === 0) return;
-    await this.batched(fixes);
-    this.stats.positions += fixes.length;
+  /**
+   * Stores a terminal's reports through the one ingest path; answers how many were refused by its
+   * checks (the session answers result 2 then). Reports without a GNSS position are stored too,
+   * flagged, for their alarm bits (see reports.ts).
+   */
+  async store(vehicleId: string, locations: Location[], late: boolean): Promise<{ refused: number }> {
+    const fixes = toIncomingFixes(vehicleId, locations, late);
+    if (fixes.length === 0) return { refused: 0 };
+    const refused = await this.batched(fixes);
+    this.stats.positions += fixes.length - refused;
+    return { refused };
   }
 
   // Fixes from all connections are written together: one insert and one stream append per batch
   // (at most BATCH_MS apart or BATCH_FIXES long); each terminal is answered once its batch is stored.
   private batch: IncomingFix[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private waiters: Array<{
+    from: number;
+    to: number;
+    resolve: (refused: number) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private flushTimer: NodeJS.Timeout | null = null;
 
-  private batched(fixes: IncomingFix[]): Promise<void> {
+  private batched(fixes: IncomingFix[]): Promise<number> {
     return new Promise((resolve, reject) => {
+      const from = this.batch.length;
       this.batch.push(...fixes);
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ from, to: this.batch.length, resolve, reject });
       if (this.batch.length >= BATCH_FIXES) void this.flush();
       else this.flushTimer ??= setTimeout(() => void this.flush(), BATCH_MS);
     });
@@ -172,8 +175,8 @@ export class Jt808Gateway implements BeforeApplicationShutdown {
     this.waiters = [];
     if (fixes.length === 0) return;
     try {
-      await this.ingest.ingest(fixes, 'jt808');
-      for (const w of waiters) w.resolve();
+      const { refused } = await this.ingest.ingest(fixes, 'jt808');
+      for (const w of waiters) w.resolve(refused.filter((r) => r.index >= w.from && r.index < w.to).length);
     } catch (err) {
       for (const w of waiters) w.reject(err);
     }
@@ -402,15 +405,22 @@ class Session implements SessionHandle {
     if (messageId === MSG.location) {
       const loc = readLocation(m.body);
       if (!loc) return this.reply(flow, messageId, RESULT.badMessage);
-      await this.gateway.store(this.vehicleId, [loc], false);
-      return this.reply(flow, messageId, RESULT.ok);
+      const { refused } = await this.gateway.store(this.vehicleId, [loc], false);
+      return this.reply(flow, messageId, refused ? RESULT.badMessage : RESULT.ok);
     }
     if (messageId === MSG.batchLocation) {
       const batch = readBatch(m.body);
       if (!batch) return this.reply(flow, messageId, RESULT.badMessage);
-      await this.gateway.store(this.vehicleId, batch.locations, batch.blindArea);
-      return this.reply(flow, messageId, RESULT.ok);
+      // One answer per message: result 2 when any item was refused (see reports.ts), the rest stored.
+      const { refused } = await this.gateway.store(this.vehicleId, batch.locations, batch.blindArea);
+      return this.reply(flow, messageId, refused ? RESULT.badMessage : RESULT.ok);
     }
+    if (messageId === WAYBILL_REPORT)
+      return this.reply(
+        flow,
+        messageId,
+        await answerWaybillReport(this.gateway.waybillReports, this.vehicleId, { phone, flow }, m.body),
+      );
     this.reply(flow, messageId, RESULT.unsupported);
   }
 }

@@ -39,9 +39,18 @@ const TARGET_KIND: Record<string, ViolationEntity['targetKind']> = {
   NOT_DEPARTED: 'waybill',
 };
 
-/** A violation's id: the same episode (vehicle, rule, target, first point) always gets the same id. */
-export const violationId = (e: Pick<ViolationEvent, 'vehicleId' | 'rule' | 'targetId' | 'openedAt'>): string =>
-  uuidFromName(`violation|${e.vehicleId}|${e.rule}|${e.targetId ?? ''}|${e.openedAt}`);
+/**
+ * A violation's id: the same episode (vehicle, rule, target, first point) always gets the same id.
+ * TERMINAL_ALARM has one episode per alarm group (the emergency button keeps the id it always had).
+ */
+export const violationId = (
+  e: Pick<ViolationEvent, 'vehicleId' | 'rule' | 'targetId' | 'openedAt'> & { detail?: ViolationEvent['detail'] },
+): string => uuidFromName(`violation|${e.vehicleId}|${e.rule}|${e.targetId ?? alarmGroup(e)}|${e.openedAt}`);
+
+const alarmGroup = (e: { rule: string; detail?: ViolationEvent['detail'] }): string =>
+  e.rule === 'TERMINAL_ALARM' && typeof e.detail?.alarm === 'string' && e.detail.alarm !== 'emergency'
+    ? `alarm:${e.detail.alarm}`
+    : '';
 
 export function toViolationView(v: ViolationEntity, acks: AcknowledgementEntity[] = []): ViolationView {
   return {
