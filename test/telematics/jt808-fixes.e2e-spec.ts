@@ -55,9 +55,9 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
   });
   afterAll(() => t.close());
 
-  const vehicle = async (): Promise<{ id: string; terminalId: string }> => {
+  const vehicle = async (): Promise<{ id: string; terminalId: string; plate: string }> => {
     const v = await makeVehicle(t, carrier);
-    return { id: v.id as string, terminalId: v.terminalId as string };
+    return { id: v.id as string, terminalId: v.terminalId as string, plate: v.plate as string };
   };
 
   /** Loaded with chlorine on the test route for the hour around now. */
@@ -119,7 +119,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
 
   it('refuses a fix a year ahead at 300 km/h with result 2, counts it, and a later emergency alarm is raised', async () => {
     const v = await vehicle();
-    const term = await new Terminal(v.terminalId).open(port);
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const now = second(Date.now());
     const before = { future: await refusedMetric('IN_FUTURE'), speed: await refusedMetric('range') };
@@ -143,7 +143,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
 
   it('raises the alarm of an unlocated report once, at the last known position, marked position-invalid', async () => {
     const v = await vehicle();
-    const term = await new Terminal(v.terminalId).open(port);
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const now = second(Date.now());
     const known = onRoute(500);
@@ -181,7 +181,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
 
   it('merges new alarm bits of a report of the same second and raises them once', async () => {
     const v = await vehicle();
-    const term = await new Terminal(v.terminalId).open(port);
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const now = second(Date.now());
     expect(await term.ask(MSG.location, location(now - 40_000, onRoute(800)))).toBe(RESULT.ok);
@@ -203,7 +203,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
 
   it('raises an emergency alarm on a jump fix once, at the last known position', async () => {
     const v = await vehicle();
-    const term = await new Terminal(v.terminalId).open(port);
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const now = second(Date.now());
     expect(await term.ask(MSG.location, location(now - 60_000, onRoute(1000)))).toBe(RESULT.ok);
@@ -264,7 +264,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
   it('evaluates a blind-area batch and live reports in time order: late findings, live deviation still opens', async () => {
     const v = await vehicle();
     await assign(v.id);
-    const term = await new Terminal(v.terminalId).open(port);
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const now = second(Date.now());
     // Live, on the route.

@@ -23,6 +23,7 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
   let w: TripWorld;
   let waybillId: string;
   let phone: string;
+  let plate: string;
   let police: string;
   let emergency: string;
   let otherCarrier: string;
@@ -32,6 +33,12 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
     port = await t.app.get(Jt808Gateway).listen(0, '127.0.0.1');
     phone = terminalId();
     w = await tripWorld(t, { vehicle: { terminalId: phone } });
+    plate = (
+      await t
+        .http()
+        .get(`/v1/vehicles/${w.vehicleId}`)
+        .set(...bearer(t.adminKey))
+    ).body.plate as string;
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
     emergency = await t.mintKey({ principal: 'agency', agency: 'emergency' });
     const other = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
@@ -62,7 +69,7 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
     );
 
   it('stores a report against the vehicle and its e-waybill before answering 0, once however often it is resent', async () => {
-    const term = await new Terminal(phone).open(port);
+    const term = await new Terminal(phone, plate).open(port);
     await term.signIn();
     const frame = term.frame(WAYBILL_REPORT, writeWaybillReport(GBK_WAYBILL));
     expect((await term.send(frame)).body[4]).toBe(RESULT.ok);
@@ -71,7 +78,7 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
     // The terminal missed the answer: the same frame again, then on a new connection (new serial).
     expect((await term.send(Buffer.from(frame))).body[4]).toBe(RESULT.ok);
     term.close();
-    const again = await new Terminal(phone).open(port);
+    const again = await new Terminal(phone, plate).open(port);
     await again.signIn();
     expect(await again.ask(WAYBILL_REPORT, writeWaybillReport(GBK_WAYBILL))).toBe(RESULT.ok);
     again.close();
@@ -110,8 +117,8 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
   });
 
   it('refuses content over 16 KiB with result 2 and stores nothing; keeps binary content as bytes; pages newest first', async () => {
-    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string };
-    const term = await new Terminal(v.terminalId).open(port);
+    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string; plate: string };
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     await term.signIn();
     const oversized = writeWaybillReport(Buffer.alloc(16 * 1024 + 1, 0x41));
     expect(await term.sendInPackages(WAYBILL_REPORT, oversized)).toBe(RESULT.badMessage);
@@ -140,7 +147,7 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
   });
 
   it('counts a resend that crosses into the next dedup window as the same report; the same content an hour later is a new one', async () => {
-    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string };
+    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string; plate: string };
     const service = t.app.get(Jt808Gateway).waybillReports;
     const terminal = { phone: v.terminalId, flow: 7 };
     // Times given, not read from the clock: 1 ms before a window's end, 2 ms later, then an hour on.
@@ -159,8 +166,8 @@ describe('JT/T 808 electronic waybill reports (0x0701)', () => {
   });
 
   it('answers 0x0701 before authentication with result 1 and stores nothing', async () => {
-    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string };
-    const term = await new Terminal(v.terminalId).open(port);
+    const v = (await makeVehicle(t, w.carrier.enterpriseId)) as { id: string; terminalId: string; plate: string };
+    const term = await new Terminal(v.terminalId, v.plate).open(port);
     const answer = await term.send(term.frame(WAYBILL_REPORT, writeWaybillReport(GBK_WAYBILL)), MSG.platformResponse);
     expect(answer.body[4]).toBe(RESULT.failure);
     term.close();

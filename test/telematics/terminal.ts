@@ -1,5 +1,8 @@
 import { connect, type Socket } from 'node:net';
-import { type Decoded, decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT } from '@lib/jt808';
+import { type Decoded, decodeFrame, encodeFrame, FrameSplitter, MSG, RESULT, writeRegistration } from '@lib/jt808';
+
+/** Codes handed out at registration, by terminal number: a terminal registers once, then authenticates. */
+const codes = new Map<string, Buffer>();
 
 /** A 2013 terminal over real TCP (the pattern of jt808.e2e-spec.ts): sends frames, collects answers. */
 export class Terminal {
@@ -8,7 +11,11 @@ export class Terminal {
   private socket!: Socket;
   private flow = 0;
 
-  constructor(readonly phone: string) {}
+  constructor(
+    readonly phone: string,
+    /** The plate of the vehicle the terminal is bound to (registration must name it). */
+    readonly plate: string,
+  ) {}
 
   async open(port: number): Promise<this> {
     this.socket = connect(port, '127.0.0.1');
@@ -74,16 +81,24 @@ export class Terminal {
     return (await this.send(this.frame(messageId, body))).body[4]!;
   }
 
-  /** Registers and authenticates (as jt808.e2e-spec.ts does). */
+  /** Registers (the first time: the binding records its maker) and authenticates with the code it was given. */
   async signIn(): Promise<this> {
-    const body = Buffer.alloc(4 + 5 + 20 + 7 + 1);
-    body.write('HZCM', 4, 'latin1');
-    body[body.length - 1] = 2;
-    const reg = await this.send(
-      this.frame(MSG.register, Buffer.concat([body, Buffer.from('B12345', 'latin1')])),
-      MSG.registerResponse,
-    );
-    const code = reg.body.subarray(3);
+    let code = codes.get(this.phone);
+    if (!code) {
+      const reg = await this.send(
+        this.frame(
+          MSG.register,
+          writeRegistration(
+            { maker: 'HZCM', model: 'T-808', terminalId: 'A1', plateColour: 2, plate: this.plate },
+            2013,
+          ),
+        ),
+        MSG.registerResponse,
+      );
+      if (reg.body[2] !== 0) throw new Error(`registration answered ${reg.body[2]}`);
+      code = reg.body.subarray(3);
+      codes.set(this.phone, code);
+    }
     const answer = await this.ask(MSG.authenticate, code);
     if (answer !== RESULT.ok) throw new Error(`authentication answered ${answer}`);
     return this;
