@@ -69,6 +69,12 @@ export const WRITE_TABLES = [
   'waybill_versions',
   'filings',
   'licence_versions',
+  'terminal_bindings',
+  'terminal_binding_events',
+  'terminal_commands',
+  'spoken_warning_rules',
+  'driver_card_events',
+  'waybill_reports',
   'outbox',
 ];
 

@@ -29,7 +29,8 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
   let chlorine: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { FIX_HOLD_MS: '100' } });
+    // The product's clock tolerance (the test app's default allows scenarios' compressed time).
+    t = await createTestApp({ env: { FIX_HOLD_MS: '100', FIX_CLOCK_TOLERANCE_S: '10' } });
     port = await t.app.get(Jt808Gateway).listen(0, '127.0.0.1');
     police = await t.mintKey({ principal: 'agency', agency: 'police' });
     transport = await t.mintKey({ principal: 'agency', agency: 'transport' });

@@ -108,6 +108,18 @@ export class EnvironmentVariables {
   @Max(3650, { message: 'must be an integer between 1 and 3650 (days)' })
   FIX_RETENTION_DAYS = 180;
 
+  /**
+   * A fix stamped more than this after its own receipt has a clock ahead: it is evaluated for
+   * point-in-time findings and its alarms but does not move the vehicle's watermark, so it cannot
+   * make the fixes that follow it late. GNSS time is exact and a fix is always received after it
+   * was taken; 10 s covers whole-second times and NTP drift.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 1 and 300 (seconds)' })
+  @Min(1, { message: 'must be an integer between 1 and 300 (seconds)' })
+  @Max(300, { message: 'must be an integer between 1 and 300 (seconds)' })
+  FIX_CLOCK_TOLERANCE_S = 10;
+
   /** NOT_DEPARTED: an e-waybill whose vehicle has not left this long after its planned departure (default 2 h). */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 1 and 86400 (seconds)' })
@@ -352,7 +364,10 @@ export class AppConfig {
     readonly log: { level: EnvironmentVariables['LOG_LEVEL'] },
     readonly auth: { adminApiKey?: string },
     readonly shutdownGraceMs: number,
-    readonly telematics: { fixRetentionDays: number } = { fixRetentionDays: 180 },
+    readonly telematics: { fixRetentionDays: number; clockToleranceMs: number } = {
+      fixRetentionDays: 180,
+      clockToleranceMs: 10_000,
+    },
     readonly waybill: { notDepartedAfterMs: number; wrongStopMs: number } = {
       notDepartedAfterMs: 7_200_000,
       wrongStopMs: 1_200_000,
@@ -456,7 +471,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     { level: vars.LOG_LEVEL },
     { adminApiKey: vars.ADMIN_API_KEY },
     vars.SHUTDOWN_GRACE_MS,
-    { fixRetentionDays: vars.FIX_RETENTION_DAYS },
+    { fixRetentionDays: vars.FIX_RETENTION_DAYS, clockToleranceMs: vars.FIX_CLOCK_TOLERANCE_S * 1000 },
     { notDepartedAfterMs: vars.WAYBILL_NOT_DEPARTED_AFTER_S * 1000, wrongStopMs: vars.WAYBILL_WRONG_STOP_S * 1000 },
     {
       relayIntervalMs: vars.EXCHANGE_RELAY_INTERVAL_MS,

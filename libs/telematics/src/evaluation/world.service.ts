@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GeofenceEngine, type World } from '@lib/geofence';
+import { AppConfig } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
 import type { RouteEntity, ZoneEntity } from '../fences/fence.entity.js';
 import { FencesRepository } from '../fences/fences.repository.js';
@@ -61,6 +62,7 @@ export class WorldService {
   constructor(
     private readonly fences: FencesRepository,
     private readonly registry: RegistryLookup,
+    private readonly config: AppConfig,
   ) {}
 
   async current(): Promise<GeofenceEngine> {
@@ -89,7 +91,10 @@ export class WorldService {
     // Duplicates are recognised by the evaluator (fresh flag, look-ahead set); the engine's own
     // memory of recent fixes only needs to cover a replay after a takeover, so keep it short: it
     // is checkpointed with every vehicle's state.
-    this.engine = new GeofenceEngine(toWorld(routes, zones, facilities), { recentWindowMs: 120_000 });
+    this.engine = new GeofenceEngine(toWorld(routes, zones, facilities), {
+      recentWindowMs: 120_000,
+      clockToleranceMs: this.config.telematics.clockToleranceMs,
+    });
     this.version = version;
     this.builtAt = now;
     this.log.log(
