@@ -63,8 +63,9 @@ export class TerminalBindings1796000000000 implements MigrationInterface {
         CONSTRAINT pk_terminal_sessions PRIMARY KEY (terminal_id)
       )`);
     await q.query('CREATE INDEX ix_terminal_sessions_instance ON terminal_sessions (instance_id)');
-    // Terminals fitted before bindings existed: bound as the vehicle record says, maker not yet known
-    // (recorded at their next registration, which they need anyway: their old codes were derived).
+    // Terminals fitted before bindings existed: bound as the vehicle record says, maker not yet known.
+    // They must register again (their old codes were derived), which they can once transport has
+    // completed the binding with the maker: the first device's word is not taken for it.
     await q.query(`
       INSERT INTO terminal_bindings (id, terminal_id, vehicle_id, bound_by)
       SELECT gen_random_uuid(), terminal_id, id, 'migration' FROM vehicles WHERE terminal_id IS NOT NULL`);

@@ -89,7 +89,27 @@ export const makeLicence = (t: TestApp, enterpriseId: string, over: Json = {}): 
     ...over,
   });
 
-export const makeVehicle = (t: TestApp, carrierId: string, over: Json = {}): Promise<Json> =>
+/** The maker and model of the simulated and test terminals (apps/gateway/src/simulator.ts). */
+export const TEST_TERMINAL = { makerId: 'SIMUL', model: 'SIM-808' } as const;
+
+/**
+ * A registered tanker; its terminal bound by the bureau with the test terminals' maker (a binding
+ * made through the vehicle record names no maker, and a terminal cannot register until it does).
+ */
+export async function makeVehicle(t: TestApp, carrierId: string, over: Json = {}): Promise<Json> {
+  const vehicle = await newVehicle(t, carrierId, over);
+  if (typeof vehicle.terminalId === 'string' && typeof vehicle.id === 'string') {
+    const bound = await t
+      .http()
+      .post('/v1/terminal-bindings')
+      .set('Authorization', `Bearer ${t.adminKey}`)
+      .send({ terminalId: vehicle.terminalId, vehicleId: vehicle.id, ...TEST_TERMINAL, reason: 'test fleet' });
+    if (bound.status !== 201) throw new Error(`binding refused: ${bound.status} ${JSON.stringify(bound.body)}`);
+  }
+  return vehicle;
+}
+
+const newVehicle = (t: TestApp, carrierId: string, over: Json = {}): Promise<Json> =>
   post(t, t.adminKey, '/v1/vehicles', {
     kind: 'tanker',
     plate: plate(),

@@ -89,7 +89,7 @@ export class Terminal {
         this.frame(
           MSG.register,
           writeRegistration(
-            { maker: 'HZCM', model: 'T-808', terminalId: 'A1', plateColour: 2, plate: this.plate },
+            { maker: 'SIMUL', model: 'SIM-808', terminalId: 'A1', plateColour: 2, plate: this.plate },
             2013,
           ),
         ),

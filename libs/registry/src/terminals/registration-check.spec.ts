@@ -13,7 +13,11 @@ describe('checkRegistration', () => {
     ['another plate', [binding, vehicle, { ...claim, plate: '苏B99999' }], 'no_vehicle'],
     ['a blue plate for a yellow-plated tanker', [binding, vehicle, { ...claim, plateColour: 1 }], 'no_vehicle'],
     ['a retired vehicle', [binding, { ...vehicle, status: 'retired' }, claim], 'no_vehicle'],
-    ['any maker while none is bound yet', [{ ...binding, makerId: null }, vehicle, { ...claim, makerId: 'X' }], 'ok'],
+    [
+      'any maker while the binding names none (transport must complete it)',
+      [{ ...binding, makerId: null }, vehicle, claim],
+      'no_terminal',
+    ],
     [
       'a registered terminal, even the same device',
       [{ ...binding, registered: true }, vehicle, claim],

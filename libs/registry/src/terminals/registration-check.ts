@@ -24,8 +24,12 @@ export function checkRegistration(
   // with this number, or the terminal itself after losing its code, is refused alike).
   if (binding.registered)
     return { outcome: 'terminal_registered', why: 'the terminal is registered; transport must reset it first' };
-  // A binding made through the vehicle record has no maker yet: the first registration records it.
-  if (binding.makerId !== null && binding.makerId !== claim.makerId)
+  // A binding made through the vehicle record (or carried over from before bindings) names no maker:
+  // it is incomplete until transport binds the terminal with its maker. Taking the first device's
+  // word for the maker would let whoever registers first (knowing the painted plate) take the number.
+  if (binding.makerId === null)
+    return { outcome: 'no_terminal', why: 'the binding names no maker yet: transport must complete it' };
+  if (binding.makerId !== claim.makerId)
     return { outcome: 'no_terminal', why: `maker ${claim.makerId} is not the bound terminal's maker` };
   if (vehicle.status === 'retired') return { outcome: 'no_vehicle', why: 'the bound vehicle is retired' };
   if (normalisePlate(claim.plate) !== vehicle.plate || claim.plateColour !== binding.plateColour)

@@ -191,8 +191,8 @@ export class TerminalBindingService {
   /**
    * Keeps the binding in step with a vehicle's terminal written through the vehicle record (admin
    * or transport registering or changing a vehicle, or confirming a carrier's filing), inside the
-   * caller's transaction, after the vehicle row was written. Such a binding has no maker yet: the
-   * terminal's first registration records it.
+   * caller's transaction, after the vehicle row was written. Such a binding names no maker: no
+   * terminal can register until transport binds it with its maker (POST /v1/terminal-bindings).
    */
   async syncFromVehicle(
     vehicleId: string,

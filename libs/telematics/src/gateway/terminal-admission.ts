@@ -110,7 +110,9 @@ export class TerminalAdmission {
   ): Promise<void> {
     const terminalId = canonicalTerminalId(phone);
     const live = terminalId ? await this.sessions.live(terminalId) : null;
-    if (!live) return;
+    // The connection holding the session registering again (some terminals send 0x0100 at every
+    // boot or reconnect) is refused, not a second device.
+    if (!live || live.connectionId === handle.connectionId) return;
     this.refused('terminal_conflict');
     const now = new Date();
     await this.db.transaction(() =>
