@@ -4,31 +4,9 @@ import { JobName, Outbox } from '@lib/platform';
 import { AgencyReads1795953600000 } from '../../migrations/1795953600000-agency-reads.js';
 import { declaredRoutes } from '../support/routes.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { A, LOADING_CHECK, M_PER_DEG_LON, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
+import { A, deviatingTrack, LOADING_CHECK, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
-const M_PER_DEG_LAT = 110_540;
-
-/** Fixes every 2 s from A: east along the route, then 400 m north of it and on (a route deviation). */
-function deviatingTrack(vehicleId: string, start: number): Json[] {
-  const fixes: Json[] = [];
-  let x = 0;
-  let y = 0;
-  const fix = (): void =>
-    void fixes.push({
-      vehicleId,
-      ts: new Date(start + fixes.length * 2000).toISOString(),
-      lon: A[0] + x / M_PER_DEG_LON,
-      lat: A[1] + y / M_PER_DEG_LAT,
-      speedKmh: 72,
-      heading: 90,
-      hdop: 0.8,
-    });
-  for (let i = 0; i < 5; i++, x += 40) fix();
-  for (let i = 0; i < 10; i++, y += 40) fix();
-  for (let i = 0; i < 16; i++, x += 40) fix();
-  return fixes;
-}
 
 /**
  * Issue 15, replayed through the public API: "market supervision read tanker positions, tracks,

@@ -2,10 +2,9 @@ import { verifySignature } from '@lib/exchange';
 import { JobName } from '@lib/platform';
 import { Receiver } from '../support/exchange.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { A, LOADING_CHECK, M_PER_DEG_LON, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
+import { deviatingTrack, LOADING_CHECK, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
-const M_PER_DEG_LAT = 110_540;
 
 /**
  * Webhooks end to end, on the real database and queue: a violation reaches police, signed (how
@@ -51,27 +50,6 @@ describe('exchange: webhook delivery', () => {
       .http()
       .get(path)
       .set(...bearer(key));
-
-  /** Fixes every 2 s from A: east along the route, then 400 m north of it and on (a deviation). */
-  function deviatingTrack(vehicleId: string, start: number): Json[] {
-    const fixes: Json[] = [];
-    let x = 0;
-    let y = 0;
-    const fix = (): void =>
-      void fixes.push({
-        vehicleId,
-        ts: new Date(start + fixes.length * 2000).toISOString(),
-        lon: A[0] + x / M_PER_DEG_LON,
-        lat: A[1] + y / M_PER_DEG_LAT,
-        speedKmh: 72,
-        heading: 90,
-        hdop: 0.8,
-      });
-    for (let i = 0; i < 5; i++, x += 40) fix();
-    for (let i = 0; i < 10; i++, y += 40) fix();
-    for (let i = 0; i < 16; i++, x += 40) fix();
-    return fixes;
-  }
 
   it('refuses a webhook for events the policy does not give the agency, and bad URLs, naming the field', async () => {
     const res = await post(t, market, '/v1/exchange/webhooks', { url: marketHook.url, types: ['violation.*'] });

@@ -200,3 +200,26 @@ export const LOADING_CHECK = {
 /** The rule codes of a 422 problem+json. */
 export const rulesOf = (body: Json): string[] =>
   ((body.errors as Json[] | undefined) ?? []).map((e) => e.rule as string);
+
+const M_PER_DEG_LAT = 110_540;
+
+/** Fixes every 2 s from A: east along the route, then 400 m north of it and on (a deviation). */
+export function deviatingTrack(vehicleId: string, start: number): Json[] {
+  const fixes: Json[] = [];
+  let x = 0;
+  let y = 0;
+  const fix = (): void =>
+    void fixes.push({
+      vehicleId,
+      ts: new Date(start + fixes.length * 2000).toISOString(),
+      lon: A[0] + x / M_PER_DEG_LON,
+      lat: A[1] + y / M_PER_DEG_LAT,
+      speedKmh: 72,
+      heading: 90,
+      hdop: 0.8,
+    });
+  for (let i = 0; i < 5; i++, x += 40) fix();
+  for (let i = 0; i < 10; i++, y += 40) fix();
+  for (let i = 0; i < 16; i++, x += 40) fix();
+  return fixes;
+}

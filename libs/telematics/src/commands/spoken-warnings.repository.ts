@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
-import type { TerminalCommand } from './terminal-command.js';
 
 export interface SpokenWarningRule {
   rule: string;
@@ -44,26 +43,5 @@ export class SpokenWarningsRepository {
        ON CONFLICT (rule) DO UPDATE SET enabled = $2, text = $3, updated_by = $4, updated_at = $5, reason = $6`,
       [r.rule, r.enabled, r.text, r.updatedBy, r.updatedAt, r.reason],
     );
-  }
-
-  /** Queues the warnings; a warning already queued for its violation (a replay) is left as it is. */
-  async queue(commands: TerminalCommand[]): Promise<void> {
-    for (const c of commands)
-      await this.db.query(
-        `INSERT INTO terminal_commands (id, vehicle_id, kind, request, origin, requested_by, requested_by_key_id, state, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-        [
-          c.id,
-          c.vehicleId,
-          c.kind,
-          JSON.stringify(c.request),
-          c.origin,
-          c.requestedBy,
-          c.requestedByKeyId,
-          c.state,
-          c.createdAt,
-          c.expiresAt,
-        ],
-      );
   }
 }

@@ -4,6 +4,7 @@ import { type Principal, RulesViolated, uuidFromName, VIOLATION_RULES } from '@l
 import type { SetSpokenWarningDto } from './spoken-warnings.dto.js';
 import { type SpokenWarningRule, SpokenWarningsRepository } from './spoken-warnings.repository.js';
 import type { TerminalCommand } from './terminal-command.js';
+import { TerminalCommandsRepository } from './terminal-commands.repository.js';
 import { requester } from './terminal-commands.service.js';
 
 /** How long the rules are cached in each process: a change reaches every worker within this. */
@@ -31,7 +32,10 @@ export interface OpenedViolation {
 export class SpokenWarningsService {
   private cache: { at: number; rules: Map<string, SpokenWarningRule> } | null = null;
 
-  constructor(private readonly warnings: SpokenWarningsRepository) {}
+  constructor(
+    private readonly warnings: SpokenWarningsRepository,
+    private readonly commands: TerminalCommandsRepository,
+  ) {}
 
   async list(): Promise<SpokenWarningRule[]> {
     return [...(await this.rules(true)).values()];
@@ -104,7 +108,7 @@ export class SpokenWarningsService {
         answer: null,
       });
     }
-    await this.warnings.queue(commands);
+    for (const c of commands) await this.commands.insert(c, true);
     return commands.length;
   }
 

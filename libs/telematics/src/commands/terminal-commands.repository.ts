@@ -47,10 +47,11 @@ const toCommand = (r: Row): TerminalCommand => ({
 export class TerminalCommandsRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(c: TerminalCommand): Promise<void> {
+  /** Stores a queued command; `once`: an id already stored (a replay's derived id) is left as it is. */
+  async insert(c: TerminalCommand, once = false): Promise<void> {
     await this.db.query(
       `INSERT INTO terminal_commands (id, vehicle_id, kind, request, origin, requested_by, requested_by_key_id, state, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)${once ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
       [
         c.id,
         c.vehicleId,
