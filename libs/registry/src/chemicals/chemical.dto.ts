@@ -77,6 +77,16 @@ export class CreateChemicalDto {
   @Max(25)
   densityKgPerL?: number;
 
+  @ApiPropertyOptional({
+    description: 'Liquefied gases: kg per litre of tank capacity from its tank instruction (ADR 4.3.3.2.5, T50).',
+    example: 1.25,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(5)
+  fillingRatioKgPerL?: number;
+
   @ApiPropertyOptional({ enum: PHYSICAL_STATES }) @IsOptional() @IsIn(PHYSICAL_STATES) physicalState?: PhysicalState;
   @ApiPropertyOptional({ description: '剧毒' }) @IsOptional() @IsBoolean() highlyToxic?: boolean;
   @ApiPropertyOptional({ description: '易制爆' }) @IsOptional() @IsBoolean() explosivePrecursor?: boolean;
@@ -159,6 +169,14 @@ export class ChemicalView {
   @ApiProperty({ type: [String] }) packingGroups: string[];
   @ApiProperty({ nullable: true, type: String, example: 'C/D' }) tunnelCode: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 1.41 }) densityKgPerL: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    example: 1.25,
+    description: 'Liquefied gases: kg per litre of tank capacity (ADR 4.3.3.2.5, T50); null where unknown.',
+  })
+  fillingRatioKgPerL: number | null;
+  @ApiProperty({ nullable: true, type: String, example: 'ADR 4.3.3.2.5; T50' }) fillingRatioSource: string | null;
   @ApiProperty({ nullable: true, enum: PHYSICAL_STATES }) physicalState: PhysicalState | null;
   @ApiProperty() highlyToxic: boolean;
   @ApiProperty() explosivePrecursor: boolean;

@@ -18,6 +18,9 @@ export class ChemicalEntity {
   /** ADR 8.6 / JT/T 617 tunnel restriction code ("C/E", "D", "B1000C"). */
   @Column({ type: 'text', nullable: true }) tunnelCode: string | null;
   @Column({ type: 'numeric', nullable: true }) densityKgPerL: string | null;
+  /** Liquefied gases: the most kg a litre of tank capacity may hold (ADR 4.3.3.2.5 / T50). */
+  @Column({ type: 'numeric', nullable: true }) fillingRatioKgPerL: string | null;
+  @Column({ type: 'text', nullable: true }) fillingRatioSource: string | null;
   @Column({ type: 'text', nullable: true }) physicalState: PhysicalState | null;
   /** 剧毒 */
   @Column({ type: 'boolean', default: false }) highlyToxic: boolean;

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsNumber,
   IsOptional,
@@ -51,6 +53,31 @@ export class CreateVehicleDto {
   @IsPositive()
   @Max(100)
   tankVolumeM3?: number;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    description:
+      'Capacity of each tank compartment in litres, compartment 1 first (a single-compartment tank: [its volume]; omitted: one compartment of tankVolumeM3). Confirmed by market supervision with the tank.',
+    example: [8000, 8000, 8500],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @IsInt({ each: true })
+  @IsPositive({ each: true })
+  @Max(100_000, { each: true })
+  tankCompartmentsL?: number[];
+
+  @ApiPropertyOptional({
+    description: '罐体编号: the tank number on its inspection certificate.',
+    example: 'RG-320200-0815',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(60)
+  tankNumber?: string;
 
   @ApiPropertyOptional({ description: 'Approved load, kg (核定载质量).', example: 30000 })
   @IsOptional()
@@ -121,6 +148,9 @@ export class VehicleView {
   @ApiProperty({ format: 'uuid' }) carrierId: string;
   @ApiProperty({ type: [String] }) permittedClasses: string[];
   @ApiProperty({ nullable: true, type: Number }) tankVolumeM3: number | null;
+  @ApiProperty({ nullable: true, type: [Number], description: 'Litres per compartment, compartment 1 first.' })
+  tankCompartmentsL: number[] | null;
+  @ApiProperty({ nullable: true, type: String, description: '罐体编号' }) tankNumber: string | null;
   @ApiProperty({ nullable: true, type: Number }) approvedLoadKg: number | null;
   @ApiProperty({ type: [String] }) approvedMedia: string[];
   @ApiProperty({ nullable: true, type: String }) tankInspectionExpiry: string | null;

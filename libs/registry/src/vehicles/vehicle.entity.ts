@@ -9,6 +9,10 @@ export class VehicleEntity {
   @Column('uuid') carrierId: string;
   @Column('text', { array: true }) permittedClasses: string[];
   @Column({ type: 'numeric', nullable: true }) tankVolumeM3: string | null;
+  /** Each compartment's capacity, litres, in compartment order (one compartment: [its volume]). */
+  @Column({ type: 'integer', array: true, nullable: true }) tankCompartmentsL: number[] | null;
+  /** 罐体编号: the tank's number on its inspection certificate. */
+  @Column({ type: 'text', nullable: true }) tankNumber: string | null;
   /** 核定载质量 */
   @Column({ type: 'numeric', nullable: true }) approvedLoadKg: string | null;
   /** 适装介质列表: the chemicals this tank may carry. */

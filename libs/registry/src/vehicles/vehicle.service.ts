@@ -39,6 +39,8 @@ export function toVehicleView(v: VehicleEntity): VehicleView {
     carrierId: v.carrierId,
     permittedClasses: v.permittedClasses,
     tankVolumeM3: n(v.tankVolumeM3),
+    tankCompartmentsL: v.tankCompartmentsL?.map(Number) ?? null,
+    tankNumber: v.tankNumber,
     approvedLoadKg: n(v.approvedLoadKg),
     approvedMedia: v.approvedMedia,
     tankInspectionExpiry: v.tankInspectionExpiry,
@@ -64,7 +66,7 @@ export const VEHICLE_GATES: ReadonlyArray<GatedGroup<VehicleEntity>> = [
   {
     kind: FilingKind.VehicleTank,
     agency: CERTIFICATE_ISSUERS.tank_inspection.agency,
-    fields: ['tankVolumeM3', 'approvedMedia', 'tankInspectionExpiry'],
+    fields: ['tankVolumeM3', 'tankCompartmentsL', 'tankNumber', 'approvedMedia', 'tankInspectionExpiry'],
     label: CERTIFICATE_ISSUERS.tank_inspection.nameZh,
   },
   {
@@ -84,11 +86,16 @@ function unconfirmed(v: VehicleEntity): VehicleEntity {
     transportCertNumber: null,
     transportCertExpiry: null,
     tankVolumeM3: null,
+    tankCompartmentsL: null,
+    tankNumber: null,
     approvedMedia: [],
     tankInspectionExpiry: null,
     terminalId: null,
   };
 }
+
+/** A tank whose compartments are not given is one compartment of its volume. */
+const oneCompartment = (m3: number | undefined): number[] | null => (m3 === undefined ? null : [Math.round(m3 * 1000)]);
 
 /** A new vehicle with its carrier resolved; the caller has checked what checkNew() checks. */
 export function newVehicle(dto: CreateVehicleDto, carrierId: string): VehicleEntity {
@@ -100,6 +107,8 @@ export function newVehicle(dto: CreateVehicleDto, carrierId: string): VehicleEnt
     carrierId,
     permittedClasses: [...new Set(dto.permittedClasses)],
     tankVolumeM3: dto.tankVolumeM3 === undefined ? null : String(dto.tankVolumeM3),
+    tankCompartmentsL: dto.tankCompartmentsL ?? oneCompartment(dto.tankVolumeM3),
+    tankNumber: dto.tankNumber ?? null,
     approvedLoadKg: dto.approvedLoadKg === undefined ? null : String(dto.approvedLoadKg),
     approvedMedia: [...new Set(dto.approvedMedia ?? [])],
     tankInspectionExpiry: dto.tankInspectionExpiry ?? null,
@@ -157,6 +166,18 @@ export class VehicleService {
           path: 'terminalId',
           rule: 'TRAILER_TERMINAL',
           message: 'a trailer has no GPS terminal of its own; fit it to the tractor',
+        });
+      // The compartments are the tank: together they hold its volume (1% for rounding of the certificate).
+      const litres = v.tankCompartmentsL?.reduce((s, x) => s + x, 0) ?? null;
+      if (
+        litres !== null &&
+        v.tankVolumeM3 !== null &&
+        Math.abs(litres - Number(v.tankVolumeM3) * 1000) > Number(v.tankVolumeM3) * 10
+      )
+        p.push({
+          path: 'tankCompartmentsL',
+          rule: 'TANK_COMPARTMENTS',
+          message: `the compartments hold ${litres} L; the tank is ${Number(v.tankVolumeM3) * 1000} L`,
         });
       v.approvedMedia.forEach((id, i) => {
         if (!media.has(id))
@@ -263,6 +284,12 @@ export class VehicleService {
         ...v,
         ...(dto.permittedClasses ? { permittedClasses: [...new Set(dto.permittedClasses)] } : {}),
         ...(dto.tankVolumeM3 !== undefined ? { tankVolumeM3: String(dto.tankVolumeM3) } : {}),
+        // A new volume without compartments keeps a single-compartment tank one compartment.
+        ...(dto.tankVolumeM3 !== undefined && !dto.tankCompartmentsL && (v.tankCompartmentsL?.length ?? 1) <= 1
+          ? { tankCompartmentsL: oneCompartment(dto.tankVolumeM3) }
+          : {}),
+        ...(dto.tankCompartmentsL ? { tankCompartmentsL: dto.tankCompartmentsL } : {}),
+        ...(dto.tankNumber !== undefined ? { tankNumber: dto.tankNumber } : {}),
         ...(dto.approvedLoadKg !== undefined ? { approvedLoadKg: String(dto.approvedLoadKg) } : {}),
         ...(dto.approvedMedia ? { approvedMedia: [...new Set(dto.approvedMedia)] } : {}),
         ...(dto.tankInspectionExpiry !== undefined ? { tankInspectionExpiry: dto.tankInspectionExpiry } : {}),
