@@ -117,6 +117,34 @@ export class WaybillRepository {
     return taken;
   }
 
+  /**
+   * Which of these assets another active waybill holds, with that waybill's consignor and carrier
+   * (read only: whether its id may be named is the caller's rule).
+   */
+  async holders(
+    assetIds: string[],
+    exceptWaybillId: string | null,
+  ): Promise<Array<{ assetId: string; waybillId: string; consignorId: string; carrierId: string }>> {
+    if (assetIds.length === 0) return [];
+    const rows = await this.db.query<{
+      asset_id: string;
+      waybill_id: string;
+      consignor_id: string;
+      carrier_id: string;
+    }>(
+      `SELECT a.asset_id, a.waybill_id, w.consignor_id, w.carrier_id
+         FROM waybill_active_assets a JOIN waybills w ON w.id = a.waybill_id
+        WHERE a.asset_id = ANY($1) AND ($2::uuid IS NULL OR a.waybill_id <> $2::uuid)`,
+      [assetIds, exceptWaybillId],
+    );
+    return rows.map((r) => ({
+      assetId: r.asset_id,
+      waybillId: r.waybill_id,
+      consignorId: r.consignor_id,
+      carrierId: r.carrier_id,
+    }));
+  }
+
   async release(waybillId: string): Promise<void> {
     await this.db.query('DELETE FROM waybill_active_assets WHERE waybill_id = $1', [waybillId]);
   }

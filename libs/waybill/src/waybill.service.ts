@@ -18,7 +18,6 @@ import {
   shanghaiDate,
   toPage,
   uuid7,
-  uuidFromName,
 } from '@lib/platform';
 import { MovementService } from '@lib/ledger';
 import { type ChemicalView, RegistryLookup } from '@lib/registry';
@@ -26,7 +25,7 @@ import { waybillNumber } from './rules/waybill-number.js';
 import type { WaybillContentDto, WaybillQuery, WaybillView } from './waybill.dto.js';
 import type { DiscrepancyLine, WaybillEntity, WaybillItemEntity, WaybillStatus } from './waybill.entity.js';
 import { WaybillRepository } from './waybill.repository.js';
-import { type ContentForRules, itemKg, WaybillValidator } from './waybill.validator.js';
+import { type ContentForRules, itemKg, tripAssets, WaybillValidator } from './waybill.validator.js';
 import { contentOf, OVERDUE_AFTER_MS, toWaybillView } from './waybill.view.js';
 
 export type Party = 'consignor' | 'carrier' | 'consignee';
@@ -82,6 +81,7 @@ export function buildItems(
 
 export function rulesInput(w: WaybillEntity, items: WaybillItemEntity[]): ContentForRules {
   return {
+    waybillId: w.id,
     consignorId: w.consignorId,
     carrierId: w.carrierId,
     consigneeId: w.consigneeId,
@@ -107,19 +107,9 @@ export function rulesInput(w: WaybillEntity, items: WaybillItemEntity[]): Conten
   };
 }
 
-/**
- * What one active trip holds: the vehicle, the trailer and the two people. A person is held as the
- * natural person (by id number), not as one carrier's employment record, so a driver employed by
- * two carriers cannot be on two trips at once.
- */
-export const assetsOf = (w: WaybillEntity, idNumbers: Map<string, string>): Array<{ id: string; kind: string }> => [
-  { id: w.vehicleId, kind: 'vehicle' },
-  ...(w.trailerId ? [{ id: w.trailerId, kind: 'trailer' }] : []),
-  { id: personAsset(idNumbers.get(w.driverId) ?? w.driverId), kind: 'driver' },
-  { id: personAsset(idNumbers.get(w.escortId) ?? w.escortId), kind: 'escort' },
-];
-
-const personAsset = (idNumber: string): string => uuidFromName(`person:${idNumber}`);
+/** What one active trip holds (the validator reads the same assets to report them busy). */
+export const assetsOf = (w: WaybillEntity, idNumbers: Map<string, string>): Array<{ id: string; kind: string }> =>
+  tripAssets(w, idNumbers);
 
 /**
  * Filing an e-waybill: drafts, submission with every rule checked (all failures reported

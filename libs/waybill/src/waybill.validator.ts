@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  distance as turfDistance,
-  point as turfPoint,
-  pointToLineDistance,
-  polygon as turfPolygon,
-  booleanPointInPolygon,
-  lineString,
-} from '@turf/turf';
-import { type ProblemItem, shanghaiDate, shanghaiParts } from '@lib/platform';
+import { type ProblemItem, shanghaiDate, uuidFromName } from '@lib/platform';
 import { ManifestService } from '@lib/ledger';
 import {
   type Activity,
@@ -16,61 +8,21 @@ import {
   classCovers,
   type EnterpriseView,
   type FacilityView,
-  type PersonView,
   RegistryLookup,
-  type VehicleView,
 } from '@lib/registry';
-import { FencesService, type RouteView } from '@lib/telematics';
+import { FencesService } from '@lib/telematics';
 import { toKg } from '@lib/ledger';
-import { segregationConflicts } from './rules/segregation.js';
-import { tunnelAllows, type TunnelCategory } from './rules/tunnel.js';
+import { busyAssets } from './rules/assets.js';
+import { type BusyAsset, type ContentForRules, p, type Resolved } from './rules/context.js';
+import { crew } from './rules/crew.js';
+import { load } from './rules/load.js';
+import { facilities, parties } from './rules/parties.js';
+import { route } from './rules/route.js';
+import { tankFilling } from './rules/tank-filling.js';
+import { vehicle } from './rules/vehicle.js';
+import { WaybillRepository } from './waybill.repository.js';
 
-/** Everything a waybill names, resolved; missing references are absent. */
-export interface Resolved {
-  consignor?: EnterpriseView;
-  carrier?: EnterpriseView;
-  consignee?: EnterpriseView;
-  loading?: FacilityView;
-  unloading?: FacilityView;
-  vehicle?: VehicleView;
-  trailer?: VehicleView;
-  driver?: PersonView;
-  escort?: PersonView;
-  route?: RouteView;
-  chemicals: Map<string, ChemicalView>;
-  /** Lots on board that are hazardous waste, with their waste code (危废代码). */
-  wasteLots: Map<string, string>;
-}
-
-export interface ContentForRules {
-  consignorId: string;
-  carrierId: string;
-  consigneeId: string;
-  loadingFacilityId: string;
-  unloadingFacilityId: string;
-  vehicleId: string;
-  trailerId: string | null;
-  driverId: string;
-  escortId: string;
-  routeId: string;
-  plannedDeparture: Date;
-  plannedArrival: Date;
-  items: Array<{
-    line: number;
-    chemicalId: string;
-    quantityKg: number;
-    lotId: string | null;
-    packaging: 'tank' | 'packaged';
-    compartment: number | null;
-  }>;
-  toxicPass: { number: string; validFrom: string; validTo: string; routeId: string } | null;
-  manifestId: string | null;
-}
-
-/** Route start and end must lie within this of the loading and unloading facilities. */
-const ROUTE_END_TOLERANCE_M = 2000;
-
-const p = (path: string, rule: string, message: string): ProblemItem => ({ path, rule, message });
+export type { ContentForRules, Resolved } from './rules/context.js';
 
 /** The authorization query, as the rules ask it: the reasons an enterprise may not do something. */
 type Ask = (
@@ -87,16 +39,6 @@ const REPORTED_ELSEWHERE = new Set(['CHEMICAL_PROHIBITED', 'CHEMICAL_RESTRICTED'
 const licenceReasons = <R extends { code: string }>(reasons: R[]): R[] =>
   reasons.filter((reason) => !REPORTED_ELSEWHERE.has(reason.code));
 
-/** Distance from a point to a facility (0 inside a polygon), metres. */
-function distanceToFacility(at: [number, number], f: FacilityView): number {
-  const g = f.geometry as { type: string; coordinates: unknown };
-  if (g.type === 'Point')
-    return turfDistance(turfPoint(at), turfPoint(g.coordinates as [number, number]), { units: 'kilometers' }) * 1000;
-  const rings = g.coordinates as Array<Array<[number, number]>>;
-  if (booleanPointInPolygon(turfPoint(at), turfPolygon(rings))) return 0;
-  return pointToLineDistance(turfPoint(at), lineString(rings[0]!), { units: 'kilometers' }) * 1000;
-}
-
 /**
  * The e-waybill's rules, per 《危险货物道路运输安全管理办法》 (2019) and JT/T 617: each returns every
  * problem it finds, so a refusal lists all failed rules at once, each with its code.
@@ -108,6 +50,7 @@ export class WaybillValidator {
     private readonly authorization: AuthorizationService,
     private readonly fences: FencesService,
     private readonly manifests: ManifestService,
+    private readonly waybills: WaybillRepository,
   ) {}
 
   async resolve(c: ContentForRules): Promise<Resolved> {
@@ -123,7 +66,9 @@ export class WaybillValidator {
         c.consignorId,
       ),
     ]);
+    const busy = await this.busy(c, people);
     return {
+      busy,
       consignor: enterprises.get(c.consignorId),
       carrier: enterprises.get(c.carrierId),
       consignee: enterprises.get(c.consigneeId),
@@ -137,6 +82,24 @@ export class WaybillValidator {
       chemicals,
       wasteLots,
     };
+  }
+
+  /**
+   * The trip's vehicle, trailer and crew held by another active waybill (read only: submission's
+   * reservation is the race guard). A person is held as the natural person (by id number).
+   */
+  private async busy(c: ContentForRules, people: Map<string, { idNumber: string }>): Promise<BusyAsset[]> {
+    const assets = tripAssets(c, new Map([...people].map(([id, x]) => [id, x.idNumber])));
+    const held = await this.waybills.holders(
+      assets.map((a) => a.id),
+      c.waybillId ?? null,
+    );
+    return held.flatMap((h) => {
+      const asset = assets.find((a) => a.id === h.assetId);
+      if (!asset) return [];
+      const own = [h.consignorId, h.carrierId].some((e) => e === c.consignorId || e === c.carrierId);
+      return [{ kind: asset.kind, waybillId: h.waybillId, own }];
+    });
   }
 
   /** The references a waybill names that do not exist: a draft names only what exists. */
@@ -180,35 +143,17 @@ export class WaybillValidator {
     const known = chems.filter((x): x is ChemicalView => !!x);
     const classes = [...new Set(known.flatMap((x) => (x.unClass ? [x.unClass] : [])))];
 
-    out.push(...this.parties(r, at));
+    out.push(...parties(r, at));
     out.push(...(await this.licences(c, r, known, at)));
-    out.push(...this.vehicles(c, r, known, classes, tripEnd));
-    out.push(...this.people(r, known, tripEnd));
-    out.push(...this.facilities(c, r));
-    out.push(...this.route(c, r, known, classes, tripStart, tripEnd));
-    out.push(...this.load(c, r));
+    out.push(...vehicle(c, r, known, classes, tripEnd));
+    out.push(...tankFilling(c, r));
+    out.push(...crew(r, known, tripEnd));
+    out.push(...facilities(c, r));
+    out.push(...route(c, r, known, classes, tripStart, tripEnd));
+    out.push(...load(c, r));
     out.push(...(await this.toxicPass(c, known, tripStart, tripEnd)));
     out.push(...(await this.waste(c, r)));
-    return out;
-  }
-
-  private parties(r: Resolved, at: Date): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    for (const [path, e, role] of [
-      ['consignorId', r.consignor, null],
-      ['carrierId', r.carrier, 'carrier'],
-      ['consigneeId', r.consignee, null],
-    ] as const) {
-      if (!e) {
-        out.push(p(path, 'PARTY_NOT_FOUND', `${path.replace('Id', '')} does not exist`));
-        continue;
-      }
-      if (e.creditStatus === 'blacklisted' && (!e.creditSince || Date.parse(e.creditSince) <= at.getTime())) {
-        out.push(p(path, 'ENTERPRISE_BLACKLISTED', `${e.name} is blacklisted (失信): ${e.creditReason ?? ''}`.trim()));
-      }
-      if (role && !e.roles.includes(role))
-        out.push(p(path, 'NOT_A_CARRIER', `${e.name} is not registered as a carrier`));
-    }
+    out.push(...busyAssets(r));
     return out;
   }
 
@@ -291,279 +236,6 @@ export class WaybillValidator {
         for (const x of licenceReasons(reasons)) add(x, `buy ${chem.nameZh}`);
       }
     }
-    return out;
-  }
-
-  private vehicles(
-    c: ContentForRules,
-    r: Resolved,
-    chems: ChemicalView[],
-    classes: string[],
-    tripEnd: string,
-  ): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    const v = r.vehicle;
-    if (!v) return [p('vehicleId', 'REFERENCE_NOT_FOUND', 'the vehicle does not exist')];
-    const units = [['vehicleId', v] as const, ...(c.trailerId ? [['trailerId', r.trailer] as const] : [])];
-    for (const [path, unit] of units) {
-      if (!unit) {
-        out.push(p(path, 'REFERENCE_NOT_FOUND', `${path} does not exist`));
-        continue;
-      }
-      if (unit.carrierId !== c.carrierId)
-        out.push(p(path, 'VEHICLE_NOT_CARRIERS', `${unit.plate} does not belong to the carrier`));
-      if (unit.status !== 'active') out.push(p(path, 'VEHICLE_INACTIVE', `${unit.plate} is ${unit.status}`));
-      for (const cls of classes) {
-        if (!unit.permittedClasses.some((pc) => classCovers(pc, cls)))
-          out.push(p(path, 'VEHICLE_CLASS', `${unit.plate} is not approved for class ${cls}`));
-      }
-      if (!unit.transportCertExpiry || unit.transportCertExpiry < tripEnd) {
-        out.push(
-          p(
-            path,
-            'TRANSPORT_CERT_EXPIRED',
-            `the road transport certificate (道路运输证) of ${unit.plate} ${unit.transportCertExpiry ? `expires on ${unit.transportCertExpiry}` : 'is not on record'}`,
-          ),
-        );
-      }
-    }
-    if (c.trailerId && r.trailer && r.trailer.kind !== 'trailer')
-      out.push(p('trailerId', 'NOT_A_TRAILER', `${r.trailer.plate} is not a trailer`));
-    if (c.trailerId && v.kind !== 'tractor')
-      out.push(p('vehicleId', 'NOT_A_TRACTOR', `${v.plate} does not pull trailers`));
-    if (!c.trailerId && v.kind === 'tractor')
-      out.push(p('trailerId', 'TRAILER_REQUIRED', `${v.plate} is a tractor: name its trailer`));
-    if (!v.terminalId) out.push(p('vehicleId', 'NO_TERMINAL', `${v.plate} has no GPS terminal (卫星定位装置)`));
-    // The unit that carries the goods: the trailer when there is one.
-    const carrying = r.trailer ?? v;
-    const tankItems = c.items.filter((i) => i.packaging === 'tank');
-    if (tankItems.length) {
-      if (carrying.tankVolumeM3 === null)
-        out.push(p(c.trailerId ? 'trailerId' : 'vehicleId', 'NOT_A_TANK', `${carrying.plate} has no tank`));
-      if (!carrying.tankInspectionExpiry || carrying.tankInspectionExpiry < tripEnd) {
-        out.push(
-          p(
-            c.trailerId ? 'trailerId' : 'vehicleId',
-            'TANK_INSPECTION_EXPIRED',
-            `the tank inspection of ${carrying.plate} ${carrying.tankInspectionExpiry ? `expires on ${carrying.tankInspectionExpiry}` : 'is not on record'}`,
-          ),
-        );
-      }
-      for (const i of tankItems) {
-        if (!carrying.approvedMedia.includes(i.chemicalId)) {
-          out.push(
-            p(
-              `items[${i.line - 1}].chemicalId`,
-              'TANK_MEDIA',
-              `${chems.find((x) => x.id === i.chemicalId)?.nameZh ?? i.chemicalId} is not on the approved media list (适装介质列表) of ${carrying.plate}`,
-            ),
-          );
-        }
-      }
-    }
-    const total = c.items.reduce((s, i) => s + i.quantityKg, 0);
-    if (carrying.approvedLoadKg !== null && total > carrying.approvedLoadKg + 0.0005) {
-      out.push(
-        p(
-          'items',
-          'OVERLOAD',
-          `the load is ${total.toFixed(0)} kg; ${carrying.plate} is approved for ${carrying.approvedLoadKg} kg (核定载质量)`,
-        ),
-      );
-    }
-    return out;
-  }
-
-  private people(r: Resolved, chems: ChemicalView[], tripEnd: string): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    // Highly toxic chemicals and explosives need the special category (剧毒化学品、爆炸品).
-    const special = chems.some((x) => x.highlyToxic || (x.unClass?.startsWith('1') ?? false));
-    for (const [path, person, role] of [
-      ['driverId', r.driver, 'driver'],
-      ['escortId', r.escort, 'escort'],
-    ] as const) {
-      const tag = role.toUpperCase();
-      if (!person) {
-        out.push(p(path, 'REFERENCE_NOT_FOUND', `the ${role} does not exist`));
-        continue;
-      }
-      if (person.employerId !== r.carrier?.id)
-        out.push(p(path, `${tag}_NOT_EMPLOYED`, `${person.name} is not employed by the carrier`));
-      if (person.status !== 'active') out.push(p(path, `${tag}_INACTIVE`, `${person.name} is inactive`));
-      const kinds =
-        role === 'driver'
-          ? special
-            ? ['dg_driver_toxic_explosive']
-            : ['dg_driver', 'dg_driver_toxic_explosive']
-          : special
-            ? ['dg_escort_toxic_explosive']
-            : ['dg_escort', 'dg_escort_toxic_explosive'];
-      // Only a qualification transport confirmed counts (null: none confirmed yet).
-      if (person.qualificationKind === null || person.qualificationExpiry === null) {
-        out.push(
-          p(
-            path,
-            `${tag}_QUALIFICATION_UNCONFIRMED`,
-            `${person.name} has no qualification (从业资格) confirmed by transport`,
-          ),
-        );
-        continue;
-      }
-      if (!kinds.includes(person.qualificationKind)) {
-        out.push(
-          p(
-            path,
-            `${tag}_QUALIFICATION_KIND`,
-            `${person.name} holds ${person.qualificationKind}; this load needs ${kinds.join(' or ')}`,
-          ),
-        );
-      }
-      if (person.qualificationExpiry < tripEnd)
-        out.push(
-          p(
-            path,
-            `${tag}_QUALIFICATION_EXPIRED`,
-            `the qualification of ${person.name} expires on ${person.qualificationExpiry}`,
-          ),
-        );
-    }
-    if (r.driver && r.escort && r.driver.id === r.escort.id)
-      out.push(p('escortId', 'SAME_PERSON', 'driver and escort must be two different people'));
-    return out;
-  }
-
-  private facilities(c: ContentForRules, r: Resolved): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    if (!r.loading) out.push(p('loadingFacilityId', 'REFERENCE_NOT_FOUND', 'the loading facility does not exist'));
-    else if (r.loading.enterpriseId !== c.consignorId)
-      // Named by the path, not by its name: a facility id that is not the party's tells nothing of it.
-      out.push(p('loadingFacilityId', 'LOADING_FACILITY_OWNER', "the loading facility is not the consignor's"));
-    if (!r.unloading)
-      out.push(p('unloadingFacilityId', 'REFERENCE_NOT_FOUND', 'the unloading facility does not exist'));
-    else if (r.unloading.enterpriseId !== c.consigneeId)
-      out.push(p('unloadingFacilityId', 'UNLOADING_FACILITY_OWNER', "the unloading facility is not the consignee's"));
-    for (const [path, f] of [
-      ['loadingFacilityId', r.loading],
-      ['unloadingFacilityId', r.unloading],
-    ] as const) {
-      // A facility whose siting emergency management has not confirmed (or that closed) is no trip's end.
-      if (f && f.status !== 'active')
-        out.push(
-          p(
-            path,
-            'FACILITY_NOT_ACTIVE',
-            `the ${path === 'loadingFacilityId' ? 'loading' : 'unloading'} facility is ${f.status === 'pending' ? 'not yet confirmed' : f.status}`,
-          ),
-        );
-    }
-    return out;
-  }
-
-  private route(
-    c: ContentForRules,
-    r: Resolved,
-    chems: ChemicalView[],
-    classes: string[],
-    tripStart: string,
-    tripEnd: string,
-  ): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    const route = r.route;
-    if (!route) return [p('routeId', 'REFERENCE_NOT_FOUND', 'the route does not exist')];
-    if (route.status !== 'approved')
-      out.push(p('routeId', 'ROUTE_NOT_APPROVED', `route ${route.name} is ${route.status}`));
-    if (route.validFrom > tripStart || route.validTo < tripEnd)
-      out.push(
-        p(
-          'routeId',
-          'ROUTE_NOT_VALID',
-          `route ${route.name} is valid ${route.validFrom} to ${route.validTo}, not over the whole trip`,
-        ),
-      );
-    for (const cls of classes) {
-      if (!route.hazardClasses.some((rc) => classCovers(rc, cls)))
-        out.push(p('routeId', 'ROUTE_CLASS', `route ${route.name} does not allow class ${cls}`));
-    }
-    if (route.chemicalIds.length) {
-      for (const chem of chems)
-        if (!route.chemicalIds.includes(chem.id))
-          out.push(p('routeId', 'ROUTE_CHEMICAL', `route ${route.name} does not allow ${chem.nameZh}`));
-    }
-    if (route.allowedHours.length) {
-      const minutes = shanghaiParts(c.plannedDeparture).minuteOfDay;
-      const windows = route.allowedHours.map(
-        (h) =>
-          [
-            Number(h.from.slice(0, 2)) * 60 + Number(h.from.slice(3)),
-            Number(h.to.slice(0, 2)) * 60 + Number(h.to.slice(3)),
-          ] as const,
-      );
-      if (!windows.some(([f, t]) => (f <= t ? minutes >= f && minutes < t : minutes >= f || minutes < t))) {
-        out.push(
-          p(
-            'plannedDeparture',
-            'ROUTE_HOURS',
-            `route ${route.name} is open ${route.allowedHours.map((h) => `${h.from}–${h.to}`).join(', ')} (local time)`,
-          ),
-        );
-      }
-    }
-    const coords = (route.geometry as { coordinates: Array<[number, number]> }).coordinates;
-    if (r.loading && distanceToFacility(coords[0]!, r.loading) > ROUTE_END_TOLERANCE_M)
-      out.push(
-        p('routeId', 'ROUTE_START_FAR', `route ${route.name} does not start within 2 km of the loading facility`),
-      );
-    if (r.unloading && distanceToFacility(coords[coords.length - 1]!, r.unloading) > ROUTE_END_TOLERANCE_M)
-      out.push(p('routeId', 'ROUTE_END_FAR', `route ${route.name} does not end within 2 km of the unloading facility`));
-    for (const tunnel of route.tunnels) {
-      for (const i of c.items) {
-        const chem = r.chemicals.get(i.chemicalId);
-        if (
-          chem &&
-          !tunnelAllows(
-            tunnel.category as TunnelCategory,
-            chem.tunnelCode,
-            i.packaging === 'tank' ? 'tank' : 'other',
-            chem.unClass?.startsWith('1') ? i.quantityKg : 0,
-          )
-        ) {
-          out.push(
-            p(
-              `items[${i.line - 1}]`,
-              'TUNNEL_RESTRICTED',
-              `${chem.nameZh} (tunnel code ${chem.tunnelCode}, ${i.packaging === 'tank' ? 'tank' : 'packaged'}) may not pass ${tunnel.name} (category ${tunnel.category})`,
-            ),
-          );
-        }
-      }
-    }
-    return out;
-  }
-
-  private load(c: ContentForRules, r: Resolved): ProblemItem[] {
-    const out: ProblemItem[] = [];
-    const conflicts = segregationConflicts(
-      c.items.map((i) => ({
-        line: i.line,
-        unClass: r.chemicals.get(i.chemicalId)?.unClass ?? null,
-        subsidiaryRisks: r.chemicals.get(i.chemicalId)?.subsidiaryRisks ?? [],
-      })),
-    );
-    for (const [a, b] of conflicts)
-      out.push(p('items', 'SEGREGATION', `lines ${a} and ${b} may not be loaded together (ADR 7.5.2.1)`));
-    const byCompartment = new Map<number, Set<string>>();
-    for (const i of c.items.filter((x) => x.packaging === 'tank')) {
-      if (i.compartment === null) {
-        out.push(p(`items[${i.line - 1}].compartment`, 'COMPARTMENT_REQUIRED', 'a tank load names its compartment'));
-        continue;
-      }
-      byCompartment.set(i.compartment, (byCompartment.get(i.compartment) ?? new Set()).add(i.chemicalId));
-    }
-    for (const [n, set] of byCompartment)
-      if (set.size > 1)
-        out.push(
-          p('items', 'COMPARTMENT_SHARED', `compartment ${n} would hold ${set.size} chemicals; one per compartment`),
-        );
     return out;
   }
 
@@ -672,3 +344,22 @@ export function itemKg(
 ): number | null {
   return toKg(value, unit, chemical?.densityKgPerL ?? null);
 }
+
+/**
+ * What one active trip holds: the vehicle, the trailer and the two people. A person is held as the
+ * natural person (by id number), not as one carrier's employment record, so a driver employed by
+ * two carriers cannot be on two trips at once.
+ */
+export function tripAssets(
+  c: Pick<ContentForRules, 'vehicleId' | 'trailerId' | 'driverId' | 'escortId'>,
+  idNumbers: Map<string, string>,
+): Array<{ id: string; kind: BusyAsset['kind'] }> {
+  return [
+    { id: c.vehicleId, kind: 'vehicle' },
+    ...(c.trailerId ? [{ id: c.trailerId, kind: 'trailer' as const }] : []),
+    { id: personAsset(idNumbers.get(c.driverId) ?? c.driverId), kind: 'driver' },
+    { id: personAsset(idNumbers.get(c.escortId) ?? c.escortId), kind: 'escort' },
+  ];
+}
+
+const personAsset = (idNumber: string): string => uuidFromName(`person:${idNumber}`);

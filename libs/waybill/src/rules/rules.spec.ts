@@ -1,4 +1,3 @@
-import { segregationConflicts } from './segregation.js';
 import { restrictionLetter, type TunnelCategory, tunnelAllows } from './tunnel.js';
 import { checkCharacter, waybillNumber, waybillNumberProblem } from './waybill-number.js';
 
@@ -31,22 +30,6 @@ describe('tunnel restriction codes (ADR 1.9.5, JT/T 617)', () => {
 
   it('takes the first of alternative entries', () => {
     expect(restrictionLetter('B/E;D/E', 'tank')).toBe('B');
-  });
-});
-
-describe('mixed loading (ADR 7.5.2.1)', () => {
-  const g = (line: number, unClass: string, subsidiaryRisks: string[] = []) => ({ line, unClass, subsidiaryRisks });
-  it('lets classes 2 to 9 travel together', () => {
-    expect(segregationConflicts([g(1, '2.3'), g(2, '3'), g(3, '6.1', ['8']), g(4, '8'), g(5, '5.1')])).toEqual([]);
-  });
-  it('keeps explosives apart from other classes but not from each other or 1.4', () => {
-    expect(segregationConflicts([g(1, '1.1D'), g(2, '3')])).toEqual([[1, 2]]);
-    expect(segregationConflicts([g(1, '1.1D'), g(2, '1.3C')])).toEqual([]);
-    expect(segregationConflicts([g(1, '1.4S'), g(2, '3')])).toEqual([]);
-  });
-  it('keeps organic peroxides with an explosive label apart', () => {
-    expect(segregationConflicts([g(1, '5.2', ['1']), g(2, '8')])).toEqual([[1, 2]]);
-    expect(segregationConflicts([g(1, '5.2'), g(2, '8')])).toEqual([]);
   });
 });
 
