@@ -70,9 +70,15 @@ describe('e-waybill validation at submission', () => {
     const s = await submit(t, w, {}, { quantity: { value: 40, unit: 'm3' } });
     expect(s.status).toBe(422);
     expect(s.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(rulesOf(s.body).sort()).toEqual(['ESCORT_QUALIFICATION_EXPIRED', 'OVERLOAD', 'VEHICLE_CLASS']);
+    // 40 m³ of methanol (31,640 kg) is over the approved 30 t and over the 24.5 m³ tank's filling.
+    expect(rulesOf(s.body).sort()).toEqual([
+      'ESCORT_QUALIFICATION_EXPIRED',
+      'OVERLOAD',
+      'TANK_OVERFILL',
+      'VEHICLE_CLASS',
+    ]);
     const paths = (s.body.errors as Json[]).map((e) => e.path).sort();
-    expect(paths).toEqual(['escortId', 'items', 'vehicleId']);
+    expect(paths).toEqual(['escortId', 'items', 'items[0].quantity', 'vehicleId']);
   });
 
   it('PARTY_NOT_FOUND / REFERENCE_NOT_FOUND: a draft names only what exists', async () => {
@@ -201,10 +207,12 @@ describe('e-waybill validation at submission', () => {
   });
 
   it('OVERLOAD: the mass (volumes by catalogue density) stays within the approved load', async () => {
-    const w = await world();
+    // A 45 m³ tank, so its filling (45,000 L × 91.17 % = 41,027 L) is not what stops 38 m³.
+    const big = { vehicle: { tankVolumeM3: 45 } };
+    const w = await world(big);
     // 37 m³ of methanol at 0.791 kg/L is 29,267 kg: within 30 t; 38 m³ is 30,058 kg: over.
     expect((await submit(t, w, {}, { quantity: { value: 37, unit: 'm3' } })).status).toBe(200);
-    expect(await refused(await world(), {}, { quantity: { value: 38, unit: 'm3' } })).toEqual(['OVERLOAD']);
+    expect(await refused(await world(big), {}, { quantity: { value: 38, unit: 'm3' } })).toEqual(['OVERLOAD']);
   });
 
   it('DRIVER_QUALIFICATION_EXPIRED and _KIND: the driver holds a valid qualification of the right kind', async () => {

@@ -40,6 +40,11 @@ export class RegistryLookup {
     return (await this.licences.byNumber(kind, number, enterpriseIds)).map((l) => toLicenceView(l));
   }
 
+  /** An enterprise's licences of these kinds, any status (the caller keeps those in force). */
+  async licencesOf(enterpriseId: string, kinds: readonly LicenceKind[]): Promise<LicenceView[]> {
+    return (await this.licences.ofKinds(enterpriseId, kinds)).map((l) => toLicenceView(l));
+  }
+
   async enterpriseMap(ids: string[]): Promise<Map<string, EnterpriseView>> {
     return new Map((await this.enterprises.findByIds([...new Set(ids)])).map((e) => [e.id, toEnterpriseView(e, null)]));
   }

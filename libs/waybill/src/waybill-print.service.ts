@@ -2,10 +2,21 @@ import { AccessLog } from '@lib/platform';
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import type { Principal, Reads } from '@lib/platform';
-import { type PersonView, RegistryLookup } from '@lib/registry';
+import { type EnterpriseView, type PersonView, RegistryLookup } from '@lib/registry';
 import { FencesService } from '@lib/telematics';
 import { renderWaybillHtml } from './waybill.print.js';
 import { WaybillService } from './waybill.service.js';
+
+/**
+ * 应急联系电话 (2019 rules Art. 22: the waybill carries an emergency contact): the contact the
+ * consignor (else the carrier) designated for emergencies, its role naming 应急 or emergency.
+ * That number is printed in full, since a responder must be able to dial it; an enterprise's
+ * other contacts are personal data the print does not show.
+ */
+function emergencyPhone(e: EnterpriseView | undefined): string | null {
+  const c = (e?.contacts ?? []).find((x) => x.phone && /应急|emergency/i.test(x.role ?? ''));
+  return c ? `${c.phone} (${c.name})` : null;
+}
 
 /** Resolves the names a printed waybill shows and renders it with its QR code. */
 @Injectable()
@@ -29,14 +40,17 @@ export class WaybillPrint {
         purpose,
       },
     ]);
-    const [enterprises, facilities, vehicles, people, route, qr] = await Promise.all([
+    const [enterprises, facilities, vehicles, people, route, qr, chemicals, permits] = await Promise.all([
       this.registry.enterpriseMap([w.consignorId, w.carrierId, w.consigneeId]),
       this.registry.facilityMap([w.loadingFacilityId, w.unloadingFacilityId]),
       this.registry.vehicleMap([w.vehicleId, ...(w.trailerId ? [w.trailerId] : [])]),
       this.crew([w.driverId, w.escortId], principal, reads),
       this.fences.getRoute(w.routeId),
       QRCode.toString(w.number, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }),
+      this.registry.chemicalMap(items.map((i) => i.chemicalId)),
+      this.registry.licencesOf(w.carrierId, ['road_transport']),
     ]);
+    const carrying = vehicles.get(w.trailerId ?? w.vehicleId);
     return renderWaybillHtml(
       w,
       items,
@@ -44,6 +58,12 @@ export class WaybillPrint {
         enterprises: new Map([...enterprises].map(([k, e]) => [k, e.name])),
         facilities: new Map([...facilities].map(([k, f]) => [k, f.name])),
         vehicles: new Map([...vehicles].map(([k, v]) => [k, v.plate])),
+        vehicleCerts: new Map([...vehicles].map(([k, v]) => [k, v.transportCertNumber])),
+        tankNumber: items.some((i) => i.packaging === 'tank') ? (carrying?.tankNumber ?? null) : null,
+        emergencyPhone: emergencyPhone(enterprises.get(w.consignorId)) ?? emergencyPhone(enterprises.get(w.carrierId)),
+        // Only the permit transport verified and that is in force is the carrier's permit.
+        carrierPermit: permits.find((l) => l.status === 'verified' && l.inForce)?.number ?? null,
+        tunnelCodes: new Map([...chemicals].map(([k, c]) => [k, c.tunnelCode])),
         people: new Map(
           [...people].map(([k, p]) => [k, { name: p.name, phone: p.phone, qualification: p.qualificationNumber }]),
         ),
