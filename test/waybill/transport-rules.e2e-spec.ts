@@ -141,4 +141,30 @@ describe('e-waybill transport rules', () => {
     const light = await submit(t, await world(packaged), { items: [line(400), line(500)] });
     expect(rulesOf(light.body)).not.toContain('TUNNEL_RESTRICTED');
   });
+
+  it('prints the emergency phone, the carrier’s permit, the road transport certificate, the tank number and UN, class, PG and tunnel code per line', async () => {
+    const w = await world({
+      vehicle: { tankNumber: 'RG-320200-0815', transportCertNumber: '苏交运管无字320200777号' },
+      carrierLicence: { number: '苏交运管许可锡字320200009号' },
+    });
+    await t
+      .http()
+      .patch(`/v1/enterprises/${w.consignor.enterpriseId}`)
+      .set(...bearer(t.adminKey))
+      .send({ contacts: [{ name: '钱应急', role: '应急联系人', phone: '0510-82345678' }] });
+    const s = await submit(t, w);
+    expect(s.status).toBe(200);
+    const res = await t
+      .http()
+      .get(`/v1/waybills/${s.id}/print`)
+      .set(...bearer(w.carrier.key));
+    expect(res.status).toBe(200);
+    const html = res.text;
+    expect(html).toMatch(/应急联系电话[^<]*<\/th><td>0510-82345678 \(钱应急\)/);
+    expect(html).toMatch(/道路运输经营许可证号[^<]*<\/th><td>苏交运管许可锡字320200009号/);
+    expect(html).toMatch(/道路运输证号[^<]*<\/th><td>苏交运管无字320200777号/);
+    expect(html).toMatch(/罐体编号[^<]*<\/th><td>RG-320200-0815/);
+    // Methanol: UN1230, class 3, packing group II, tunnel code D/E.
+    expect(html).toMatch(/<td>UN1230<\/td><td>[^<]*<\/td><td>3<\/td><td>II<\/td><td>D\/E<\/td>/);
+  });
 });
