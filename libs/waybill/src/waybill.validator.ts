@@ -54,7 +54,7 @@ export class WaybillValidator {
   ) {}
 
   async resolve(c: ContentForRules): Promise<Resolved> {
-    const [enterprises, facilities, vehicles, people, chemicals, route, wasteLots] = await Promise.all([
+    const [enterprises, facilityMap, vehicles, people, chemicals, routeView, wasteLots] = await Promise.all([
       this.registry.enterpriseMap([c.consignorId, c.carrierId, c.consigneeId]),
       this.registry.facilityMap([c.loadingFacilityId, c.unloadingFacilityId]),
       this.registry.vehicleMap([c.vehicleId, ...(c.trailerId ? [c.trailerId] : [])]),
@@ -72,13 +72,13 @@ export class WaybillValidator {
       consignor: enterprises.get(c.consignorId),
       carrier: enterprises.get(c.carrierId),
       consignee: enterprises.get(c.consigneeId),
-      loading: facilities.get(c.loadingFacilityId),
-      unloading: facilities.get(c.unloadingFacilityId),
+      loading: facilityMap.get(c.loadingFacilityId),
+      unloading: facilityMap.get(c.unloadingFacilityId),
       vehicle: vehicles.get(c.vehicleId),
       trailer: c.trailerId ? vehicles.get(c.trailerId) : undefined,
       driver: people.get(c.driverId),
       escort: people.get(c.escortId),
-      route,
+      route: routeView,
       chemicals,
       wasteLots,
     };

@@ -41,43 +41,45 @@ export function route(
   tripEnd: string,
 ): ProblemItem[] {
   const out: ProblemItem[] = [];
-  const route = r.route;
-  if (!route) return [p('routeId', 'REFERENCE_NOT_FOUND', 'the route does not exist')];
-  if (route.status !== 'approved')
-    out.push(p('routeId', 'ROUTE_NOT_APPROVED', `route ${route.name} is ${route.status}`));
-  if (route.validFrom > tripStart || route.validTo < tripEnd)
+  const planned = r.route;
+  if (!planned) return [p('routeId', 'REFERENCE_NOT_FOUND', 'the route does not exist')];
+  if (planned.status !== 'approved')
+    out.push(p('routeId', 'ROUTE_NOT_APPROVED', `route ${planned.name} is ${planned.status}`));
+  if (planned.validFrom > tripStart || planned.validTo < tripEnd)
     out.push(
       p(
         'routeId',
         'ROUTE_NOT_VALID',
-        `route ${route.name} is valid ${route.validFrom} to ${route.validTo}, not over the whole trip`,
+        `route ${planned.name} is valid ${planned.validFrom} to ${planned.validTo}, not over the whole trip`,
       ),
     );
   for (const cls of classes) {
-    if (!route.hazardClasses.some((rc) => classCovers(rc, cls)))
-      out.push(p('routeId', 'ROUTE_CLASS', `route ${route.name} does not allow class ${cls}`));
+    if (!planned.hazardClasses.some((rc) => classCovers(rc, cls)))
+      out.push(p('routeId', 'ROUTE_CLASS', `route ${planned.name} does not allow class ${cls}`));
   }
-  if (route.chemicalIds.length) {
+  if (planned.chemicalIds.length) {
     for (const chem of chems)
-      if (!route.chemicalIds.includes(chem.id))
-        out.push(p('routeId', 'ROUTE_CHEMICAL', `route ${route.name} does not allow ${chem.nameZh}`));
+      if (!planned.chemicalIds.includes(chem.id))
+        out.push(p('routeId', 'ROUTE_CHEMICAL', `route ${planned.name} does not allow ${chem.nameZh}`));
   }
-  const outside = firstOutsideHours(c.plannedDeparture, c.plannedArrival, route.allowedHours);
+  const outside = firstOutsideHours(c.plannedDeparture, c.plannedArrival, planned.allowedHours);
   if (outside) {
     out.push(
       p(
         outside.getTime() === c.plannedDeparture.getTime() ? 'plannedDeparture' : 'plannedArrival',
         'ROUTE_HOURS',
-        `route ${route.name} is open ${route.allowedHours.map((h) => `${h.from}–${h.to}`).join(', ')} (local time); the trip ${localClock(c.plannedDeparture)} → ${localClock(c.plannedArrival)} is on it outside those hours from ${localClock(outside)}`,
+        `route ${planned.name} is open ${planned.allowedHours.map((h) => `${h.from}–${h.to}`).join(', ')} (local time); the trip ${localClock(c.plannedDeparture)} → ${localClock(c.plannedArrival)} is on it outside those hours from ${localClock(outside)}`,
       ),
     );
   }
-  const coords = (route.geometry as { coordinates: Array<[number, number]> }).coordinates;
+  const coords = (planned.geometry as { coordinates: Array<[number, number]> }).coordinates;
   if (r.loading && distanceToFacility(coords[0]!, r.loading) > ROUTE_END_TOLERANCE_M)
-    out.push(p('routeId', 'ROUTE_START_FAR', `route ${route.name} does not start within 2 km of the loading facility`));
+    out.push(
+      p('routeId', 'ROUTE_START_FAR', `route ${planned.name} does not start within 2 km of the loading facility`),
+    );
   if (r.unloading && distanceToFacility(coords[coords.length - 1]!, r.unloading) > ROUTE_END_TOLERANCE_M)
-    out.push(p('routeId', 'ROUTE_END_FAR', `route ${route.name} does not end within 2 km of the unloading facility`));
-  if (route.tunnels.length) {
+    out.push(p('routeId', 'ROUTE_END_FAR', `route ${planned.name} does not end within 2 km of the unloading facility`));
+  if (planned.tunnels.length) {
     const unit = unitRestriction(
       c.items.flatMap((i) => {
         const chem = r.chemicals.get(i.chemicalId);
@@ -93,7 +95,7 @@ export function route(
         ];
       }),
     );
-    for (const tunnel of route.tunnels) {
+    for (const tunnel of planned.tunnels) {
       if (unitAllows(tunnel.category as TunnelCategory, unit.letter)) continue;
       out.push(
         p(
