@@ -198,6 +198,51 @@ describe('inventory audits', () => {
     expect((got.lines as Json[])[0]).toMatchObject({ ledgerKg: 2500 });
   });
 
+  it('counts process conditions only once emergency management confirms them, and a capacity declared for a class', async () => {
+    const isopropanol = (await chemicalByCas(t, '67-63-0')).id as string;
+    // Its own enterprise, so that the enterprise run below still counts a's three units.
+    const b = await party(t, { roles: ['producer'], district: '惠山', licences: [PRODUCTION_LICENCE] });
+    const unit = (
+      await makeFacility(t, b.enterpriseId, {
+        name: '异丙醇精馏装置',
+        district: '惠山',
+        kind: 'production',
+        capacities: [
+          { chemicalId: isopropanol, maxKg: 40000 },
+          { unClass: '8', maxKg: 100000 },
+        ],
+        peopleWithin500m: 10,
+      })
+    ).id as string;
+    // 40 t of a class 3 PG II liquid: W5.3, Q 1000 t → S = 0.04; the class 8 capacity has no Table 2 row.
+    const before = await audit(unit);
+    expect(before.design).toMatchObject({ SExact: '0.04', major: false });
+    expect((before.design as Json).notCounted).toEqual([expect.objectContaining({ chemicalId: 'class:8', q: 100 })]);
+
+    // The enterprise states the column runs above the boiling point: a claim, the confirmed (none) rules meanwhile.
+    const filed = await t
+      .http()
+      .patch(`/v1/facilities/${unit}`)
+      .set(...bearer(b.key))
+      .send({ processConditions: { aboveBoilingPoint: true } });
+    expect(filed.status).toBe(202);
+    expect((filed.body as Json).processConditions).toEqual({});
+    const [pending] = (filed.body as Json).pendingChanges as Json[];
+    expect(pending).toMatchObject({
+      agency: 'emergency',
+      proposed: { processConditions: { aboveBoilingPoint: true } },
+    });
+    expect((await audit(unit)).design).toMatchObject({ SExact: '0.04' });
+
+    expect(
+      (await post(t, emergency, `/v1/filings/${pending!.filingId as string}/confirm`, { reason: '现场核查' })).status,
+    ).toBe(200);
+    // Above its boiling point: W5.1, Q 10 t → S = 40/10 = 4; α 1.0 (10 people); R = 1.0 × 1.5 × 4 = 6 → 四级.
+    const after = await audit(unit);
+    expect(after.design).toMatchObject({ SExact: '4', S: 4, major: true, RExact: '6', R: 6, grade: 4 });
+    expect(((after.design as Json).terms as Json[])[0]!.QSource).toContain('工作温度高于沸点');
+  });
+
   it('runs an enterprise audit as a job with progress, stores and exports it, and publishes audit.completed', async () => {
     const started = await post(t, emergency, '/v1/audits', { scope: 'enterprise', enterpriseId: a.enterpriseId });
     expect(started.status).toBe(201);

@@ -6,6 +6,7 @@ import { assessUnit, colourOf } from '../gb18218/assessment.js';
 import { AuditRunRepository } from '../runs/audit-run.repository.js';
 import { OrderService } from '../orders/order.service.js';
 import { AuditInputs, facilityFacts } from './audit-inputs.js';
+import { designItems } from './design-quantities.js';
 import type { FacilityAudit, Tolerance } from './facility-audit.js';
 
 /**
@@ -127,12 +128,13 @@ export class AssessmentService {
     };
   }
 
+  /** On design quantities alone (no ledger read): a class capacity counts as its class's most severe row. */
   private design(f: FacilityView, chemicals: Awaited<ReturnType<AuditInputs['substances']>>) {
+    const facts = facilityFacts(f);
     return assessUnit(
-      facilityFacts(f)
-        .capacities.filter((c) => c.chemicalId && chemicals.has(c.chemicalId))
-        .map((c) => ({ substance: chemicals.get(c.chemicalId!)!, qT: c.maxKg / 1000, qSource: 'design maximum' })),
+      designItems(facts.capacities, chemicals, [], facts.processConditions),
       f.peopleWithin500m,
+      facts.processConditions,
     );
   }
 }

@@ -15,6 +15,7 @@ export const facilityFacts = (f: FacilityView) => ({
   hazardUnitKind: f.hazardUnitKind,
   capacities: f.capacities,
   peopleWithin500m: f.peopleWithin500m,
+  processConditions: f.processConditions ?? {},
 });
 
 /**
@@ -42,9 +43,11 @@ export class AuditInputs {
           chemicalId: id,
           name: c.nameZh,
           cas: c.cas,
+          unNumber: c.unNumber,
           unClass: c.unClass,
           subsidiaryRisks: c.subsidiaryRisks,
           packingGroups: c.packingGroups,
+          physicalState: c.physicalState,
           highlyToxic: c.highlyToxic,
           table1CriticalT: c.gb18218CriticalT,
           catalogueBeta: c.gb18218Beta,

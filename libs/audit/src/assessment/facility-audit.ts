@@ -1,5 +1,7 @@
 import { assessUnit, colourOf, type UnitAssessment } from '../gb18218/assessment.js';
+import type { ProcessConditions } from '../gb18218/category-mapping.js';
 import type { SubstanceFacts } from '../gb18218/hazard-categories.js';
+import { capacityFor, designItems } from './design-quantities.js';
 
 export interface FacilityFacts {
   id: string;
@@ -9,6 +11,8 @@ export interface FacilityFacts {
   hazardUnitKind: string;
   capacities: Array<{ chemicalId?: string; unClass?: string; maxKg: number }>;
   peopleWithin500m: number;
+  /** Process conditions confirmed by emergency management (表2 W5.1, W5.2). */
+  processConditions?: ProcessConditions;
 }
 
 export interface StockRecord {
@@ -79,6 +83,10 @@ export interface FacilityAudit {
   peopleWithin500m: number;
   /** The inputs snapshot: enough to recompute every term (what a stored audit keeps). */
   inputs: AuditInput[];
+  /** Design capacities declared by hazard class: [ADR class, kg] (part of the inputs snapshot). */
+  classCapacities: Array<[string, number]>;
+  /** The unit's process conditions the assessment used (part of the inputs snapshot). */
+  processConditions: ProcessConditions;
 }
 
 /** An audit as stored by a run: the inputs snapshot, the sums, grade, findings and flags (terms are recomputed from the inputs). */
@@ -151,31 +159,28 @@ export function auditFacility(input: {
   }
 
   const substance = (id: string): SubstanceFacts | undefined => chemicals.get(id);
-  const designItems = f.capacities
-    .filter((c) => c.chemicalId && substance(c.chemicalId))
-    .map((c) => ({
-      substance: substance(c.chemicalId!)!,
-      qT: c.maxKg / 1000,
-      qSource: `design maximum (${c.maxKg} kg, registry capacity)`,
-    }));
+  const process = f.processConditions ?? {};
+  const held = [...stock.entries()].filter(([, s]) => s.peakKg > 0).map(([id]) => id);
+  const designed = designItems(f.capacities, chemicals, held, process);
   const actualItems = [...stock.entries()]
     .filter(([id, s]) => s.peakKg > 0 && substance(id))
     .map(([id, s]) => ({
       substance: substance(id)!,
-      qT: s.peakKg / 1000,
+      qKg: s.peakKg,
       qSource: `peak stock in the ledger over the past year (${s.peakKg} kg)`,
     }));
-  const design = assessUnit(designItems, f.peopleWithin500m);
-  const actual = assessUnit(actualItems, f.peopleWithin500m);
+  const design = assessUnit(designed, f.peopleWithin500m, process);
+  const actual = assessUnit(actualItems, f.peopleWithin500m, process);
 
   const flags: Flag[] = [];
   for (const [id, s] of stock) {
     const cap = f.capacities.find((c) => c.chemicalId === id);
-    if (!cap && s.peakKg > 0 && !f.capacities.some((c) => c.unClass))
+    // Held with no design quantity of its own nor of a class that covers it (§4.2.2 needs one).
+    if (s.peakKg > 0 && !capacityFor(f.capacities, id, substance(id)))
       flags.push({
         kind: 'NO_DESIGN_QUANTITY',
         chemicalId: id,
-        detail: `${name(id)} held (peak ${s.peakKg} kg) without a design quantity`,
+        detail: `${name(id)} held (peak ${s.peakKg} kg) without a design quantity (none for it or its class)`,
       });
     if (cap && s.peakKg > cap.maxKg + 0.0005)
       flags.push({
@@ -219,6 +224,10 @@ export function auditFacility(input: {
     colour: colourOf(grade),
     peopleWithin500m: f.peopleWithin500m,
     inputs,
+    classCapacities: f.capacities.flatMap((c) =>
+      !c.chemicalId && c.unClass ? [[c.unClass, c.maxKg] as [string, number]] : [],
+    ),
+    processConditions: process,
   };
 }
 

@@ -1,6 +1,7 @@
 import { assessUnit, colourOf } from './assessment.js';
 import { categoriesOf, criticalQuantity, type SubstanceFacts } from './hazard-categories.js';
 import { alphaFor, gradeFor } from './tables.js';
+import { Rational } from './exact.js';
 
 const substance = (over: Partial<SubstanceFacts>): SubstanceFacts => ({
   chemicalId: over.name ?? 'x',
@@ -33,8 +34,13 @@ const ammonia = substance({
   catalogueBeta: 2,
 });
 const flammableLiquid = substance({ name: '某易燃液体', unClass: '3', packingGroups: ['I'] });
-const caustic = substance({ name: '氢氧化钠溶液', unClass: '8', packingGroups: ['II'] });
-const item = (s: SubstanceFacts, qT: number) => ({ substance: s, qT, qSource: 'design maximum' });
+const caustic = substance({ name: '氢氧化钠溶液', unClass: '8', packingGroups: ['II'], unNumber: '1824' });
+/** q given in tonnes, handed over in kg exactly (as the registry holds it). */
+const item = (s: SubstanceFacts, qT: number) => ({
+  substance: s,
+  qKg: Rational.from(qT).mul(Rational.of(1000n)).toExact(),
+  qSource: 'design maximum',
+});
 
 describe('GB 18218-2018 identification and grading', () => {
   it('a single substance is a major hazard source at its critical quantity, not below it', () => {
@@ -43,6 +49,7 @@ describe('GB 18218-2018 identification and grading', () => {
     expect(at.terms[0]!.QSource).toContain('表1');
     expect(at.terms[0]!.betaSource).toContain('表3');
     expect(at.S).toBe(1);
+    expect(at.SExact).toBe('1');
     expect(at.major).toBe(true);
     // α = 1.0 (1–29 people), R = 1.0 × 4 × 1 = 4 → 四级.
     expect(at).toMatchObject({ alpha: 1, R: 4, grade: 4 });
@@ -90,7 +97,7 @@ describe('GB 18218-2018 identification and grading', () => {
     // A toxic (2.3, not 剧毒: J3 50 t, β 2) and flammable (2.1: W2 10 t, β 1.5) gas: W2 decides.
     const gas = substance({ name: '有毒易燃气体', unClass: '2.3', subsidiaryRisks: ['2.1'] });
     expect(categoriesOf(gas).sort()).toEqual(['J3', 'W2']);
-    expect(criticalQuantity(gas)).toMatchObject({ Q: 10, category: 'W2' });
+    expect(criticalQuantity(gas)).toMatchObject({ Q: '10', category: 'W2' });
     const at = assessUnit([item(gas, 5), item(caustic, 100)], 0);
     expect(at.terms).toEqual([expect.objectContaining({ Q: 10, beta: 1.5, ratio: 0.5 })]);
     expect(at.notCounted).toEqual([expect.objectContaining({ name: '氢氧化钠溶液', q: 100 })]);

@@ -1,3 +1,4 @@
+import { type DerivedCategory, deriveCategories, type ProcessConditions, processCategory } from './category-mapping.js';
 import { type HazardCategory, TABLE_2, TABLE_3 } from './tables.js';
 
 /** What the catalogue knows of a chemical that bears on GB 18218. */
@@ -5,114 +6,107 @@ export interface SubstanceFacts {
   chemicalId: string;
   name: string;
   cas: string | null;
+  unNumber?: string | null;
   unClass: string | null;
   subsidiaryRisks: string[];
   packingGroups: string[];
+  /** solid, liquid, gas, liquefied_gas (the catalogue's transport form). */
+  physicalState?: string | null;
   highlyToxic: boolean;
-  /** Table 1 critical quantity (t), when the substance is named there. */
-  table1CriticalT: number | null;
+  /** Table 1 critical quantity (t), when the substance is named there (a decimal: as the catalogue holds it). */
+  table1CriticalT: number | string | null;
   /** β the catalogue carries for a Table 1 substance (null where its likely categories disagree). */
-  catalogueBeta: number | null;
+  catalogueBeta: number | string | null;
+  /** A category decided elsewhere (a design capacity declared for a hazard class: classCategory). */
+  assignedCategory?: DerivedCategory | null;
 }
 
 /**
- * The Table 2 categories of a substance not named in Table 1. The catalogue holds transport
- * classes (ADR), not GHS categories, so this is a mapping, and it is ours, not the standard's:
- * 2.1 → W2; 2.3 → J1 (剧毒) or J3; 2.2 with an oxidizer label → W4; 3 by packing group →
- * W5.1 (I), W5.3 (II), W5.4 (III); 4.1 → W10; 4.2 → W8; 4.3 → W11; 5.1 → W9.1 (I) or W9.2;
- * 5.2 → W7.2 (types C–F assumed: the catalogue does not say the type); 6.1 → J2 (I, or 剧毒),
- * J5 (II); explosives by division. Corrosives (8) and class 9 have no Table 2 row. Subsidiary
- * labels are mapped the same way; the lowest Q wins (§4.1.2 b).
+ * The Table 2 categories of a substance, one per hazard (main, each subsidiary with its own
+ * severity, 剧毒), each with the row of CATEGORY_MAPPING that gave it (category-mapping.ts);
+ * a unit's process conditions move flammable liquids of categories 2 and 3 to W5.1 or W5.2.
  */
-export function categoriesOf(s: SubstanceFacts): HazardCategory[] {
-  const pg = s.packingGroups[0] ?? null;
-  const out = new Set<HazardCategory>();
-  const map = (cls: string, primary: boolean): void => {
-    if (cls.startsWith('1.')) {
-      const division = cls.slice(0, 3);
-      out.add(division === '1.1' ? 'W1.1' : division === '1.4' ? 'W1.3' : 'W1.2');
-      return;
-    }
-    switch (cls) {
-      case '2.1':
-        out.add('W2');
-        break;
-      case '2.3':
-        out.add(s.highlyToxic ? 'J1' : 'J3');
-        break;
-      case '2.2':
-        if (s.subsidiaryRisks.includes('5.1')) out.add('W4');
-        break;
-      case '3':
-        out.add(pg === 'I' ? 'W5.1' : pg === 'III' ? 'W5.4' : 'W5.3');
-        break;
-      case '4.1':
-        out.add('W10');
-        break;
-      case '4.2':
-        out.add('W8');
-        break;
-      case '4.3':
-        out.add('W11');
-        break;
-      case '5.1':
-        // An oxidizing gas carries 5.1 as a subsidiary label of 2.2 (handled above).
-        if (primary || !s.unClass?.startsWith('2')) out.add(pg === 'I' ? 'W9.1' : 'W9.2');
-        break;
-      case '5.2':
-        out.add('W7.2');
-        break;
-      case '6.1':
-        if (s.highlyToxic || pg === 'I') out.add('J2');
-        else if (pg === 'II') out.add('J5');
-        break;
-      default:
-        break;
-    }
-  };
-  if (s.unClass) map(s.unClass, true);
-  for (const sub of s.subsidiaryRisks) map(sub, false);
-  return [...out];
+export function categoriesWithSources(s: SubstanceFacts, process?: ProcessConditions): DerivedCategory[] {
+  if (s.assignedCategory !== undefined) return s.assignedCategory ? [s.assignedCategory] : [];
+  const applies = process && (!process.chemicalIds?.length || process.chemicalIds.includes(s.chemicalId));
+  return deriveCategories({
+    unNumber: s.unNumber ?? null,
+    unClass: s.unClass,
+    subsidiaryRisks: s.subsidiaryRisks,
+    packingGroups: s.packingGroups,
+    highlyToxic: s.highlyToxic,
+    physicalState: s.physicalState ?? null,
+  }).map((c) => {
+    const moved = applies ? processCategory(c.category, process) : undefined;
+    return moved ? { ...c, category: moved.category, source: `${c.source}; ${moved.source}` } : c;
+  });
+}
+
+export function categoriesOf(s: SubstanceFacts, process?: ProcessConditions): HazardCategory[] {
+  return [...new Set(categoriesWithSources(s, process).map((c) => c.category))];
 }
 
 export interface CriticalQuantity {
-  Q: number;
+  /** Q in tonnes, as printed (a decimal string, exact). */
+  Q: string;
   source: string;
   category: HazardCategory | null;
 }
 
+const pgText = (s: SubstanceFacts): string => (s.packingGroups.length ? ` PG ${s.packingGroups.join('/')}` : '');
+
 /** Q per §4.1.2: Table 1 for a named substance, else the lowest Table 2 value of its categories; null: not counted. */
-export function criticalQuantity(s: SubstanceFacts): CriticalQuantity | null {
+export function criticalQuantity(s: SubstanceFacts, process?: ProcessConditions): CriticalQuantity | null {
   if (s.table1CriticalT !== null)
-    return { Q: s.table1CriticalT, source: 'GB 18218-2018 表1 (named substance)', category: null };
-  const cats = categoriesOf(s);
+    return { Q: String(s.table1CriticalT), source: 'GB 18218-2018 表1 (named substance)', category: null };
+  const cats = categoriesWithSources(s, process);
   if (cats.length === 0) return null;
+  // §4.1.2 b: the lowest critical quantity; of equal ones, the larger β (the more severe reading).
   const lowest = cats.reduce((a, b) =>
-    TABLE_2[b].Q < TABLE_2[a].Q || (TABLE_2[b].Q === TABLE_2[a].Q && TABLE_2[b].beta > TABLE_2[a].beta) ? b : a,
+    TABLE_2[b.category].Q < TABLE_2[a.category].Q ||
+    (TABLE_2[b.category].Q === TABLE_2[a.category].Q && TABLE_2[b.category].beta > TABLE_2[a.category].beta)
+      ? b
+      : a,
   );
+  const c = lowest.category;
   return {
-    Q: TABLE_2[lowest].Q,
-    source: `GB 18218-2018 表2 ${lowest} ${TABLE_2[lowest].label} (from ADR class ${s.unClass ?? '?'}${s.packingGroups[0] ? ` PG ${s.packingGroups[0]}` : ''})`,
-    category: lowest,
+    Q: String(TABLE_2[c].Q),
+    source: `GB 18218-2018 表2 ${c} ${TABLE_2[c].label} (ADR ${s.unClass ?? 'class unknown'}${pgText(s)}${s.subsidiaryRisks.length ? ` (${s.subsidiaryRisks.join(', ')})` : ''}${s.highlyToxic ? ', 剧毒' : ''}: ${lowest.source})`,
+    category: c,
   };
 }
 
 /** β per §4.3: Table 3 for the named toxic gases, else Table 4 by category. */
-export function correctionFactor(s: SubstanceFacts, q: CriticalQuantity): { beta: number; source: string } {
-  const named = s.cas ? table3ByCas(s.cas) : null;
-  if (named) return { beta: named.beta, source: `GB 18218-2018 表3 ${named.name}` };
-  if (q.category) return { beta: TABLE_2[q.category].beta, source: `GB 18218-2018 表4 ${q.category}` };
+export function correctionFactor(
+  s: SubstanceFacts,
+  q: CriticalQuantity,
+  process?: ProcessConditions,
+): { beta: string; source: string } {
+  const named = table3Of(s);
+  if (named) return { beta: String(named.beta), source: `GB 18218-2018 表3 ${named.name}` };
+  if (q.category) return { beta: String(TABLE_2[q.category].beta), source: `GB 18218-2018 表4 ${q.category}` };
   if (s.catalogueBeta !== null)
-    return { beta: s.catalogueBeta, source: 'GB 18218-2018 表4, category of the Table 1 substance (catalogue)' };
-  const cats = categoriesOf(s);
+    return {
+      beta: String(s.catalogueBeta),
+      source: 'GB 18218-2018 表4, category of the Table 1 substance (catalogue)',
+    };
+  const cats = categoriesOf(s, process);
   if (cats.length > 0) {
     const beta = Math.max(...cats.map((c) => TABLE_2[c].beta));
-    return { beta, source: `GB 18218-2018 表4 ${cats.join('/')} (from ADR class; the highest β)` };
+    return { beta: String(beta), source: `GB 18218-2018 表4 ${cats.join('/')} (from the ADR class; the highest β)` };
   }
-  return { beta: 1, source: 'GB 18218-2018 表4 (no category known: 1)' };
+  return { beta: '1', source: 'GB 18218-2018 表4 (no category known: 1)' };
 }
 
-function table3ByCas(cas: string): { name: string; beta: number } | null {
-  for (const c of cas.split(';').map((x) => x.trim())) if (TABLE_3[c]) return TABLE_3[c];
+/**
+ * The Table 3 row of a substance: its CAS is named there and it is the named gas itself (an entry
+ * with no UN number, or one of the gas's own UN entries), not a solution that shares the CAS.
+ */
+export function table3Of(s: SubstanceFacts): { name: string; beta: number } | null {
+  if (!s.cas) return null;
+  for (const c of s.cas.split(';').map((x) => x.trim())) {
+    const row = TABLE_3[c];
+    if (row && (!s.unNumber || row.un.includes(s.unNumber))) return row;
+  }
   return null;
 }

@@ -1,3 +1,5 @@
+import { Rational } from './exact.js';
+
 /**
  * GB 18218-2018《危险化学品重大危险源辨识》, the tables the method needs (Table 1's named
  * critical quantities live in the chemical catalogue, seeded from migrations/seed/gb18218-chemicals.csv).
@@ -34,25 +36,30 @@ export const TABLE_2 = {
 } as const;
 export type HazardCategory = keyof typeof TABLE_2;
 
-/** Table 3: β of the named toxic gases, by CAS number. */
-export const TABLE_3: Record<string, { name: string; beta: number }> = {
-  '630-08-0': { name: '一氧化碳', beta: 2 },
-  '7446-09-5': { name: '二氧化硫', beta: 2 },
-  '7664-41-7': { name: '氨', beta: 2 },
-  '75-21-8': { name: '环氧乙烷', beta: 2 },
-  '7647-01-0': { name: '氯化氢', beta: 3 },
-  '74-83-9': { name: '溴甲烷', beta: 3 },
-  '7782-50-5': { name: '氯', beta: 4 },
-  '7783-06-4': { name: '硫化氢', beta: 5 },
-  '7664-39-3': { name: '氟化氢', beta: 5 },
-  '10102-44-0': { name: '二氧化氮', beta: 10 },
-  '74-90-8': { name: '氰化氢', beta: 10 },
-  '75-44-5': { name: '碳酰氯', beta: 20 },
-  '7803-51-2': { name: '磷化氢', beta: 20 },
-  '624-83-9': { name: '异氰酸甲酯', beta: 20 },
+/**
+ * Table 3: β of the named toxic gases (「毒性气体校正系数β取值表」), by CAS number, with the UN
+ * entries of the substance itself. Table 3 names gases: an aqueous solution that shares the CAS
+ * (UN1790 hydrofluoric acid, UN1789 hydrochloric acid, UN2672 ammonia solution, UN1613 hydrocyanic
+ * acid) is not the named gas and takes β from Table 4 by its own category.
+ */
+export const TABLE_3: Record<string, { name: string; beta: number; un: readonly string[] }> = {
+  '630-08-0': { name: '一氧化碳', beta: 2, un: ['1016'] },
+  '7446-09-5': { name: '二氧化硫', beta: 2, un: ['1079'] },
+  '7664-41-7': { name: '氨', beta: 2, un: ['1005'] },
+  '75-21-8': { name: '环氧乙烷', beta: 2, un: ['1040'] },
+  '7647-01-0': { name: '氯化氢', beta: 3, un: ['1050', '2186'] },
+  '74-83-9': { name: '溴甲烷', beta: 3, un: ['1062'] },
+  '7782-50-5': { name: '氯', beta: 4, un: ['1017'] },
+  '7783-06-4': { name: '硫化氢', beta: 5, un: ['1053'] },
+  '7664-39-3': { name: '氟化氢', beta: 5, un: ['1052'] },
+  '10102-44-0': { name: '二氧化氮', beta: 10, un: ['1067'] },
+  '74-90-8': { name: '氰化氢', beta: 10, un: ['1051', '1614'] },
+  '75-44-5': { name: '碳酰氯', beta: 20, un: ['1076'] },
+  '7803-51-2': { name: '磷化氢', beta: 20, un: ['2199'] },
+  '624-83-9': { name: '异氰酸甲酯', beta: 20, un: ['2480'] },
 };
 
-/** Table 5: α from the permanent residents within 500 m of the site boundary. */
+/** Table 5: α from the permanent residents within 500 m of the site boundary (whole-person bands). */
 export function alphaFor(people: number): { alpha: number; band: string } {
   if (people >= 100) return { alpha: 2.0, band: '100人以上' };
   if (people >= 50) return { alpha: 1.5, band: '50~99人' };
@@ -61,10 +68,14 @@ export function alphaFor(people: number): { alpha: number; band: string } {
   return { alpha: 0.5, band: '0人' };
 }
 
-/** Table 6: the grade (一级 most serious) from R. */
-export function gradeFor(R: number): 1 | 2 | 3 | 4 {
-  if (R >= 100) return 1;
-  if (R >= 50) return 2;
-  if (R >= 10) return 3;
+/**
+ * Table 6: the grade (一级 most serious) from R, decided exactly: R is compared as the exact
+ * fraction (or the decimal given), never as a rounded double.
+ */
+export function gradeFor(R: Rational | number | string): 1 | 2 | 3 | 4 {
+  const r = Rational.from(R);
+  if (r.gte(100)) return 1;
+  if (r.gte(50)) return 2;
+  if (r.gte(10)) return 3;
   return 4;
 }

@@ -17,6 +17,7 @@ import type { StartAuditDto } from '../audit.dto.js';
 import { AuditInputs } from '../assessment/audit-inputs.js';
 import { type FacilityAudit, type StoredAudit, storedAudit } from '../assessment/facility-audit.js';
 import { assessUnit } from '../gb18218/assessment.js';
+import { designItems } from '../assessment/design-quantities.js';
 import { type AuditRunRow, AuditRunRepository } from './audit-run.repository.js';
 import { renderAuditReport } from './audit-report.js';
 
@@ -268,10 +269,18 @@ export class AuditRunService {
       shown.map((a) => ({
         audit: a,
         terms: assessUnit(
-          a.inputs
-            .filter((i) => i[3] !== null && chemicals.has(i[0]))
-            .map((i) => ({ substance: chemicals.get(i[0])!, qT: i[3]! / 1000, qSource: 'design maximum' })),
+          designItems(
+            [
+              ...a.inputs.flatMap((i) => (i[3] !== null ? [{ chemicalId: i[0], maxKg: i[3] }] : [])),
+              // Runs stored before class capacities and process conditions were kept have neither.
+              ...(a.classCapacities ?? []).map(([unClass, maxKg]) => ({ unClass, maxKg })),
+            ],
+            chemicals,
+            a.inputs.filter((i) => i[2] > 0).map((i) => i[0]),
+            a.processConditions,
+          ),
           a.peopleWithin500m,
+          a.processConditions,
         ).terms,
       })),
     );

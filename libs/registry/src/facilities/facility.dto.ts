@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -47,6 +48,42 @@ export class CapacityDto {
   @IsPositive()
   @Max(1e10)
   maxKg: number;
+}
+
+/** GB 18218-2018 Table 2 W5.1/W5.2 process conditions of the unit (工艺条件). */
+export class ProcessConditionsDto {
+  @ApiPropertyOptional({ description: '工作温度高于沸点: flammable liquids of categories 2 and 3 become W5.1.' })
+  @IsOptional()
+  @IsBoolean()
+  aboveBoilingPoint?: boolean;
+
+  @ApiPropertyOptional({ description: '危险化工工艺 used in the unit (W5.2).', example: '氯化工艺' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  hazardousProcess?: string;
+
+  @ApiPropertyOptional({ description: '爆炸极限范围或附近操作 (W5.2).' })
+  @IsOptional()
+  @IsBoolean()
+  nearExplosionLimits?: boolean;
+
+  @ApiPropertyOptional({ description: 'Operating pressure, MPa; above 1.6 gives W5.2.', example: 2.5 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1000)
+  operatingPressureMPa?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The chemicals the conditions apply to; absent: every flammable liquid of the unit.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  chemicalIds?: string[];
 }
 
 export class CreateFacilityDto {
@@ -110,6 +147,16 @@ export class CreateFacilityDto {
   @Min(0)
   @Max(10_000_000)
   peopleWithin500m?: number;
+
+  @ApiPropertyOptional({
+    type: ProcessConditionsDto,
+    description:
+      'GB 18218 process conditions (W5.1/W5.2). The enterprise’s statement is filed for emergency management with the siting.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProcessConditionsDto)
+  processConditions?: ProcessConditionsDto;
 }
 
 export class UpdateFacilityDto extends IntersectionType(
@@ -148,6 +195,8 @@ export class FacilityView {
   @ApiProperty() address: string;
   @ApiProperty({ type: [CapacityDto] }) capacities: CapacityDto[];
   @ApiProperty() peopleWithin500m: number;
+  @ApiProperty({ type: ProcessConditionsDto, description: 'Confirmed process conditions ({} when none).' })
+  processConditions: ProcessConditionsDto;
   @ApiProperty({
     enum: ['pending', 'active', 'closed'],
     description: 'pending: registered by its enterprise, awaiting emergency management’s confirmation of its siting.',

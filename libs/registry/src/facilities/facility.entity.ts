@@ -9,6 +9,21 @@ export interface Capacity {
   maxKg: number;
 }
 
+/**
+ * A unit's process conditions that move its flammable liquids' GB 18218-2018 Table 2 category:
+ * operating above the boiling point (W5.1, 类别2和3，工作温度高于沸点), or a hazardous chemical
+ * process (危险化工工艺), operation in or near the explosive limits, or operating pressure above
+ * 1.6 MPa (W5.2). The enterprise states them; emergency management confirms them (siting group).
+ */
+export interface ProcessConditions {
+  aboveBoilingPoint?: boolean;
+  hazardousProcess?: string;
+  nearExplosionLimits?: boolean;
+  operatingPressureMPa?: number;
+  /** The chemicals they apply to; absent: every flammable liquid of the unit. */
+  chemicalIds?: string[];
+}
+
 @Entity({ name: 'facilities' })
 export class FacilityEntity {
   @PrimaryColumn('uuid') id: string;
@@ -28,6 +43,8 @@ export class FacilityEntity {
   @Column('jsonb') capacities: Capacity[];
   /** People living within 500 m (GB 18218-2018 Table 5, the α factor). */
   @Column({ type: 'integer', name: 'people_within_500m' }) peopleWithin500m: number;
+  /** GB 18218 process conditions (工艺条件), {} when none. */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) processConditions: ProcessConditions;
   /** pending: registered by its enterprise, its siting not yet confirmed by emergency management (counts for nothing). */
   @Column({ type: 'text', default: 'active' }) status: 'pending' | 'active' | 'closed';
   @Column({ type: 'timestamptz', default: () => 'now()' }) createdAt: Date;

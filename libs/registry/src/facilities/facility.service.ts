@@ -27,8 +27,14 @@ import { ChemicalRepository } from '../chemicals/chemical.repository.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { ClaimFiler, type GatedGroup, splitChange } from '../gating.js';
 import { CERTIFICATE_ISSUERS } from '../issuers.js';
-import type { CreateFacilityDto, FacilityQuery, FacilityView, UpdateFacilityDto } from './facility.dto.js';
-import type { Capacity, FacilityEntity } from './facility.entity.js';
+import type {
+  CreateFacilityDto,
+  FacilityQuery,
+  FacilityView,
+  ProcessConditionsDto,
+  UpdateFacilityDto,
+} from './facility.dto.js';
+import type { Capacity, FacilityEntity, ProcessConditions } from './facility.entity.js';
 import { FacilityRepository } from './facility.repository.js';
 
 export function toFacilityView(f: FacilityEntity): FacilityView {
@@ -45,6 +51,7 @@ export function toFacilityView(f: FacilityEntity): FacilityView {
     address: f.address,
     capacities: f.capacities,
     peopleWithin500m: f.peopleWithin500m,
+    processConditions: f.processConditions ?? {},
     status: f.status,
   };
 }
@@ -69,6 +76,7 @@ const SITING: GatedGroup<FacilityEntity> = {
     'district',
     'capacities',
     'peopleWithin500m',
+    'processConditions',
     'status',
   ],
   label: CERTIFICATE_ISSUERS.facility_siting.nameZh,
@@ -156,6 +164,7 @@ export class FacilityService {
       address: dto.address.trim(),
       capacities,
       peopleWithin500m: dto.peopleWithin500m ?? 0,
+      processConditions: processConditions(dto.processConditions),
       // Registered by its enterprise, it counts for nothing until emergency management confirms its siting.
       status: principal.kind === 'enterprise' ? 'pending' : 'active',
       createdAt: now,
@@ -233,6 +242,7 @@ export class FacilityService {
       if (problems.length) throw new RulesViolated(problems);
       patch.capacities = capacities;
     }
+    if (dto.processConditions) patch.processConditions = processConditions(dto.processConditions);
     for (const k of [
       'name',
       'kind',
@@ -274,6 +284,19 @@ export class FacilityService {
     await this.facilities.update(id, proposed);
     return { facilityId: id, applied: Object.keys(proposed) };
   }
+}
+
+/** Only the fields given, so that an unchanged set compares equal (a claim is filed only for a change). */
+function processConditions(dto: ProcessConditionsDto | undefined): ProcessConditions {
+  if (!dto) return {};
+  const out: ProcessConditions = {};
+  if (dto.aboveBoilingPoint) out.aboveBoilingPoint = true;
+  if (dto.hazardousProcess?.trim()) out.hazardousProcess = dto.hazardousProcess.trim();
+  if (dto.nearExplosionLimits) out.nearExplosionLimits = true;
+  if (dto.operatingPressureMPa !== undefined && dto.operatingPressureMPa !== null)
+    out.operatingPressureMPa = dto.operatingPressureMPa;
+  if (dto.chemicalIds?.length) out.chemicalIds = [...new Set(dto.chemicalIds)].sort();
+  return out;
 }
 
 function pick<E extends object>(e: E, fields: ReadonlyArray<keyof E>): Partial<E> {
