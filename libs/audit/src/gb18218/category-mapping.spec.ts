@@ -57,9 +57,14 @@ describe('ADR class → GB 18218-2018 Table 2 category (one table, every row wit
       { Q: 500, category: 'J5', beta: 1 },
     ],
     [
-      'class 3 PG II with subsidiary 6.1 (1,2-二氯乙烷) → W5.3 and J2 (toxicity may be PG I): J2',
+      'class 3 PG II with subsidiary 6.1 (1,2-二氯乙烷) → W5.3 and J5 (6.1 PG I would have been the main class): J5',
       { unClass: '3', subsidiaryRisks: ['6.1'], packingGroups: ['II'] },
-      { Q: 50, category: 'J2', beta: 1 },
+      { Q: 500, category: 'J5', beta: 1 },
+    ],
+    [
+      'class 3 PG I with subsidiary 6.1 (3 PG I prevails over 6.1 PG I by mouth or skin) → W5.1 and J2: W5.1 (10 t)',
+      { unClass: '3', subsidiaryRisks: ['6.1'], packingGroups: ['I'] },
+      { Q: 10, category: 'W5.1', beta: 1.5 },
     ],
     // 4.1, 4.2, 4.3 PG III: Table 2 covers only the worst categories.
     [

@@ -264,6 +264,13 @@ export const CATEGORY_MAPPING: readonly MappingRow[] = [
   {
     hazard: '6.1',
     as: 'subsidiary',
+    under: { cls: '3', pg: 'II' },
+    category: 'J5',
+    source: `${PRECEDENCE}: 6.1 PG I (every route) prevails over 3 PG II, so its toxicity is 6.1 PG II or III: category 2 at most → J5`,
+  },
+  {
+    hazard: '6.1',
+    as: 'subsidiary',
     under: { cls: '3', pg: 'III' },
     category: 'J5',
     source: `${PRECEDENCE}: 6.1 PG I and II (but by mouth) prevail over 3 PG III, so its toxicity is at most 6.1 PG II oral: category 2 → J5`,
