@@ -149,12 +149,21 @@ describe('licence authorization query', () => {
     await makeLicence(t, buyer, {
       kind: 'highly_toxic_purchase',
       scope: { chemicalIds: [chlorine] },
+      permittedQuantityKg: 500,
       validTo: '2026-05-01',
     });
     const expired = await ask(buyer, { activity: 'buy', chemicalId: chlorine, at });
     expect(codes(expired)).toEqual(['LICENCE_EXPIRED', 'PURCHASE_PERMIT_REQUIRED']);
-    await makeLicence(t, buyer, { kind: 'highly_toxic_purchase', scope: { chemicalIds: [chlorine] } });
-    await makeLicence(t, buyer, { kind: 'explosive_precursor_filing', scope: { chemicalIds: [nitricAcid] } });
+    await makeLicence(t, buyer, {
+      kind: 'highly_toxic_purchase',
+      scope: { chemicalIds: [chlorine] },
+      permittedQuantityKg: 500,
+    });
+    await makeLicence(t, buyer, {
+      kind: 'explosive_precursor_filing',
+      scope: { chemicalIds: [nitricAcid] },
+      permittedQuantityKg: 500,
+    });
     expect((await ask(buyer, { activity: 'buy', chemicalId: chlorine, at })).allowed).toBe(true);
     expect((await ask(buyer, { activity: 'buy', chemicalId: nitricAcid, at })).allowed).toBe(true);
   });

@@ -363,6 +363,7 @@ describe('e-waybill validation at submission', () => {
           validFrom: day(-1),
           validTo: day(3),
           scope: { chemicalIds: [w.chemicalId], routeIds: [w.routeId] },
+          permittedQuantityKg: 20_000,
           ...over,
         });
     expect((await issue(pass.number)).status).toBe(201);
