@@ -11,7 +11,13 @@ import {
   RulesViolated,
   toPage,
 } from '@lib/platform';
-import { AuthorizationService, type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
+import {
+  AuthorizationService,
+  type ChemicalView,
+  ControlledChemicalsService,
+  type FacilityView,
+  RegistryLookup,
+} from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
 import { type CorrectionDraft, type LegDraft, LedgerWriter, type OperationDraft } from '../ledger-writer.js';
 import type { MovementEntity } from '../movement.entity.js';
@@ -37,8 +43,9 @@ export class MovementService {
     private readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
     private readonly config: AppConfig,
+    controlled: ControlledChemicalsService,
   ) {
-    this.kit = new OperationKit(repo, registry, authorization);
+    this.kit = new OperationKit(repo, registry, authorization, controlled);
   }
 
   private readonly kit: OperationKit;
@@ -72,8 +79,10 @@ export class MovementService {
     correction: CorrectionDraft | null,
   ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
-      const { draft, lotNumbers } = await this.draft(dto, principal);
-      return this.writer.commit({ ...draft, correction }, lotNumbers);
+      const { draft, lotNumbers, after } = await this.draft(dto, principal);
+      const rows = await this.writer.commit({ ...draft, correction }, lotNumbers);
+      await after?.(rows.map((r) => r.id));
+      return rows;
     });
     return rows.map(toMovementView);
   }
@@ -87,6 +96,7 @@ export class MovementService {
     lotNumbers: Map<string, string>;
     facility: FacilityView;
     chemical: ChemicalView;
+    after?: (movementIds: string[]) => Promise<void>;
   }> {
     const facility = await this.kit.ownFacility(dto.facilityId, principal, 'facilityId');
     const chemical = (await this.registry.chemicalMap([dto.chemicalId])).get(dto.chemicalId);
@@ -110,7 +120,11 @@ export class MovementService {
     return { ...(await this.build(ctx)), facility, chemical };
   }
 
-  private async build(ctx: OperationContext): Promise<{ draft: OperationDraft; lotNumbers: Map<string, string> }> {
+  private async build(ctx: OperationContext): Promise<{
+    draft: OperationDraft;
+    lotNumbers: Map<string, string>;
+    after?: (movementIds: string[]) => Promise<void>;
+  }> {
     const built = await OPERATION_BUILDERS[ctx.dto.operation](ctx);
     const problems = [...built.problems];
     const newLots = built.newLots ?? [];
@@ -136,6 +150,7 @@ export class MovementService {
         newLots,
       },
       lotNumbers: built.lotNumbers ?? new Map(),
+      after: built.after,
     };
   }
 

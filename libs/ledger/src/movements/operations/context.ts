@@ -26,6 +26,11 @@ export interface OperationBuild {
   problems: ProblemItem[];
   newLots?: LotEntity[];
   lotNumbers?: Map<string, string>;
+  /**
+   * Runs in the booking's transaction once its legs are written (the movements' ids in leg order):
+   * what the registry books beside it (a permit consumed, a sale to file).
+   */
+  after?: (movementIds: string[]) => Promise<void>;
 }
 
 /** One file per operation under operations/, each exporting one of these. */

@@ -1,5 +1,12 @@
 import { NotFound, type Principal, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
-import { type Activity, AuthorizationService, type FacilityView, RegistryLookup } from '@lib/registry';
+import {
+  type Activity,
+  AuthorizationService,
+  ControlledChemicalsService,
+  type FacilityView,
+  type PermitUse,
+  RegistryLookup,
+} from '@lib/registry';
 import { LedgerRepository } from '../../ledger.repository.js';
 import type { LegDraft } from '../../ledger-writer.js';
 import type { LotEntity, MovementEntity } from '../../movement.entity.js';
@@ -19,6 +26,8 @@ export class OperationKit {
     readonly repo: LedgerRepository,
     readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
+    /** Permits consumed and sales to file (剧毒, 易制爆, 易制毒), booked with the movement. */
+    readonly controlled: ControlledChemicalsService,
   ) {}
 
   /** A facility the principal acts for: its own (any, for admin); another's is not found. */
@@ -67,7 +76,15 @@ export class OperationKit {
     ctx: OperationContext,
     facility: FacilityView,
     path: string,
-    opts: { wasteCode?: string; ignore?: string[]; counterparty?: string } = {},
+    opts: {
+      wasteCode?: string;
+      ignore?: string[];
+      counterparty?: string;
+      /** A purchase: its quantity and seller, judged against the buyer's permit or filing. */
+      purchase?: { quantityKg: number; sellerId: string | null };
+      /** Collects the permits the purchase consumes (booked by the operation's `after`). */
+      uses?: PermitUse[];
+    } = {},
   ): Promise<ProblemItem[]> {
     const answer = await this.authorization.authorize({
       enterpriseId,
@@ -76,7 +93,10 @@ export class OperationKit {
       at: ctx.at,
       district: facility.district,
       wasteCode: opts.wasteCode,
+      quantityKg: opts.purchase?.quantityKg,
+      counterpartyId: opts.purchase?.sellerId,
     });
+    opts.uses?.push(...answer.consumes);
     // Another enterprise's licences (numbers, refusal reasons) are its own: a counterparty hears the rule only.
     return answer.reasons
       .filter((r) => !opts.ignore?.includes(r.code))

@@ -1,4 +1,5 @@
 import type { ProblemItem } from '@lib/platform';
+import type { PermitUse } from '@lib/registry';
 import type { LegDraft } from '../../ledger-writer.js';
 import type { LotEntity } from '../../movement.entity.js';
 import type { OperationBuilder } from './context.js';
@@ -60,8 +61,15 @@ export const receive: OperationBuilder = async (ctx) => {
     lotId = lot.id;
   } else lotId = (await kit.existingLot(ctx, dto.lotId, 'lotId', 'enterprise')).id;
   problems.push(...(await kit.authorize(owner, 'store', ctx, facility, 'facilityId')));
-  if (supplier !== owner) problems.push(...(await kit.authorize(owner, 'buy', ctx, facility, 'facilityId')));
+  // A purchase (购买) consumes the buyer's permit or filing: 剧毒 Decree 591 Art. 39–40, 易制毒
+  // 《易制毒化学品管理条例》 Art. 15, 17 (quantity and seller checked in the registry).
+  const uses: PermitUse[] = [];
+  if (supplier !== owner) {
+    const purchase = { quantityKg: kit.quantityKg(ctx), sellerId: supplier };
+    problems.push(...(await kit.authorize(owner, 'buy', ctx, facility, 'facilityId', { purchase, uses })));
+  }
   return {
+    after: ([id]) => kit.controlled.recordUses(uses, { type: 'movement', id: id! }, ctx.at),
     legs: [
       kit.leg(ctx, facility, type, lotId, kit.quantityKg(ctx), {
         sourceMovementId: dto.sourceMovementId ?? null,

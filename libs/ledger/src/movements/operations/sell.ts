@@ -19,7 +19,8 @@ export const sell: OperationBuilder = async (ctx) => {
   problems.push(...(await kit.authorize(owner, 'sell', ctx, facility, 'facilityId')));
   // The seller checks the buyer's licences (条例 Art. 37-39) and hears only which rule fails.
   const asBuyer = { counterparty: 'buyer' };
-  problems.push(...(await kit.authorize(to.enterpriseId, 'buy', ctx, to, 'toFacilityId', asBuyer)));
+  const purchase = { quantityKg: kit.quantityKg(ctx), sellerId: owner };
+  problems.push(...(await kit.authorize(to.enterpriseId, 'buy', ctx, to, 'toFacilityId', { ...asBuyer, purchase })));
   problems.push(...(await kit.authorize(to.enterpriseId, 'store', ctx, to, 'toFacilityId', asBuyer)));
   return {
     legs: [
@@ -29,5 +30,15 @@ export const sell: OperationBuilder = async (ctx) => {
       }),
     ],
     problems,
+    // Decree 591 Art. 41: a sale of 剧毒 or 易制爆 is the seller's to file with police within 5 days.
+    after: ([id]) =>
+      kit.controlled.recordSale({
+        movementId: id!,
+        sellerId: owner,
+        buyerId: to.enterpriseId,
+        chemicalId: ctx.chemical.id,
+        quantityKg: kit.quantityKg(ctx),
+        soldAt: ctx.at,
+      }),
   };
 };

@@ -37,5 +37,18 @@ export const ship: OperationBuilder = async (ctx) => {
       }),
     ],
     problems,
+    // Shipped to another enterprise it is sold (the receipt is the buyer's purchase): Decree 591
+    // Art. 41's filing duty for 剧毒 and 易制爆 applies as to a sale.
+    after: async ([id]) => {
+      if (consignee && consignee !== owner)
+        await kit.controlled.recordSale({
+          movementId: id!,
+          sellerId: owner,
+          buyerId: consignee,
+          chemicalId: ctx.chemical.id,
+          quantityKg: kit.quantityKg(ctx),
+          soldAt: ctx.at,
+        });
+    },
   };
 };
