@@ -64,9 +64,31 @@ export class ControlledChemicals1797002000000 implements MigrationInterface {
         CONSTRAINT uq_controlled_sales_movement UNIQUE (movement_id, chemical_id)
       )`);
     await q.query('CREATE INDEX ix_controlled_sales_open ON controlled_sales (due_at) WHERE filing_id IS NULL');
+
+    // A database whose policy was written before: police receive controlled.* (the unfiled-sale
+    // warnings) as the shipped default gives them (a new database writes that default when first needed).
+    const [latest] = (await q.query(
+      'SELECT version, document FROM sharing_policy_versions ORDER BY version DESC LIMIT 1',
+    )) as Array<{ version: number; document: unknown }>;
+    if (!latest) return;
+    const document = (typeof latest.document === 'string' ? JSON.parse(latest.document) : latest.document) as {
+      agencies?: Record<string, { events?: Array<{ types: string[]; fields: string[]; unmasked: string[] }> }>;
+    };
+    const police = document.agencies?.police;
+    if (!police?.events || police.events.some((r) => r.types.includes('controlled.*') || r.types.includes('*'))) return;
+    police.events.push({ types: ['controlled.*'], fields: ['*'], unmasked: [] });
+    await q.query(
+      `INSERT INTO sharing_policy_versions (version, document, changed_by, reason) VALUES ($1, $2, 'system', $3)`,
+      [
+        Number(latest.version) + 1,
+        JSON.stringify(document),
+        'police receive controlled.sale_unfiled (Decree 591 Art. 41: sales not filed within 5 days)',
+      ],
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // A policy version is history: it stays.
     await q.query('DROP TABLE controlled_sales');
     await q.query('DROP TABLE permit_uses');
     await q.query(
