@@ -80,9 +80,9 @@ export class MovementService {
   ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
       const { draft, lotNumbers, after } = await this.draft(dto, principal);
-      const rows = await this.writer.commit({ ...draft, correction }, lotNumbers);
-      await after?.(rows.map((r) => r.id));
-      return rows;
+      const written = await this.writer.commit({ ...draft, correction }, lotNumbers);
+      await after?.(written.map((r) => r.id));
+      return written;
     });
     return rows.map(toMovementView);
   }

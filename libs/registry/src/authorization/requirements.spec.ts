@@ -1,6 +1,11 @@
 import { needsSafeUseLicence, type RequirementChemical, requirements } from './requirements.js';
 
-const ethanol: RequirementChemical = { nameZh: '乙醇', highlyToxic: false, explosivePrecursor: false, drugPrecursorCategory: null };
+const ethanol: RequirementChemical = {
+  nameZh: '乙醇',
+  highlyToxic: false,
+  explosivePrecursor: false,
+  drugPrecursorCategory: null,
+};
 const plant = { sector: 'chemical' as const, usesAboveThreshold: true };
 
 describe('requirements: Decree 591 as it states them', () => {
