@@ -30,7 +30,10 @@ describe('a highly toxic lot through its whole life', () => {
     const a = await party(t, { licences: [PRODUCTION_LICENCE] });
     const b = await party(t, {
       roles: ['user'],
-      licences: [SAFE_USE_LICENCE, { kind: 'highly_toxic_purchase', scope: { chemicalIds: [cyanide] } }],
+      licences: [
+        SAFE_USE_LICENCE,
+        { kind: 'highly_toxic_purchase', scope: { chemicalIds: [cyanide] }, permittedQuantityKg: 1000 },
+      ],
       facilityKind: 'use',
     });
     const c = await party(t, {

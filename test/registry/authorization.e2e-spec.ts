@@ -3,9 +3,11 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 type Answer = {
   allowed: boolean;
-  reasons: Array<{ code: string; text: string }>;
+  reasons: Array<{ code: string; text: string; basis?: string }>;
   licenceIds: string[];
   localDate: string;
+  requirements: Array<{ need: string; basis: string; required: boolean; met: boolean; licenceIds: string[] }>;
+  consumes: unknown[];
 };
 
 /** GET /v1/enterprises/:id/authorization: may E do A on C at T, and if not, why. */
@@ -39,7 +41,22 @@ describe('licence authorization query', () => {
     const e = (await makeEnterprise(t)).id as string;
     const l = await makeLicence(t, e, { scope: { classes: ['2'] } });
     const a = await ask(e, { activity: 'produce', chemicalId: chlorine, at: '2026-06-01T02:00:00Z' });
-    expect(a).toEqual({ allowed: true, reasons: [], licenceIds: [l.id], localDate: '2026-06-01' });
+    expect(a).toEqual({
+      allowed: true,
+      reasons: [],
+      licenceIds: [l.id],
+      localDate: '2026-06-01',
+      requirements: [
+        {
+          need: 'safety production licence',
+          basis: 'Decree 591 Art. 14; 《安全生产许可证条例》 Art. 2',
+          required: true,
+          met: true,
+          licenceIds: [l.id],
+        },
+      ],
+      consumes: [],
+    });
   });
 
   it('refuses with LICENCE_EXPIRED after the last valid day, judged in Asia/Shanghai', async () => {
@@ -149,12 +166,21 @@ describe('licence authorization query', () => {
     await makeLicence(t, buyer, {
       kind: 'highly_toxic_purchase',
       scope: { chemicalIds: [chlorine] },
+      permittedQuantityKg: 500,
       validTo: '2026-05-01',
     });
     const expired = await ask(buyer, { activity: 'buy', chemicalId: chlorine, at });
     expect(codes(expired)).toEqual(['LICENCE_EXPIRED', 'PURCHASE_PERMIT_REQUIRED']);
-    await makeLicence(t, buyer, { kind: 'highly_toxic_purchase', scope: { chemicalIds: [chlorine] } });
-    await makeLicence(t, buyer, { kind: 'explosive_precursor_filing', scope: { chemicalIds: [nitricAcid] } });
+    await makeLicence(t, buyer, {
+      kind: 'highly_toxic_purchase',
+      scope: { chemicalIds: [chlorine] },
+      permittedQuantityKg: 500,
+    });
+    await makeLicence(t, buyer, {
+      kind: 'explosive_precursor_filing',
+      scope: { chemicalIds: [nitricAcid] },
+      permittedQuantityKg: 500,
+    });
     expect((await ask(buyer, { activity: 'buy', chemicalId: chlorine, at })).allowed).toBe(true);
     expect((await ask(buyer, { activity: 'buy', chemicalId: nitricAcid, at })).allowed).toBe(true);
   });

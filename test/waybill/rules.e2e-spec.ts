@@ -370,7 +370,8 @@ describe('e-waybill validation at submission', () => {
           issuer: '无锡市公安局',
           validFrom: day(-1),
           validTo: day(3),
-          scope: { chemicalIds: [w.chemicalId], routeIds: [w.routeId] },
+          scope: { chemicalIds: [w.chemicalId], routeIds: [w.routeId], vehicleIds: [w.vehicleId] },
+          permittedQuantityKg: 20_000,
           ...over,
         });
     expect((await issue(pass.number)).status).toBe(201);

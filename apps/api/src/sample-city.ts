@@ -117,14 +117,27 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
   const emergency = await key({ principal: 'agency', agency: 'emergency' });
   const market = await key({ principal: 'agency', agency: 'market' });
   // Each agency works through its queue (待审核事项) and confirms what the enterprises filed.
-  const confirmQueues = (): Promise<number> => confirmPendingFilings(base, [emergency, transport, market]);
+  const confirmQueues = (): Promise<number> => confirmPendingFilings(base, [emergency, transport, market, police]);
 
-  const chemicals = await Promise.all(
-    CHEMICALS.map(
-      async (cas) =>
-        ((await call(admin, 'GET', `/v1/chemicals?q=${cas}`)).items as Json[]).find((c) => c.cas === cas)!.id as string,
+  const catalogue = await Promise.all(
+    CHEMICALS.map(async (cas) =>
+      ((await call(admin, 'GET', `/v1/chemicals?q=${cas}`)).items as Json[]).find((c) => c.cas === cas)!,
     ),
   );
+  const chemicals = catalogue.map((c) => c.id as string);
+  // Toluene, acetone and sulphuric acid are category 3 drug precursors (易制毒): bought under a
+  // purchase filing, carried under a transport filing (《易制毒化学品管理条例》 Art. 17, 20).
+  const precursors = catalogue.filter((c) => c.drugPrecursorCategory).map((c) => c.id as string);
+  const policeFiling = (kind: string, over: Json) => ({
+    kind,
+    number: `锡公易制毒备${++serial}`,
+    issuer: '无锡市公安局',
+    validFrom: '2024-01-01',
+    validTo: yearsAhead(1),
+    scope: { chemicalIds: precursors },
+    permittedQuantityKg: 1e9,
+    ...over,
+  });
   const classes = {
     scope: { classes: ['3', '8'] },
     validFrom: '2024-01-01',
@@ -163,6 +176,8 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
   for (const c of CONSIGNORS) consignors.push(await party(c, ['producer', 'storer'], 'safety_production'));
   const consignees = [];
   for (const c of CONSIGNEES) consignees.push(await party(c, ['user', 'trader', 'storer'], 'business'));
+  for (const c of consignees)
+    await post(c.key, `/v1/enterprises/${c.id}/licences`, policeFiling('drug_precursor_purchase_filing', {}));
   const carriers = [];
   for (const [i, name] of CARRIERS.entries()) {
     const id = await enterprise({ name, district: ['新吴', '江阴', '宜兴', '滨湖'][i]!, division: '320214' }, [
@@ -250,8 +265,18 @@ export async function loadSampleCity(base: string, admin: string, tankerCount = 
       });
     const [driver, escort] = [await person('driver'), await person('escort')];
     fleet.push({ vehicleId, driverId: driver.id as string, escortId: escort.id as string });
+    // The consignor files the tanker's transport filing for its consignee (Art. 20: vehicle, consignee, quantity).
+    if (precursors.includes(chemicals[i % chemicals.length]!))
+      await post(
+        from.key,
+        `/v1/enterprises/${from.id}/licences`,
+        policeFiling('drug_precursor_transport_filing', {
+          scope: { chemicalIds: precursors, vehicleIds: [vehicleId] },
+          counterpartyId: to.id,
+        }),
+      );
   }
-  // Transport (certificates, terminals, qualifications) and market supervision (tanks) confirm them.
+  // Transport (certificates, terminals, qualifications), market supervision (tanks) and police (filings) confirm them.
   await confirmQueues();
   for (let i = 0; i < tankerCount; i++) {
     const { vehicleId, driverId, escortId } = fleet[i]!;

@@ -4,6 +4,16 @@ export * from './vocabulary.js';
 export { EnterpriseService } from './enterprises/enterprise.service.js';
 export { AuthorizationService, type AuthorizationRequest } from './authorization/authorization.service.js';
 export type { AuthorizationAnswer, AuthorizationReason } from './authorization/authorization.dto.js';
+export { ControlledChemicalsService, type PermitUse } from './controlled/controlled-chemicals.service.js';
+export {
+  choosePermit,
+  grams,
+  permitProblems,
+  remainingKg,
+  type PermitFacts,
+  type PermitNeed,
+  type PermitProblem,
+} from './controlled/permit-rules.js';
 export { ChemicalService } from './chemicals/chemical.service.js';
 export type { ChemicalView } from './chemicals/chemical.dto.js';
 export { VehicleService } from './vehicles/vehicle.service.js';

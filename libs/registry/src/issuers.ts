@@ -69,39 +69,70 @@ export const LICENCE_ISSUERS: Record<LicenceKind, Issuer> = {
     name: 'highly toxic chemicals purchase permit',
     holder: 'enterprise',
     basis: 'Decree 591 Art. 39–40',
-    gates: 'buy a highly toxic chemical without a production, use or business licence covering it',
+    gates: 'one purchase of a highly toxic chemical without a licence covering it: chemical, quantity, seller',
   },
   highly_toxic_road_pass: {
     agency: 'police',
     nameZh: '剧毒化学品道路运输通行证',
     name: 'highly toxic chemicals road transport pass',
     holder: 'enterprise',
-    basis: 'Decree 591 Art. 50',
-    gates: 'an e-waybill with a highly toxic load (its route and dates)',
+    basis: 'Decree 591 Art. 50; 《剧毒化学品购买和公路运输许可证件管理办法》',
+    gates: 'one e-waybill with a highly toxic load: its route, vehicle, chemicals, quantity and dates',
   },
   explosive_precursor_filing: {
     agency: 'police',
     nameZh: '易制爆危险化学品购买备案',
-    name: 'explosive precursor filing',
+    name: 'explosive precursor purchase filing',
     holder: 'enterprise',
-    basis: 'Decree 591 Art. 41; 《易制爆危险化学品治安管理办法》',
+    basis: 'Decree 591 Art. 38, 41; 《易制爆危险化学品治安管理办法》',
     gates: 'buy an explosive precursor without a licence covering it',
   },
-  drug_precursor_permit: {
+  // The seller's filing of each sale with county police (县级公安机关) within 5 days: the kind,
+  // quantity and buyer (流向) of a highly toxic chemical or explosive precursor sold.
+  controlled_sale_filing: {
     agency: 'police',
-    nameZh: '易制毒化学品购买/运输许可证（第一类）',
-    name: 'drug precursor purchase or transport permit (category 1)',
+    nameZh: '剧毒化学品、易制爆危险化学品销售备案',
+    name: 'highly toxic or explosive precursor sale filing',
     holder: 'enterprise',
-    basis: '《易制毒化学品管理条例》 Art. 15, 20',
-    gates: 'buy or carry a category 1 drug precursor (checked from issue 17)',
+    basis: 'Decree 591 Art. 41; 《易制爆危险化学品治安管理办法》 Art. 13',
+    gates: 'discharges the seller’s duty to file a sale within 5 days (else CONTROLLED_SALE_UNFILED)',
   },
-  drug_precursor_filing: {
+  // Non-pharmaceutical category 1: provincial police (省级公安机关); pharmaceutical category 1 is the
+  // medical products administration's (药品监督管理部门), which this service does not model.
+  drug_precursor_purchase_permit: {
     agency: 'police',
-    nameZh: '易制毒化学品购买/运输备案（第二、三类）',
-    name: 'drug precursor purchase or transport filing (categories 2, 3)',
+    nameZh: '第一类易制毒化学品购买许可证',
+    name: 'drug precursor purchase permit (category 1)',
     holder: 'enterprise',
-    basis: '《易制毒化学品管理条例》 Art. 17, 20',
-    gates: 'buy or carry a category 2 or 3 drug precursor (checked from issue 17)',
+    basis: '《易制毒化学品管理条例》 Art. 14–16',
+    gates: 'buy a category 1 drug precursor: chemical, quantity, seller',
+  },
+  drug_precursor_purchase_filing: {
+    agency: 'police',
+    nameZh: '第二、三类易制毒化学品购买备案证明',
+    name: 'drug precursor purchase filing (categories 2, 3)',
+    holder: 'enterprise',
+    basis: '《易制毒化学品管理条例》 Art. 17',
+    gates: 'buy a category 2 or 3 drug precursor: chemical, quantity, seller',
+  },
+  // Art. 20: categories 1 and 2 by the 设区的市级 police where the goods leave; category 3 is filed
+  // with the county police (县级) there. (../shared/reference/issuers.md groups category 2 with the
+  // filings; the article itself puts it with the permits.)
+  drug_precursor_transport_permit: {
+    agency: 'police',
+    nameZh: '第一、二类易制毒化学品运输许可证',
+    name: 'drug precursor transport permit (categories 1, 2)',
+    holder: 'enterprise',
+    basis: '《易制毒化学品管理条例》 Art. 20–22',
+    gates: 'an e-waybill carrying a category 1 or 2 drug precursor: chemical, quantity, consignee, vehicle, dates',
+  },
+  drug_precursor_transport_filing: {
+    agency: 'police',
+    nameZh: '第三类易制毒化学品运输备案证明',
+    name: 'drug precursor transport filing (category 3)',
+    holder: 'enterprise',
+    basis: '《易制毒化学品管理条例》 Art. 20',
+    gates: 'an e-waybill carrying a category 3 drug precursor: chemical, quantity, consignee, dates',
   },
 };
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@lib/platform';
 import type { ChemicalView } from './chemicals/chemical.dto.js';
+import { ControlledChemicalsService } from './controlled/controlled-chemicals.service.js';
+import type { PermitFacts } from './controlled/permit-rules.js';
 import { ChemicalRepository } from './chemicals/chemical.repository.js';
 import { toChemicalView } from './chemicals/chemical.service.js';
 import type { EnterpriseView } from './enterprises/enterprise.dto.js';
@@ -33,7 +35,18 @@ export class RegistryLookup {
     private readonly vehicles: VehicleRepository,
     private readonly people: PersonRepository,
     private readonly licences: LicenceRepository,
+    private readonly controlled: ControlledChemicalsService,
   ) {}
+
+  /** Permits and filings of a kind held by these enterprises, as the trip rules judge them. */
+  permits(
+    kind: LicenceKind,
+    holderIds: string[],
+    number: string | null,
+    exceptSubjectId: string | null,
+  ): Promise<Array<PermitFacts & { usedBy: string[] }>> {
+    return this.controlled.permits(kind, holderIds, number, exceptSubjectId);
+  }
 
   /** Licences of one kind and number held by these enterprises, any status (a permit named on a waybill). */
   async licencesByNumber(kind: LicenceKind, number: string, enterpriseIds: string[]): Promise<LicenceView[]> {

@@ -16,9 +16,13 @@ import { FacilityEntity } from './facilities/facility.entity.js';
 import { FacilityRepository } from './facilities/facility.repository.js';
 import { FacilityService, FacilitySitingFilingHandler } from './facilities/facility.service.js';
 import { ClaimFiler } from './gating.js';
+import { ControlledChemicalsService } from './controlled/controlled-chemicals.service.js';
+import { ControlledSaleEntity } from './controlled/controlled-sale.entity.js';
+import { ControlledSaleRepository } from './controlled/controlled-sale.repository.js';
+import { ControlledSalesController } from './controlled/controlled.controller.js';
 import { ImportController } from './import/import.controller.js';
 import { ImportService } from './import/import.service.js';
-import { LicenceEntity, LicenceVersionEntity } from './licences/licence.entity.js';
+import { LicenceEntity, LicenceVersionEntity, PermitUseEntity } from './licences/licence.entity.js';
 import { LicenceRepository } from './licences/licence.repository.js';
 import { LicenceFilingHandler, LicenceService } from './licences/licence.service.js';
 import { LicencesController } from './licences/licences.controller.js';
@@ -48,6 +52,8 @@ import { TerminalBindingsController } from './terminals/terminal-bindings.contro
       CreditEventEntity,
       LicenceEntity,
       LicenceVersionEntity,
+      PermitUseEntity,
+      ControlledSaleEntity,
       ChemicalEntity,
       VehicleEntity,
       PersonEntity,
@@ -64,6 +70,7 @@ import { TerminalBindingsController } from './terminals/terminal-bindings.contro
     FacilitiesController,
     ImportController,
     TerminalBindingsController,
+    ControlledSalesController,
   ],
   providers: [
     EnterpriseRepository,
@@ -85,6 +92,8 @@ import { TerminalBindingsController } from './terminals/terminal-bindings.contro
     ClaimFiler,
     TerminalBindingRepository,
     TerminalBindingService,
+    ControlledSaleRepository,
+    ControlledChemicalsService,
     // One handler per filing kind (checked at boot): confirming a claim makes it the fact.
     LicenceFilingHandler,
     VehicleCertificateFilingHandler,
@@ -104,6 +113,7 @@ import { TerminalBindingsController } from './terminals/terminal-bindings.contro
     FacilityService,
     LicenceService,
     TerminalBindingService,
+    ControlledChemicalsService,
   ],
 })
 export class RegistryModule {}

@@ -6,6 +6,16 @@ export type District = (typeof DISTRICTS)[number];
 export const ENTERPRISE_ROLES = ['producer', 'storer', 'user', 'trader', 'carrier', 'disposer'] as const;
 export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];
 
+/**
+ * What kind of enterprise it is, for 《危险化学品安全管理条例》 (Decree 591) Art. 29 and
+ * 《危险化学品安全使用许可证实施办法》 Art. 2: only a chemical enterprise (化工企业) that uses listed
+ * chemicals as production raw material above 《危险化学品使用量的数量标准》 (2013) needs a safe use
+ * licence; hospitals (医院), laboratories (实验室), schools (学校) and other users (其他使用单位) do
+ * not. A gated fact: the enterprise claims it, emergency management confirms it.
+ */
+export const ENTERPRISE_SECTORS = ['chemical', 'hospital', 'laboratory', 'school', 'other'] as const;
+export type EnterpriseSector = (typeof ENTERPRISE_SECTORS)[number];
+
 export const CREDIT_STATUSES = ['normal', 'warned', 'blacklisted'] as const;
 export type CreditStatus = (typeof CREDIT_STATUSES)[number];
 
@@ -14,8 +24,12 @@ export type CreditStatus = (typeof CREDIT_STATUSES)[number];
  * safety_production 安全生产许可证; business 危险化学品经营许可证; safe_use 危险化学品安全使用许可证;
  * road_transport 道路危险货物运输许可; hazardous_waste 危险废物经营许可证;
  * highly_toxic_purchase 剧毒化学品购买许可证; highly_toxic_road_pass 剧毒化学品道路运输通行证;
- * explosive_precursor_filing 易制爆危险化学品备案; drug_precursor_permit 易制毒化学品许可证 (category 1);
- * drug_precursor_filing 易制毒化学品备案 (categories 2, 3).
+ * explosive_precursor_filing 易制爆危险化学品购买备案 (the buyer's);
+ * controlled_sale_filing 剧毒、易制爆危险化学品销售备案 (the seller's, within 5 days: Decree 591 Art. 41);
+ * drug_precursor_purchase_permit 第一类易制毒化学品购买许可证 (《易制毒化学品管理条例》 Art. 15);
+ * drug_precursor_purchase_filing 第二、三类易制毒化学品购买备案证明 (Art. 17);
+ * drug_precursor_transport_permit 第一、二类易制毒化学品运输许可证 (Art. 20);
+ * drug_precursor_transport_filing 第三类易制毒化学品运输备案证明 (Art. 20).
  */
 export const LICENCE_KINDS = [
   'safety_production',
@@ -26,10 +40,30 @@ export const LICENCE_KINDS = [
   'highly_toxic_purchase',
   'highly_toxic_road_pass',
   'explosive_precursor_filing',
-  'drug_precursor_permit',
-  'drug_precursor_filing',
+  'controlled_sale_filing',
+  'drug_precursor_purchase_permit',
+  'drug_precursor_purchase_filing',
+  'drug_precursor_transport_permit',
+  'drug_precursor_transport_filing',
 ] as const;
 export type LicenceKind = (typeof LICENCE_KINDS)[number];
+
+/**
+ * Permits and filings that cover one purchase, sale or trip: they name the chemical, a permitted
+ * quantity and the counterparty, and each use consumes their quantity (permit_uses).
+ */
+export const PERMIT_KINDS = [
+  'highly_toxic_purchase',
+  'highly_toxic_road_pass',
+  'explosive_precursor_filing',
+  'controlled_sale_filing',
+  'drug_precursor_purchase_permit',
+  'drug_precursor_purchase_filing',
+  'drug_precursor_transport_permit',
+  'drug_precursor_transport_filing',
+] as const satisfies readonly LicenceKind[];
+export type PermitKind = (typeof PERMIT_KINDS)[number];
+export const isPermitKind = (k: LicenceKind): k is PermitKind => (PERMIT_KINDS as readonly string[]).includes(k);
 
 /**
  * pending: filed by the enterprise, not yet verified by its issuer (it counts for nothing);

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MovementService } from '@lib/ledger';
-import { Database, type Principal, type ProblemItem, RulesViolated } from '@lib/platform';
-import { RegistryLookup } from '@lib/registry';
+import { Database, type Principal, type ProblemItem, RulesViolated, shanghaiDate } from '@lib/platform';
+import { ControlledChemicalsService, RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '@lib/telematics';
 import type { LoadDto, ReceiveDto, WaybillView } from './waybill.dto.js';
 import type { DiscrepancyLine, TrackSummary, WaybillEntity } from './waybill.entity.js';
+import { controlledTrip } from './rules/controlled.js';
 import { WaybillRepository } from './waybill.repository.js';
 import { rulesInput, WaybillService } from './waybill.service.js';
 import { WaybillValidator } from './waybill.validator.js';
@@ -40,6 +41,7 @@ export class WaybillTransitions {
     private readonly movements: MovementService,
     private readonly assignments: AssignmentsService,
     private readonly registry: RegistryLookup,
+    private readonly controlled: ControlledChemicalsService,
   ) {}
 
   /** The loader (装货人, the loading facility's owner: the consignor) checks, signs, and loads. */
@@ -74,6 +76,16 @@ export class WaybillTransitions {
       const crew = [resolved.driver, resolved.escort];
       if (problems.length)
         throw new RulesViolated(problems, `loading refused: ${[...new Set(problems.map((p) => p.rule))].join(', ')}`);
+      // The trip starts: it takes its road pass (one trip) and consumes its drug-precursor permits.
+      const start = shanghaiDate(input.plannedDeparture < at ? at : input.plannedDeparture);
+      const trip = await controlledTrip(
+        input,
+        [...resolved.chemicals.values()],
+        start,
+        shanghaiDate(input.plannedArrival),
+        this.registry,
+      );
+      await this.controlled.recordUses(trip.uses, { type: 'waybill', id: w.id }, at);
 
       for (const i of items) {
         const [ship] = await this.movements.record(

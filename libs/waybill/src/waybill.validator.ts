@@ -21,6 +21,7 @@ import { route } from './rules/route.js';
 import { tankFilling } from './rules/tank-filling.js';
 import { vehicle } from './rules/vehicle.js';
 import { WaybillRepository } from './waybill.repository.js';
+import { controlledTrip } from './rules/controlled.js';
 
 export type { ContentForRules, Resolved } from './rules/context.js';
 
@@ -151,7 +152,7 @@ export class WaybillValidator {
     out.push(...facilities(c, r));
     out.push(...route(c, r, known, classes, tripStart, tripEnd));
     out.push(...load(c, r));
-    out.push(...(await this.toxicPass(c, known, tripStart, tripEnd)));
+    out.push(...(await controlledTrip(c, known, tripStart, tripEnd, this.registry)).problems);
     out.push(...(await this.waste(c, r)));
     out.push(...busyAssets(r));
     return out;
@@ -235,69 +236,6 @@ export class WaybillValidator {
         const reasons = await ask(consignee.id, 'buy', chem.id, c.plannedArrival, r.unloading?.district);
         for (const x of licenceReasons(reasons)) add(x, `buy ${chem.nameZh}`);
       }
-    }
-    return out;
-  }
-
-  /**
-   * A highly toxic load travels under the police road pass (剧毒化学品道路运输通行证, Decree 591
-   * Art. 50): the pass the waybill names counts only as police recorded or verified it, held by the
-   * consignor or the carrier, over the whole trip, for this route, vehicle and chemicals.
-   */
-  private async toxicPass(
-    c: ContentForRules,
-    chems: ChemicalView[],
-    tripStart: string,
-    tripEnd: string,
-  ): Promise<ProblemItem[]> {
-    const toxic = chems.filter((x) => x.highlyToxic);
-    if (!toxic.length) return [];
-    const pass = c.toxicPass;
-    if (!pass)
-      return [
-        p(
-          'toxicPass',
-          'TOXIC_PASS_REQUIRED',
-          'a highly toxic (剧毒) load needs the police road transport pass (剧毒化学品道路运输通行证)',
-        ),
-      ];
-    const out: ProblemItem[] = [];
-    if (pass.routeId !== c.routeId)
-      out.push(p('toxicPass.routeId', 'TOXIC_PASS_ROUTE', 'the pass permits another route'));
-    const records = await this.registry.licencesByNumber('highly_toxic_road_pass', pass.number, [
-      c.consignorId,
-      c.carrierId,
-    ]);
-    const record = records.find((l) => l.status === 'verified');
-    if (!record) {
-      const pending = records.some((l) => l.status === 'pending');
-      out.push(
-        p(
-          'toxicPass.number',
-          'TOXIC_PASS_NOT_VERIFIED',
-          pending
-            ? `road pass ${pass.number} awaits verification by police`
-            : `no road pass ${pass.number} issued by police is on record for the consignor or the carrier`,
-        ),
-      );
-      return out;
-    }
-    if (record.validFrom > tripStart || record.validTo < tripEnd)
-      out.push(
-        p(
-          'toxicPass',
-          'TOXIC_PASS_NOT_VALID',
-          `the pass is valid ${record.validFrom} to ${record.validTo}, not over the whole trip`,
-        ),
-      );
-    if (record.scope.routeIds.length && !record.scope.routeIds.includes(c.routeId))
-      out.push(p('toxicPass.routeId', 'TOXIC_PASS_ROUTE', `pass ${record.number} permits other routes`));
-    if (record.scope.vehicleIds.length && !record.scope.vehicleIds.includes(c.vehicleId))
-      out.push(p('vehicleId', 'TOXIC_PASS_VEHICLE', `pass ${record.number} names other vehicles`));
-    for (const chem of toxic) {
-      const covered =
-        record.scope.chemicalIds.includes(chem.id) || record.scope.classes.some((cl) => classCovers(cl, chem.unClass));
-      if (!covered) out.push(p('items', 'TOXIC_PASS_CHEMICAL', `pass ${record.number} does not cover ${chem.nameZh}`));
     }
     return out;
   }

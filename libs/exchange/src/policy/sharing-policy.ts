@@ -57,11 +57,13 @@ const ON_THE_ROAD: ReadRule[] = [{ resources: ['positions', 'tracks'], fields: [
 /** The policy the service ships with (version 1), after the plan's division of work between the five agencies. */
 export const DEFAULT_POLICY: SharingPolicy = {
   agencies: {
-    // 公安: every alert about a loaded vehicle, with the trip's vehicle, crew (in clear) and load.
+    // 公安: every alert about a loaded vehicle, with the trip's vehicle, crew (in clear) and load; unfiled controlled sales.
     police: {
       events: [
         { types: ['violation.*'], fields: ['*'], unmasked: CREW_IN_CLEAR },
         { types: ['waybill.*'], fields: ['*'], unmasked: CREW_IN_CLEAR },
+        // Sales of 剧毒 and 易制爆 their sellers did not file within 5 days (Decree 591 Art. 41).
+        { types: ['controlled.*'], fields: ['*'], unmasked: [] },
       ],
       reads: ON_THE_ROAD,
       alerts: {

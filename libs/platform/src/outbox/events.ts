@@ -358,6 +358,26 @@ export const EVENTS = {
       },
     },
   },
+  'controlled.sale_unfiled': {
+    stream: 'registry',
+    version: 1,
+    description:
+      'A sale of a highly toxic chemical or explosive precursor that its seller has not filed with police within 5 days (Decree 591 Art. 41); published once per sale.',
+    schema: {
+      type: 'object',
+      required: ['saleId', 'movementId', 'sellerId', 'buyerId', 'chemicalId', 'quantityKg', 'soldAt', 'dueAt'],
+      properties: {
+        saleId: uuid,
+        movementId: uuid,
+        sellerId: uuid,
+        buyerId: uuid,
+        chemicalId: uuid,
+        quantityKg: kg,
+        soldAt: dateTime,
+        dueAt: dateTime,
+      },
+    },
+  },
   'terminal.conflict': {
     stream: 'terminal',
     version: 1,

@@ -34,6 +34,8 @@ export enum JobName {
   AlertEscalation = 'exchange.alert-escalation',
   /** Publishes licence.expiring for licences that expire within 30 days (once per licence and expiry). */
   LicenceExpiry = 'registry.licence-expiry',
+  /** Matches sales of 剧毒/易制爆 with their filings; publishes controlled.sale_unfiled past 5 days (once per sale). */
+  ControlledSaleFilings = 'registry.controlled-sale-filings',
   /** Runs one inventory audit (an enterprise, a district or the city). */
   AuditRun = 'audit.run',
   /** Publishes supervision orders that passed their deadline (once per deadline). */
@@ -52,6 +54,7 @@ export interface JobPayloads {
   [JobName.WebhookSweep]: Record<string, never>;
   [JobName.AlertEscalation]: Record<string, never>;
   [JobName.LicenceExpiry]: Record<string, never>;
+  [JobName.ControlledSaleFilings]: Record<string, never>;
   [JobName.AuditRun]: { auditId: string };
   [JobName.SupervisionOverdue]: Record<string, never>;
   [JobName.ChainCheckpoint]: Record<string, never>;
@@ -149,6 +152,14 @@ export const JOB_DEFINITIONS: { [N in JobName]: JobDefinition } = {
     timeoutMs: 120_000,
     keepCompleted: 10,
     repeatEveryMs: 6 * 3600_000,
+  },
+  [JobName.ControlledSaleFilings]: {
+    queue: QueueName.Maintenance,
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 60_000 },
+    timeoutMs: 120_000,
+    keepCompleted: 10,
+    repeatEveryMs: 3600_000,
   },
   [JobName.AuditRun]: {
     queue: QueueName.Audit,

@@ -15,7 +15,7 @@ export class AuthorizationController {
   @ApiOperation({
     summary: 'May this enterprise perform the activity on the chemical at the time? If not, every reason why.',
     description:
-      "Judged on the local date (Asia/Shanghai) of `at`. Considers credit status, 禁限控 status, and the enterprise's licences (kind, status, dates, scope).",
+      "Judged on the local date (Asia/Shanghai) of `at`. Considers credit status, 禁限控 status, and the enterprise's licences, permits and filings (kind, status, dates, scope; a permit's quantity left and counterparty). Each requirement names the article it applies (Decree 591 Art. 29…), including those the law waives for this enterprise.",
   })
   @ApiOkResponse({ type: AuthorizationAnswer })
   authorize(
@@ -30,6 +30,8 @@ export class AuthorizationController {
       chemicalId: q.chemicalId,
       at: q.at ? new Date(q.at) : new Date(),
       wasteCode: q.wasteCode,
+      quantityKg: q.quantityKg,
+      counterpartyId: q.counterpartyId,
     });
   }
 }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound, RulesViolated, shanghaiDate } from '@lib/platform';
 import type { ChemicalEntity } from '../chemicals/chemical.entity.js';
+import { type PermitFacts, permitProblems } from '../controlled/permit-rules.js';
 import { ChemicalRepository } from '../chemicals/chemical.repository.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { isBlacklisted } from '../enterprises/enterprise.service.js';
 import { LICENCE_ISSUERS, licenceIssuer } from '../issuers.js';
 import type { LicenceEntity } from '../licences/licence.entity.js';
 import { LicenceRepository } from '../licences/licence.repository.js';
-import { type Activity, classCovers, type District, type LicenceKind } from '../vocabulary.js';
-import type { AuthorizationAnswer, AuthorizationReason } from './authorization.dto.js';
+import { type Activity, classCovers, type District, isPermitKind, type LicenceKind } from '../vocabulary.js';
+import type { AuthorizationAnswer, AuthorizationReason, RequirementView } from './authorization.dto.js';
+import { requirements } from './requirements.js';
 
 export interface AuthorizationRequest {
   enterpriseId: string;
@@ -19,73 +21,38 @@ export interface AuthorizationRequest {
   wasteCode?: string;
   /** Where it happens (a facility's district); defaults to the enterprise's district. */
   district?: District;
+  /** A purchase or sale: its quantity (kg), judged against a permit's remaining quantity. */
+  quantityKg?: number;
+  /** A purchase: the seller, judged against the counterparty a permit names. */
+  counterpartyId?: string | null;
+  /** The movement or waybill being judged: its own earlier use of a permit is not counted against it. */
+  subjectId?: string;
+}
+
+/** A permit or filing as the pure rules judge it, with what others consumed of it. */
+export function toPermitFacts(l: LicenceEntity, usedKg: number): PermitFacts {
+  return {
+    id: l.id,
+    kind: l.kind,
+    name: KIND_NAMES[l.kind],
+    number: l.number,
+    status: l.status,
+    statusReason: l.statusReason,
+    validFrom: l.validFrom,
+    validTo: l.validTo,
+    chemicalIds: l.scopeChemicalIds,
+    classes: l.scopeClasses,
+    vehicleIds: l.scopeVehicleIds,
+    routeIds: l.scopeRouteIds,
+    counterpartyId: l.counterpartyId,
+    permittedQuantityKg: l.permittedQuantityKg === null ? null : Number(l.permittedQuantityKg),
+    usedKg,
+  };
 }
 
 const KIND_NAMES = Object.fromEntries(
   Object.entries(LICENCE_ISSUERS).map(([kind, i]) => [kind, `${i.name} (${i.nameZh})`]),
 ) as Record<LicenceKind, string>;
-
-interface Requirement {
-  kinds: LicenceKind[];
-  /** Reason when no licence of these kinds exists at all. */
-  missing: { code: string; text: string };
-}
-
-/**
- * Which licences allow an activity on a chemical, per 《危险化学品安全管理条例》 (State Council
- * Decree 591, 2013 revision): production needs a safety production licence (Art. 14); storage is
- * covered by the licence of the business that stores (production, business with storage, safe
- * use); use by a safe use licence or, for producers, their production licence (Art. 29); selling
- * by a business licence, or by producers for their own products (Art. 33); road transport by a
- * dangerous goods transport licence (Art. 43); disposal of hazardous waste by a waste operation
- * licence (固体废物污染环境防治法 Art. 80). Buying needs nothing for ordinary chemicals, but a
- * highly toxic chemical needs a purchase permit and an explosive precursor a police filing, unless
- * the buyer holds a production, use or business licence that covers it (Art. 38).
- */
-function requirements(activity: Activity, chemical: ChemicalEntity): Requirement[] {
-  const missing = (kinds: LicenceKind[]) => ({
-    code: 'LICENCE_MISSING',
-    text: `no ${kinds.map((k) => KIND_NAMES[k]).join(' or ')} on record`,
-  });
-  const one = (kinds: LicenceKind[]): Requirement[] => [{ kinds, missing: missing(kinds) }];
-  switch (activity) {
-    case 'produce':
-      return one(['safety_production']);
-    case 'store':
-      return one(['safety_production', 'business', 'safe_use']);
-    case 'use':
-      return one(['safe_use', 'safety_production']);
-    case 'sell':
-      return one(['business', 'safety_production']);
-    case 'transport':
-      return one(['road_transport']);
-    case 'dispose':
-      return one(['hazardous_waste']);
-    case 'buy': {
-      const held: LicenceKind[] = ['safety_production', 'safe_use', 'business'];
-      const out: Requirement[] = [];
-      if (chemical.highlyToxic) {
-        out.push({
-          kinds: ['highly_toxic_purchase', ...held],
-          missing: {
-            code: 'PURCHASE_PERMIT_REQUIRED',
-            text: `${chemical.nameZh} is highly toxic (剧毒): buying it needs a ${KIND_NAMES.highly_toxic_purchase} or a production, use or business licence covering it`,
-          },
-        });
-      }
-      if (chemical.explosivePrecursor) {
-        out.push({
-          kinds: ['explosive_precursor_filing', ...held],
-          missing: {
-            code: 'PRECURSOR_FILING_REQUIRED',
-            text: `${chemical.nameZh} is an explosive precursor (易制爆): buying it needs an ${KIND_NAMES.explosive_precursor_filing} or a production, use or business licence covering it`,
-          },
-        });
-      }
-      return out;
-    }
-  }
-}
 
 function covers(l: LicenceEntity, chemical: ChemicalEntity, wasteCode?: string): boolean {
   if (l.kind === 'hazardous_waste' && wasteCode) return l.scopeWasteCodes.includes(wasteCode);
@@ -97,6 +64,7 @@ function licenceProblem(
   l: LicenceEntity,
   chemical: ChemicalEntity,
   date: string,
+  activity: Activity,
   wasteCode?: string,
 ): AuthorizationReason | null {
   const name = `${KIND_NAMES[l.kind]} ${l.number}`;
@@ -128,6 +96,13 @@ function licenceProblem(
   if (date > l.validTo) return { code: 'LICENCE_EXPIRED', text: `${name} expired on ${l.validTo}`, licenceId: l.id };
   if (date < l.validFrom)
     return { code: 'LICENCE_NOT_YET_VALID', text: `${name} is valid only from ${l.validFrom}`, licenceId: l.id };
+  // 不带储存: a business licence without storage may sell, not store (《危险化学品经营许可证管理办法》).
+  if (activity === 'store' && l.kind === 'business' && l.withStorage === false)
+    return {
+      code: 'BUSINESS_WITHOUT_STORAGE',
+      text: `${name} is without storage (不带储存): it covers selling, not storing`,
+      licenceId: l.id,
+    };
   if (!covers(l, chemical, wasteCode)) {
     const what =
       l.kind === 'hazardous_waste' && wasteCode
@@ -178,20 +153,80 @@ export class AuthorizationService {
       });
     }
 
-    const needs = requirements(r.activity, chemical);
+    const needs = requirements(r.activity, chemical, enterprise);
     const held = await this.licences.ofKinds(r.enterpriseId, [...new Set(needs.flatMap((n) => n.kinds))]);
+    const used = await this.licences.usedKg(
+      held.filter((l) => isPermitKind(l.kind)).map((l) => l.id),
+      r.subjectId ?? null,
+    );
+    const consumes: AuthorizationAnswer['consumes'] = [];
+    const applied: RequirementView[] = [];
     for (const need of needs) {
+      if (!need.required) {
+        applied.push({
+          need: need.need,
+          basis: need.basis,
+          required: false,
+          met: true,
+          licenceIds: [],
+          note: need.note,
+        });
+        continue;
+      }
       const candidates = held.filter((l) => need.kinds.includes(l.kind));
-      const problems = candidates.map((l) => ({ l, problem: licenceProblem(l, chemical, date, r.wasteCode) }));
-      const ok = problems.filter((p) => p.problem === null).map((p) => p.l.id);
-      if (ok.length > 0) granted.push(...ok);
-      else if (candidates.length === 0) reasons.push(need.missing);
+      const problems = candidates.map((l) => ({ l, problems: this.judge(l, chemical, date, r, used.get(l.id) ?? 0) }));
+      const ok = problems.filter((p) => p.problems.length === 0).map((p) => p.l);
+      applied.push({
+        need: need.need,
+        basis: need.basis,
+        required: true,
+        met: ok.length > 0,
+        licenceIds: ok.map((l) => l.id),
+      });
+      const withBasis = (x: AuthorizationReason): AuthorizationReason => ({ ...x, basis: need.basis });
+      if (ok.length > 0) {
+        granted.push(...ok.map((l) => l.id));
+        // A purchase under a permit consumes it, unless a standing licence covers it (Art. 38).
+        const permit = ok.find((l) => isPermitKind(l.kind));
+        if (permit && r.quantityKg !== undefined && !ok.some((l) => !isPermitKind(l.kind)))
+          consumes.push({ licenceId: permit.id, kind: permit.kind, chemicalId: chemical.id, quantityKg: r.quantityKg });
+      } else if (candidates.length === 0)
+        reasons.push(withBasis({ code: need.missingCode, text: `no ${need.need} on record` }));
       else {
-        if (need.missing.code !== 'LICENCE_MISSING') reasons.push(need.missing);
-        reasons.push(...problems.map((p) => p.problem!));
+        if (need.missingCode !== 'LICENCE_MISSING')
+          reasons.push(withBasis({ code: need.missingCode, text: `${chemical.nameZh}: needs a ${need.need}` }));
+        reasons.push(...problems.flatMap((p) => p.problems).map(withBasis));
       }
     }
-    return { allowed: reasons.length === 0, reasons, licenceIds: [...new Set(granted)], localDate: date };
+    return {
+      allowed: reasons.length === 0,
+      reasons,
+      licenceIds: [...new Set(granted)],
+      localDate: date,
+      requirements: applied,
+      consumes,
+    };
+  }
+
+  /** Why one licence or permit does not allow the request (empty: it does). */
+  private judge(
+    l: LicenceEntity,
+    chemical: ChemicalEntity,
+    date: string,
+    r: AuthorizationRequest,
+    usedKg: number,
+  ): AuthorizationReason[] {
+    if (!isPermitKind(l.kind)) {
+      const problem = licenceProblem(l, chemical, date, r.activity, r.wasteCode);
+      return problem ? [problem] : [];
+    }
+    return permitProblems(toPermitFacts(l, usedKg), {
+      chemical,
+      from: date,
+      to: date,
+      quantityKg: r.quantityKg,
+      counterpartyId: r.counterpartyId,
+    });
   }
 
   /** As authorize(), but refuses with a 422 listing every reason (for writers: ledger, waybill). */

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsDateString,
   IsIn,
   IsNotEmpty,
@@ -24,6 +25,8 @@ import {
   type District,
   ENTERPRISE_ROLES,
   type EnterpriseRole,
+  ENTERPRISE_SECTORS,
+  type EnterpriseSector,
 } from '../vocabulary.js';
 
 export class ContactDto {
@@ -60,6 +63,25 @@ export class CreateEnterpriseDto {
   @IsIn(DISTRICTS)
   district: District;
 
+  @ApiPropertyOptional({
+    enum: ENTERPRISE_SECTORS,
+    description:
+      'Decree 591 Art. 29: chemical (化工企业) or hospital, laboratory, school, other user. Only a chemical enterprise using above the thresholds needs a safe use licence. Filed for emergency management to confirm; default chemical.',
+    example: 'chemical',
+  })
+  @IsOptional()
+  @IsIn(ENTERPRISE_SECTORS)
+  sector?: EnterpriseSector;
+
+  @ApiPropertyOptional({
+    description:
+      'Uses listed chemicals as production raw material above 《危险化学品使用量的数量标准》 (2013). Filed for emergency management to confirm; default true.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  usesAboveThreshold?: boolean;
+
   @ApiProperty({ example: '无锡市新吴区长江路 88 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
 
   @ApiPropertyOptional({ type: [ContactDto] })
@@ -76,7 +98,17 @@ export class CreateEnterpriseDto {
  * changes its name, address and contacts; roles and district are changed by admin.
  */
 export class UpdateEnterpriseDto extends IntersectionType(
-  PartialType(PickType(CreateEnterpriseDto, ['name', 'address', 'contacts', 'roles', 'district'] as const)),
+  PartialType(
+    PickType(CreateEnterpriseDto, [
+      'name',
+      'address',
+      'contacts',
+      'roles',
+      'district',
+      'sector',
+      'usesAboveThreshold',
+    ] as const),
+  ),
   ChangeReasonDto,
 ) {}
 
@@ -116,6 +148,9 @@ export class EnterpriseView {
   @ApiProperty() name: string;
   @ApiProperty({ enum: ENTERPRISE_ROLES, isArray: true }) roles: EnterpriseRole[];
   @ApiProperty({ enum: DISTRICTS }) district: District;
+  @ApiProperty({ enum: ENTERPRISE_SECTORS, description: 'As confirmed by emergency management (Decree 591 Art. 29).' })
+  sector: EnterpriseSector;
+  @ApiProperty({ description: 'Uses above 《危险化学品使用量的数量标准》, as confirmed.' }) usesAboveThreshold: boolean;
   @ApiProperty() address: string;
   @ApiProperty({ type: [ContactDto] }) contacts: ContactDto[];
   @ApiProperty({ enum: CREDIT_STATUSES }) creditStatus: CreditStatus;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CreditStatus, District, EnterpriseRole } from '../vocabulary.js';
+import type { CreditStatus, District, EnterpriseRole, EnterpriseSector } from '../vocabulary.js';
 
 export interface Contact {
   name: string;
@@ -15,6 +15,10 @@ export class EnterpriseEntity {
   @Column('text') name: string;
   @Column('text', { array: true }) roles: EnterpriseRole[];
   @Column('text') district: District;
+  /** Decree 591 Art. 29: a chemical enterprise (化工企业) or a hospital, laboratory, school, other user. */
+  @Column({ type: 'text', default: 'chemical' }) sector: EnterpriseSector;
+  /** Uses listed chemicals as production raw material above 《危险化学品使用量的数量标准》 (2013). */
+  @Column({ type: 'boolean', default: true }) usesAboveThreshold: boolean;
   @Column('text') address: string;
   @Column('jsonb') contacts: Contact[];
   @Column({ type: 'text', default: 'normal' }) creditStatus: CreditStatus;

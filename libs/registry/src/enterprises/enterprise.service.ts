@@ -41,6 +41,8 @@ export function toEnterpriseView(e: EnterpriseEntity, principal: Principal | nul
     name: e.name,
     roles: e.roles,
     district: e.district,
+    sector: e.sector,
+    usesAboveThreshold: e.usesAboveThreshold,
     address: e.address,
     contacts: e.contacts.map((c) => ({
       ...c,
@@ -62,6 +64,8 @@ export function newEnterprise(dto: CreateEnterpriseDto): EnterpriseEntity {
     name: dto.name.trim(),
     roles: [...new Set(dto.roles)],
     district: dto.district,
+    sector: dto.sector ?? 'chemical',
+    usesAboveThreshold: dto.usesAboveThreshold ?? true,
     address: dto.address.trim(),
     contacts: (dto.contacts ?? []).map((c) => ({ ...c })),
     creditStatus: 'normal',
@@ -72,11 +76,15 @@ export function newEnterprise(dto: CreateEnterpriseDto): EnterpriseEntity {
   };
 }
 
-/** An enterprise's district (禁限控 by district) and roles (who may carry) are emergency management's to confirm. */
+/**
+ * An enterprise's district (禁限控 by district), roles (who may carry), sector and use above the
+ * thresholds (whether Decree 591 Art. 29 asks it for a safe use licence) are emergency
+ * management's to confirm.
+ */
 const REGISTRATION: GatedGroup<EnterpriseEntity> = {
   kind: FilingKind.EnterpriseRegistration,
   agency: CERTIFICATE_ISSUERS.enterprise_registration.agency,
-  fields: ['district', 'roles'],
+  fields: ['district', 'roles', 'sector', 'usesAboveThreshold'],
   label: CERTIFICATE_ISSUERS.enterprise_registration.nameZh,
 };
 
@@ -115,7 +123,7 @@ export class EnterpriseService {
     return { ...toEnterpriseView(e, principal), pendingChanges: pending.get(id) ?? [] };
   }
 
-  /** Name, address and contacts change directly; district and roles are filed for emergency management. */
+  /** Name, address and contacts change directly; district, roles, sector and use above the thresholds are filed. */
   async update(
     id: string,
     patch: UpdateEnterpriseDto,
@@ -132,6 +140,8 @@ export class EnterpriseService {
         ...(patch.contacts !== undefined ? { contacts: patch.contacts } : {}),
         ...(patch.roles !== undefined ? { roles: [...new Set(patch.roles)] } : {}),
         ...(patch.district !== undefined ? { district: patch.district } : {}),
+        ...(patch.sector !== undefined ? { sector: patch.sector } : {}),
+        ...(patch.usesAboveThreshold !== undefined ? { usesAboveThreshold: patch.usesAboveThreshold } : {}),
       };
       const split = splitChange(principal, e, merged, [REGISTRATION], ['name', 'address', 'contacts']);
       const subject = { type: 'enterprise', id, enterpriseId: id, name: e.name };

@@ -20,7 +20,7 @@ export const COLUMN_SPECS: Record<ImportKind, ColumnSpec> = {
     booleans: ['highlyToxic', 'explosivePrecursor', 'keySupervised'],
     creditCodeRefs: {},
   },
-  enterprises: { lists: ['roles'], numbers: [], booleans: [], creditCodeRefs: {} },
+  enterprises: { lists: ['roles'], numbers: [], booleans: ['usesAboveThreshold'], creditCodeRefs: {} },
   vehicles: {
     lists: ['permittedClasses', 'approvedMedia'],
     numbers: ['tankVolumeM3', 'approvedLoadKg'],
@@ -30,8 +30,8 @@ export const COLUMN_SPECS: Record<ImportKind, ColumnSpec> = {
   personnel: { lists: [], numbers: [], booleans: [], creditCodeRefs: { employerCreditCode: 'employerId' } },
   licences: {
     lists: ['scopeChemicalIds', 'scopeClasses', 'scopeWasteCodes', 'scopeRouteIds', 'scopeVehicleIds', 'documents'],
-    numbers: [],
-    booleans: [],
+    numbers: ['permittedQuantityKg'],
+    booleans: ['withStorage'],
     creditCodeRefs: { enterpriseCreditCode: 'enterpriseId' },
   },
 };

@@ -3,11 +3,14 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   IsUUID,
   Matches,
@@ -95,6 +98,32 @@ export class CreateLicenceDto {
   @Type(() => LicenceScopeDto)
   scope: LicenceScopeDto;
   @ApiPropertyOptional({
+    description:
+      'A permit or filing (purchase, sale, road pass, drug precursor): the quantity it allows, kg. Required for those kinds; each purchase, sale or trip under it consumes it.',
+    example: 500,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(1e9)
+  permittedQuantityKg?: number;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'A permit or filing: the counterparty it names (the seller of a purchase, the buyer of a sale, the consignee of a trip).',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  counterpartyId?: string;
+  @ApiPropertyOptional({
+    description:
+      'A business licence: with storage (带储存, true) or without (不带储存, false: may sell but not store). Not stated: with storage.',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  withStorage?: boolean;
+  @ApiPropertyOptional({
     type: [String],
     description: 'References to the documents the licence rests on (scan ids, archive numbers), for the issuer.',
     example: ['scan:2026-11-0042'],
@@ -172,6 +201,12 @@ export class LicenceView {
     routeIds: string[];
     vehicleIds: string[];
   };
+  @ApiProperty({ nullable: true, type: Number, description: 'A permit’s quantity, kg.' })
+  permittedQuantityKg: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'A permit’s counterparty.' })
+  counterpartyId: string | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'A business licence: with storage (带储存).' })
+  withStorage: boolean | null;
   @ApiProperty({ type: [String] }) documents: string[];
   @ApiProperty({ description: 'Its version: each change is kept (GET …/history).' }) version: number;
   @ApiProperty({ description: 'Days from today (local) to the last valid day; negative once expired.' })

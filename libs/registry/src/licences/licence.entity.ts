@@ -21,6 +21,18 @@ export class LicenceEntity {
   /** A road pass's routes and vehicles (剧毒化学品道路运输通行证); empty for other kinds. */
   @Column('uuid', { array: true, default: () => "'{}'" }) scopeRouteIds: string[];
   @Column('uuid', { array: true, default: () => "'{}'" }) scopeVehicleIds: string[];
+  /**
+   * A permit or filing (PERMIT_KINDS): the quantity it allows in kg, consumed by each purchase,
+   * sale or trip booked under it (permit_uses).
+   */
+  @Column({ type: 'numeric', nullable: true }) permittedQuantityKg: string | null;
+  /** A permit's counterparty: the seller of a purchase, the buyer of a sale, the consignee of a trip. */
+  @Column({ type: 'uuid', nullable: true }) counterpartyId: string | null;
+  /**
+   * A business licence (经营许可证): with storage (带储存) or without (不带储存: may sell, not store).
+   * null on business licences recorded before issue 17, which were verified as covering storage.
+   */
+  @Column({ type: 'boolean', nullable: true }) withStorage: boolean | null;
   /** References to the documents the filer relies on (scan ids, certificate numbers). */
   @Column('text', { array: true, default: () => "'{}'" }) documents: string[];
   /** Each change (filed, verified, suspended…) is a new version kept in licence_versions. */
@@ -42,4 +54,15 @@ export class LicenceVersionEntity {
   @Column('text') changedBy: string;
   @Column('timestamptz') changedAt: Date;
   @Column('jsonb') snapshot: Record<string, unknown>;
+}
+
+/** One purchase, sale or trip booked under a permit, and the quantity it consumed. */
+@Entity({ name: 'permit_uses' })
+export class PermitUseEntity {
+  @PrimaryColumn('uuid') licenceId: string;
+  @PrimaryColumn('uuid') subjectId: string;
+  @Column('text') subjectType: 'movement' | 'waybill';
+  @Column('uuid') chemicalId: string;
+  @Column('numeric') quantityKg: string;
+  @Column('timestamptz') usedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
 import type { LicenceKind } from '../vocabulary.js';
-import { LicenceEntity, LicenceVersionEntity } from './licence.entity.js';
+import { LicenceEntity, LicenceVersionEntity, PermitUseEntity } from './licence.entity.js';
 
 @Injectable()
 export class LicenceRepository {
@@ -87,6 +87,36 @@ export class LicenceRepository {
       .orderBy('l.valid_to')
       .addOrderBy('l.id')
       .getMany();
+  }
+
+  /** kg consumed under each permit by purchases, sales and trips other than `exceptSubjectId`. */
+  async usedKg(licenceIds: string[], exceptSubjectId: string | null): Promise<Map<string, number>> {
+    if (licenceIds.length === 0) return new Map();
+    const rows = (await this.db.query(
+      `SELECT licence_id, sum(quantity_kg)::text AS kg FROM permit_uses
+        WHERE licence_id = ANY($1) AND ($2::uuid IS NULL OR subject_id <> $2) GROUP BY licence_id`,
+      [licenceIds, exceptSubjectId],
+    )) as Array<{ licence_id: string; kg: string }>;
+    return new Map(rows.map((r) => [r.licence_id, Number(r.kg)]));
+  }
+
+  /** Books one use of a permit (again for the same subject: replaces it, a re-check at loading). */
+  async recordUse(u: PermitUseEntity): Promise<void> {
+    await this.db.query(
+      `INSERT INTO permit_uses (licence_id, subject_type, subject_id, chemical_id, quantity_kg, used_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (licence_id, subject_id) DO UPDATE SET quantity_kg = EXCLUDED.quantity_kg, used_at = EXCLUDED.used_at`,
+      [u.licenceId, u.subjectType, u.subjectId, u.chemicalId, u.quantityKg, u.usedAt],
+    );
+  }
+
+  /** Other subjects that used a permit (a road pass is for one trip). */
+  async usedBy(licenceId: string, exceptSubjectId: string | null): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT subject_id FROM permit_uses WHERE licence_id = $1 AND ($2::uuid IS NULL OR subject_id <> $2)`,
+      [licenceId, exceptSubjectId],
+    )) as Array<{ subject_id: string }>;
+    return rows.map((r) => r.subject_id);
   }
 
   async insert(l: LicenceEntity): Promise<void> {

@@ -26,7 +26,7 @@ import { assertReadable, assertWritable, ownerFilter } from '../access.js';
 import { ChemicalRepository } from '../chemicals/chemical.repository.js';
 import { EnterpriseRepository } from '../enterprises/enterprise.repository.js';
 import { LICENCE_ISSUERS, licenceIssuer } from '../issuers.js';
-import type { LicenceStatus } from '../vocabulary.js';
+import { isPermitKind, type LicenceKind, type LicenceStatus } from '../vocabulary.js';
 import type {
   CreateLicenceDto,
   LicenceDecision,
@@ -37,6 +37,45 @@ import type {
 } from './licence.dto.js';
 import type { LicenceEntity } from './licence.entity.js';
 import { LicenceRepository } from './licence.repository.js';
+
+/** Kinds that cover a trip and may name its vehicles. */
+const TRIP_KINDS = new Set<LicenceKind>([
+  'highly_toxic_road_pass',
+  'drug_precursor_transport_permit',
+  'drug_precursor_transport_filing',
+]);
+
+/**
+ * What a permit or filing must state: the chemicals it covers by name and the quantity (Decree
+ * 591 Art. 40 and 50; 《易制毒化学品管理条例》 Art. 15, 17, 20 name 品种、数量). Only a business
+ * licence states storage (带储存 / 不带储存; not stated: with storage, as before issue 17).
+ */
+export function permitShape(l: LicenceEntity): ProblemItem[] {
+  const out: ProblemItem[] = [];
+  if (isPermitKind(l.kind)) {
+    if (l.permittedQuantityKg === null)
+      out.push({
+        path: 'permittedQuantityKg',
+        rule: 'PERMIT_QUANTITY_REQUIRED',
+        message: `a ${LICENCE_ISSUERS[l.kind].nameZh} states the quantity it allows`,
+      });
+    if (l.scopeChemicalIds.length === 0)
+      out.push({
+        path: 'scope.chemicalIds',
+        rule: 'PERMIT_CHEMICAL_REQUIRED',
+        message: `a ${LICENCE_ISSUERS[l.kind].nameZh} names the chemicals it covers`,
+      });
+  } else if (l.permittedQuantityKg !== null || l.counterpartyId !== null) {
+    out.push({
+      path: 'permittedQuantityKg',
+      rule: 'LICENCE_NOT_A_PERMIT',
+      message: 'only a permit or filing states a quantity and a counterparty',
+    });
+  }
+  if (l.kind !== 'business' && l.withStorage !== null)
+    out.push({ path: 'withStorage', rule: 'LICENCE_NOT_BUSINESS', message: 'only a business licence states storage' });
+  return out;
+}
 
 const dayDiff = (from: string, to: string): number => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
@@ -60,6 +99,9 @@ export function toLicenceView(l: LicenceEntity, today: string = shanghaiDate(new
       routeIds: l.scopeRouteIds,
       vehicleIds: l.scopeVehicleIds,
     },
+    permittedQuantityKg: l.permittedQuantityKg === null ? null : Number(l.permittedQuantityKg),
+    counterpartyId: l.counterpartyId,
+    withStorage: l.withStorage,
     documents: l.documents,
     version: l.version,
     daysToExpiry: dayDiff(today, l.validTo),
@@ -114,13 +156,21 @@ export class LicenceService {
         message: 'only a hazardous waste licence covers waste codes',
       });
     }
-    if (l.scopeRouteIds.length + l.scopeVehicleIds.length > 0 && l.kind !== 'highly_toxic_road_pass') {
+    if (l.scopeRouteIds.length > 0 && l.kind !== 'highly_toxic_road_pass') {
       problems.push({
         path: 'scope.routeIds',
         rule: 'LICENCE_SCOPE_ROUTE',
-        message: 'only a road pass (剧毒化学品道路运输通行证) names routes and vehicles',
+        message: 'only a road pass (剧毒化学品道路运输通行证) names routes',
       });
     }
+    if (l.scopeVehicleIds.length > 0 && !TRIP_KINDS.has(l.kind)) {
+      problems.push({
+        path: 'scope.vehicleIds',
+        rule: 'LICENCE_SCOPE_ROUTE',
+        message: 'only a road pass or a drug precursor transport permit or filing names vehicles',
+      });
+    }
+    problems.push(...permitShape(l));
     const known = new Set((await this.chemicals.findByIds(l.scopeChemicalIds)).map((c) => c.id));
     l.scopeChemicalIds.forEach((id, i) => {
       if (!known.has(id))
@@ -152,6 +202,9 @@ export class LicenceService {
       scopeWasteCodes: [...new Set(dto.scope.wasteCodes ?? [])],
       scopeRouteIds: [...new Set(dto.scope.routeIds ?? [])],
       scopeVehicleIds: [...new Set(dto.scope.vehicleIds ?? [])],
+      permittedQuantityKg: dto.permittedQuantityKg === undefined ? null : String(dto.permittedQuantityKg),
+      counterpartyId: dto.counterpartyId ?? null,
+      withStorage: dto.withStorage ?? null,
       documents: dto.documents ?? [],
       version: 1,
       createdAt: now,
