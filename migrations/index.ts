@@ -19,6 +19,7 @@ import { WaybillReports1796003600000 } from './1796003600000-waybill-reports.js'
 import { TerminalCommands1796007200000 } from './1796007200000-terminal-commands.js';
 import { SpokenWarnings1796007300000 } from './1796007300000-spoken-warnings.js';
 import { DriverCards1796010800000 } from './1796010800000-driver-cards.js';
+import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carriage-waste.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -42,4 +43,5 @@ export const migrations: MigrationClass[] = [
   TerminalCommands1796007200000,
   SpokenWarnings1796007300000,
   DriverCards1796010800000,
+  ClosingCarriageWaste1797003000000,
 ];

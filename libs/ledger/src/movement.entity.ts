@@ -39,6 +39,10 @@ export class MovementEntity {
   /** Who confirmed or booked the correction ("agency emergency", "admin"). */
   @Column({ type: 'text', nullable: true }) correctedBy: string | null;
   @Column({ type: 'uuid', nullable: true }) correctedByKeyId: string | null;
+  /** A waybill's leg: its carrier (承运人), the vehicle's plate and the waybill's number, as booked. */
+  @Column({ type: 'uuid', nullable: true }) carrierEnterpriseId: string | null;
+  @Column({ type: 'text', nullable: true }) vehiclePlate: string | null;
+  @Column({ type: 'text', nullable: true }) waybillNumber: string | null;
 }
 
 export type LotOrigin = 'produced' | 'received_external' | 'split' | 'merge' | 'waste';

@@ -6,7 +6,7 @@ import type { MovementEntity } from '../movement.entity.js';
 import { toMovementView } from '../movements/movement.view.js';
 import { roundKg } from '../quantity.js';
 import { SINK_TYPES } from '../vocabulary.js';
-import type { LotBalance, TraceEdge, TraceGraph, TraceLot } from './trace.dto.js';
+import type { LotBalance, TraceEdge, TraceGraph, TraceLot, TraceShipment } from './trace.dto.js';
 
 /** Legs of one operation that pair up (a transfer; a sale booked before sales waited for their buyer). */
 const PAIRED: Record<string, [string, string, TraceEdge['kind']]> = {
@@ -160,6 +160,7 @@ export class TraceService {
     );
     const visible = new Set(movements.map((m) => m.id));
     return {
+      shipments: await this.shipments(movements),
       lotId,
       direction,
       lots: traceLots,
@@ -175,6 +176,26 @@ export class TraceService {
       edges: this.edges(all).filter((e) => visible.has(e.from) || visible.has(e.to)),
       balance: balanceOf(inSet),
     };
+  }
+
+  /**
+   * Each visible leg a waybill booked, with its carriage: the waybill's number, the carrier by name
+   * and the vehicle's plate, as booked when the trip loaded and was received. An enterprise sees
+   * them on its own legs only (the carrier it or its counterparty hired for that trip); agencies
+   * on every leg.
+   */
+  private async shipments(movements: MovementEntity[]): Promise<TraceShipment[]> {
+    const carried = movements.filter((m) => m.waybillNumber);
+    const carriers = await this.registry.enterpriseMap(carried.map((m) => m.carrierEnterpriseId!));
+    return carried.map((m) => ({
+      movementId: m.id,
+      type: m.type,
+      waybillId: m.waybillId,
+      waybillNumber: m.waybillNumber!,
+      carrierEnterpriseId: m.carrierEnterpriseId!,
+      carrierName: carriers.get(m.carrierEnterpriseId!)?.name ?? null,
+      vehiclePlate: m.vehiclePlate!,
+    }));
   }
 
   private edges(movements: MovementEntity[]): TraceEdge[] {

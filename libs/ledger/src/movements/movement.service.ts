@@ -13,12 +13,19 @@ import {
 } from '@lib/platform';
 import { AuthorizationService, type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
-import { type CorrectionDraft, type LegDraft, LedgerWriter, type OperationDraft } from '../ledger-writer.js';
+import {
+  type Carriage,
+  type CorrectionDraft,
+  type LegDraft,
+  LedgerWriter,
+  type OperationDraft,
+} from '../ledger-writer.js';
 import type { MovementEntity } from '../movement.entity.js';
 import { dating, IN_FUTURE, windowText } from './backdating.js';
 import type { InTransitQuery, InTransitView, MovementQuery, MovementView, RecordMovementDto } from './movement.dto.js';
 import { toInTransitView, toMovementView } from './movement.view.js';
 import { OPERATION_BUILDERS, OperationKit, type OperationContext } from './operations/index.js';
+import { type TransitLossRequest, transitLossDrafts } from './operations/transit-loss.js';
 
 /**
  * Turns a requested operation into ledger legs, after the registry's rules (licence for the
@@ -47,7 +54,11 @@ export class MovementService {
    * Books a current movement for another context (a waybill's shipment and receipt): those happen
    * now, so one dated beyond the backdating window is refused, never filed.
    */
-  async record(dto: RecordMovementDto, principal: Principal): Promise<MovementView[]> {
+  async record(
+    dto: RecordMovementDto,
+    principal: Principal,
+    carriage: Carriage | null = null,
+  ): Promise<MovementView[]> {
     const at = new Date(dto.occurredAt);
     const when = dating(at, new Date(), this.config.ledger.backdateMs);
     if (when === 'future') throw new RulesViolated([IN_FUTURE]);
@@ -59,7 +70,7 @@ export class MovementService {
           message: `occurredAt lies more than ${windowText(this.config.ledger.backdateMs)} back: file it as a correction`,
         },
       ]);
-    return this.book(dto, principal, null);
+    return this.book(dto, principal, null, carriage);
   }
 
   /**
@@ -70,9 +81,10 @@ export class MovementService {
     dto: RecordMovementDto,
     principal: Principal,
     correction: CorrectionDraft | null,
+    carriage: Carriage | null = null,
   ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
-      const { draft, lotNumbers } = await this.draft(dto, principal);
+      const { draft, lotNumbers } = await this.draft(dto, principal, carriage);
       return this.writer.commit({ ...draft, correction }, lotNumbers);
     });
     return rows.map(toMovementView);
@@ -82,6 +94,7 @@ export class MovementService {
   async draft(
     dto: RecordMovementDto,
     principal: Principal,
+    carriage: Carriage | null = null,
   ): Promise<{
     draft: OperationDraft;
     lotNumbers: Map<string, string>;
@@ -106,6 +119,7 @@ export class MovementService {
       chemical,
       owner: facility.enterpriseId,
       kit: this.kit,
+      carriage,
     };
     return { ...(await this.build(ctx)), facility, chemical };
   }
@@ -137,6 +151,18 @@ export class MovementService {
       },
       lotNumbers: built.lotNumbers ?? new Map(),
     };
+  }
+
+  /**
+   * Writes off what is left in transit of a shipment as a transport loss (途耗), for the waybill
+   * that carried it: within the receipt tolerance when it closes, beyond it when the agency resolves
+   * the discrepancy. Runs inside the caller's transaction.
+   */
+  async bookTransitLoss(req: TransitLossRequest): Promise<MovementView[]> {
+    if (!this.db.inTransaction) throw new Error('bookTransitLoss must run inside a transaction');
+    const [receipt, loss] = await transitLossDrafts(this.kit, req);
+    const rows = [...(await this.writer.commit(receipt)), ...(await this.writer.commit(loss))];
+    return rows.map(toMovementView);
   }
 
   async bookReversal(
