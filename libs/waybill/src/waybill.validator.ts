@@ -24,6 +24,7 @@ import { FencesService, type RouteView } from '@lib/telematics';
 import { toKg } from '@lib/ledger';
 import { segregationConflicts } from './rules/segregation.js';
 import { tunnelAllows, type TunnelCategory } from './rules/tunnel.js';
+import { wasteProblems } from './rules/waste.js';
 
 /** Everything a waybill names, resolved; missing references are absent. */
 export interface Resolved {
@@ -188,7 +189,11 @@ export class WaybillValidator {
     out.push(...this.route(c, r, known, classes, tripStart, tripEnd));
     out.push(...this.load(c, r));
     out.push(...(await this.toxicPass(c, known, tripStart, tripEnd)));
-    out.push(...(await this.waste(c, r)));
+    out.push(
+      ...(await wasteProblems({ ...c, consigneeId: r.consignee?.id ?? null, wasteLots: r.wasteLots }, (id) =>
+        this.manifests.lookup(id),
+      )),
+    );
     return out;
   }
 
@@ -627,39 +632,6 @@ export class WaybillValidator {
         record.scope.chemicalIds.includes(chem.id) || record.scope.classes.some((cl) => classCovers(cl, chem.unClass));
       if (!covered) out.push(p('items', 'TOXIC_PASS_CHEMICAL', `pass ${record.number} does not cover ${chem.nameZh}`));
     }
-    return out;
-  }
-
-  private async waste(c: ContentForRules, r: Resolved): Promise<ProblemItem[]> {
-    if (!c.manifestId) {
-      // A waste lot (one with a 危废代码) travels only under its transfer manifest (危险废物转移联单).
-      const waste = r.wasteLots;
-      return c.items
-        .filter((i) => i.lotId && waste.has(i.lotId))
-        .map((i) =>
-          p(
-            `items[${i.line - 1}].lotId`,
-            'WASTE_MANIFEST_REQUIRED',
-            `lot ${i.lotId} is hazardous waste (${waste.get(i.lotId!)}): name its transfer manifest`,
-          ),
-        );
-    }
-    const m = await this.manifests.lookup(c.manifestId);
-    if (!m) return [p('manifestId', 'WASTE_MANIFEST_MISSING', 'the waste transfer manifest does not exist')];
-    const out: ProblemItem[] = [];
-    if (m.transporterEnterpriseId !== c.carrierId)
-      out.push(
-        p('manifestId', 'WASTE_MANIFEST_CARRIER', `the carrier is not the transporter named on manifest ${m.number}`),
-      );
-    if (m.generatorFacilityId !== c.loadingFacilityId || m.receiverFacilityId !== c.unloadingFacilityId) {
-      out.push(p('manifestId', 'WASTE_MANIFEST_FACILITIES', `manifest ${m.number} names other facilities`));
-    }
-    if (!c.items.every((i) => i.chemicalId === m.chemicalId))
-      out.push(p('items', 'WASTE_MANIFEST_GOODS', `manifest ${m.number} is for other goods`));
-    if (r.consignee && r.consignee.id !== m.receiverEnterpriseId)
-      out.push(
-        p('consigneeId', 'WASTE_MANIFEST_RECEIVER', `the consignee is not the receiver named on manifest ${m.number}`),
-      );
     return out;
   }
 }
