@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AppConfig,
   Database,
@@ -8,6 +8,8 @@ import {
   type Page,
   type Principal,
   type ProblemItem,
+  READ_POLICY,
+  type ReadPolicy,
   RulesViolated,
   toPage,
 } from '@lib/platform';
@@ -23,6 +25,7 @@ import {
 import type { MovementEntity } from '../movement.entity.js';
 import { dating, IN_FUTURE, windowText } from './backdating.js';
 import type { InTransitQuery, InTransitView, MovementQuery, MovementView, RecordMovementDto } from './movement.dto.js';
+import { showsCarriage, withoutCarriage } from './carriage-reads.js';
 import { toInTransitView, toMovementView } from './movement.view.js';
 import { OPERATION_BUILDERS, OperationKit, type OperationContext } from './operations/index.js';
 import { type TransitLossRequest, transitLossDrafts } from './operations/transit-loss.js';
@@ -44,6 +47,7 @@ export class MovementService {
     private readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
     private readonly config: AppConfig,
+    @Optional() @Inject(READ_POLICY) private readonly reads?: ReadPolicy,
   ) {
     this.kit = new OperationKit(repo, registry, authorization);
   }
@@ -242,7 +246,8 @@ export class MovementService {
     const m = await this.repo.findMovement(id);
     if (!m || (principal.kind === 'enterprise' && principal.enterpriseId !== m.enterpriseId))
       throw new NotFound('movement', id);
-    return toMovementView(m);
+    const view = toMovementView(m);
+    return (await showsCarriage(this.reads, principal)) ? view : withoutCarriage(view);
   }
 
   /** Every leg booked for a waybill (its ship and receive movements), for the waybill's parties. */
@@ -282,6 +287,8 @@ export class MovementService {
       limit: limit + 1,
     });
     const page = toPage(rows, limit, (m) => m.id);
-    return { items: page.items.map(toMovementView), nextCursor: page.nextCursor };
+    const views = page.items.map(toMovementView);
+    const shown = (await showsCarriage(this.reads, principal)) ? views : views.map(withoutCarriage);
+    return { items: shown, nextCursor: page.nextCursor };
   }
 }
