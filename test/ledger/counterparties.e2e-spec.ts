@@ -296,6 +296,7 @@ describe('ledger counterparties: stock reaches another enterprise only through i
       generatorFacilityId: e1.facilityId,
       lotId: u1LotId,
       wasteCode: 'HW06',
+      wasteListCode: '900-402-06',
       transporterEnterpriseId: e1.enterpriseId,
       receiverFacilityId: u1.facilityId,
       quantity: { value: 1, unit: 'kg' },

@@ -103,6 +103,8 @@ describe('a highly toxic lot through its whole life', () => {
         generatorFacilityId: b.facilityId,
         lotId: wasteLotId,
         wasteCode: 'HW33',
+        // 900-027-33: cyanide-bearing waste of the 2021 list, under HW33 (无机氰化物废物).
+        wasteListCode: '900-027-33',
         transporterEnterpriseId: carrier,
         receiverFacilityId: c.facilityId,
         quantity: { value: 300, unit: 'kg' },
@@ -119,6 +121,16 @@ describe('a highly toxic lot through its whole life', () => {
           .send({ occurredAt: hoursAgo(30) })
       ).body.state,
     ).toBe('shipped');
+    // The transporter named on the manifest confirms it took the waste.
+    expect(
+      (
+        await t
+          .http()
+          .post(`/v1/waste-manifests/${id}/pickup`)
+          .set(...bearer(await t.mintKey({ principal: 'enterprise', enterpriseId: carrier })))
+          .send({ occurredAt: hoursAgo(28) })
+      ).body.state,
+    ).toBe('picked_up');
     expect(
       (
         await t

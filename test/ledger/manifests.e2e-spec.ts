@@ -6,21 +6,34 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
   let t: TestApp;
   let ethanol: string;
   let carrier: string;
+  let carrierKey: string;
   let ecology: string;
   beforeAll(async () => {
     t = await createTestApp();
     ethanol = (await chemicalByCas(t, '64-17-5')).id as string;
     carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
     await makeLicence(t, carrier, { kind: 'road_transport', scope: { classes: ['3'] } });
+    carrierKey = await t.mintKey({ principal: 'enterprise', enterpriseId: carrier });
     ecology = await t.mintKey({ principal: 'agency', agency: 'ecology' });
   });
   afterAll(() => t.close());
+
+  /** The transporter named on the manifest confirms it took the waste (承运人). */
+  async function pickup(id: string, at = hoursAgo(11)) {
+    const res = await t
+      .http()
+      .post(`/v1/waste-manifests/${id}/pickup`)
+      .set(...bearer(carrierKey))
+      .send({ occurredAt: at });
+    expect(res.status).toBe(200);
+    return res;
+  }
 
   async function wasteReady(packaging: 'bulk' | 'packaged', kg = 1000) {
     const gen = await party(t, { licences: [PRODUCTION_LICENCE] });
     const disposer = await party(t, {
       roles: ['disposer'],
-      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW42'] } }],
+      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
       facilityKind: 'disposal',
     });
     const [p] = await recorded(t, gen.key, {
@@ -35,7 +48,7 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       facilityId: gen.facilityId,
       chemicalId: ethanol,
       lotId: p!.lotId,
-      wasteCode: 'HW42',
+      wasteCode: 'HW06',
       quantity: { value: kg, unit: 'kg' },
     });
     const res = await t
@@ -45,7 +58,9 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .send({
         generatorFacilityId: gen.facilityId,
         lotId: waste[1]!.lotId,
-        wasteCode: 'HW42',
+        wasteCode: 'HW06',
+        // 900-402-06: organic solvents of the hazardous chemicals catalogue spent as cleaning agents or solvents.
+        wasteListCode: '900-402-06',
         transporterEnterpriseId: carrier,
         receiverFacilityId: disposer.facilityId,
         quantity: { value: kg, unit: 'kg' },
@@ -62,6 +77,7 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .post(`/v1/waste-manifests/${id}/ship`)
       .set(...bearer(gen.key))
       .send({ occurredAt: hoursAgo(12) });
+    await pickup(id);
     const received = await t
       .http()
       .post(`/v1/waste-manifests/${id}/receive`)
@@ -93,6 +109,7 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .post(`/v1/waste-manifests/${bulk.id}/ship`)
       .set(...bearer(bulk.gen.key))
       .send({ occurredAt: hoursAgo(12) });
+    await pickup(bulk.id);
     const ok = await t
       .http()
       .post(`/v1/waste-manifests/${bulk.id}/receive`)
@@ -105,6 +122,7 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .post(`/v1/waste-manifests/${packaged.id}/ship`)
       .set(...bearer(packaged.gen.key))
       .send({ occurredAt: hoursAgo(12) });
+    await pickup(packaged.id);
     const off = await t
       .http()
       .post(`/v1/waste-manifests/${packaged.id}/receive`)
@@ -133,6 +151,9 @@ describe('hazardous waste manifests (危险废物转移联单)', () => {
       .post(`/v1/waste-manifests/${id}/ship`)
       .set(...bearer(gen.key))
       .send({ occurredAt: hoursAgo(12) });
+    // Handed over but not picked up: the waste is still the generator's.
+    expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(100);
+    await pickup(id);
     expect(await stockKg(t, gen.key, gen.facilityId, ethanol)).toBe(0);
     // A step is dated when the waste moved: not before the step it follows, not ahead of the
     // clock, not beyond the backdating window (it is no correction to file).

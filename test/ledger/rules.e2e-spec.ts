@@ -311,7 +311,7 @@ describe('ledger rules', () => {
       facilityId: gen.facilityId,
       chemicalId: ethanol,
       lotId: lot!.lotId,
-      wasteCode: 'HW42',
+      wasteCode: 'HW09',
       quantity: { value: 50, unit: 'kg' },
     });
     const before = await t.db.query<{ n: string }>('SELECT count(*) AS n FROM waste_manifests');
@@ -322,7 +322,9 @@ describe('ledger rules', () => {
       .send({
         generatorFacilityId: gen.facilityId,
         lotId: waste[1]!.lotId,
-        wasteCode: 'HW42',
+        wasteCode: 'HW09',
+        // 900-007-09: oil/water mixtures, under HW09; the disposer is licensed for HW06 only.
+        wasteListCode: '900-007-09',
         transporterEnterpriseId: carrier,
         receiverFacilityId: disposer.facilityId,
         quantity: { value: 50, unit: 'kg' },

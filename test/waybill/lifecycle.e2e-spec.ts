@@ -94,9 +94,12 @@ describe('e-waybill lifecycle', () => {
       'closed',
     ]);
     const movements = full.movements as Json[];
+    // Closing wrote the 20 kg off as a transport loss (途耗): taken into the receipt, then lost.
     expect(movements.map((m) => [m.type, m.facilityId, m.quantityKg, m.lotId])).toEqual([
       ['ship', w.consignor.facilityId, -10_000, w.lotId],
       ['receive', w.consignee.facilityId, 9_980, w.lotId],
+      ['receive', w.consignee.facilityId, 20, w.lotId],
+      ['loss', w.consignee.facilityId, -20, w.lotId],
     ]);
     expect(movements.every((m) => m.waybillId === id)).toBe(true);
     // The vehicle is free again: its assignment is released.

@@ -387,7 +387,7 @@ describe('e-waybill validation at submission', () => {
     const w = await world();
     const disposer = await party(t, {
       roles: ['disposer'],
-      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW42'] } }],
+      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
       facilityKind: 'disposal',
     });
     await t
@@ -400,7 +400,7 @@ describe('e-waybill validation at submission', () => {
       facilityId: w.consignor.facilityId,
       chemicalId: w.chemicalId,
       lotId: w.lotId,
-      wasteCode: 'HW42',
+      wasteCode: 'HW06',
       quantity: { value: 2000, unit: 'kg' },
       occurredAt: new Date(Date.now() - 3600_000).toISOString(),
     });
@@ -414,7 +414,8 @@ describe('e-waybill validation at submission', () => {
     const manifest = await post(t, w.consignor.key, '/v1/waste-manifests', {
       generatorFacilityId: w.consignor.facilityId,
       lotId: wasteLot,
-      wasteCode: 'HW42',
+      wasteCode: 'HW06',
+      wasteListCode: '900-402-06',
       transporterEnterpriseId: someoneElse,
       receiverFacilityId: disposer.facilityId,
       quantity: { value: 1000, unit: 'kg' },
@@ -425,7 +426,8 @@ describe('e-waybill validation at submission', () => {
     const right = await post(t, w.consignor.key, '/v1/waste-manifests', {
       generatorFacilityId: w.consignor.facilityId,
       lotId: wasteLot,
-      wasteCode: 'HW42',
+      wasteCode: 'HW06',
+      wasteListCode: '900-402-06',
       transporterEnterpriseId: w.carrier.enterpriseId,
       receiverFacilityId: disposer.facilityId,
       quantity: { value: 1000, unit: 'kg' },

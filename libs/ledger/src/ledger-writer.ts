@@ -26,6 +26,15 @@ export interface LegDraft {
   countId?: string | null;
   waybillId?: string | null;
   manifestId?: string | null;
+  /** Set on the legs a waybill books (its shipment and receipt). */
+  carriage?: Carriage | null;
+}
+
+/** The facts of a waybill's trip a ledger leg keeps: the ledger does not ask the waybill context again. */
+export interface Carriage {
+  waybillNumber: string;
+  carrierEnterpriseId: string;
+  vehiclePlate: string;
 }
 
 /** A booking dated beyond LEDGER_BACKDATE_HOURS: why it came late, and who confirmed (or booked) it. */
@@ -113,11 +122,17 @@ export class LedgerWriter {
         correctionFilingId: op.correction?.filingId ?? null,
         correctedBy: op.correction?.by ?? null,
         correctedByKeyId: op.correction?.byKeyId ?? null,
+        carrierEnterpriseId: leg.carriage?.carrierEnterpriseId ?? null,
+        vehiclePlate: leg.carriage?.vehiclePlate ?? null,
+        waybillNumber: leg.carriage?.waybillNumber ?? null,
       };
       const prevHash = head.lastHash;
       head.lastHash = chainHash(this.keys.linkKey, prevHash, fields);
       return {
         ...fields,
+        carrierEnterpriseId: fields.carrierEnterpriseId ?? null,
+        vehiclePlate: fields.vehiclePlate ?? null,
+        waybillNumber: fields.waybillNumber ?? null,
         type: leg.type,
         originalUnit: leg.originalUnit,
         occurredAt: op.occurredAt,

@@ -469,6 +469,9 @@ export function toChainRow(r: Record<string, string | Date | null>): ChainRow {
       correctionFilingId: s(r.correction_filing_id),
       correctedBy: s(r.corrected_by),
       correctedByKeyId: s(r.corrected_by_key_id),
+      carrierEnterpriseId: s(r.carrier_enterprise_id),
+      vehiclePlate: s(r.vehicle_plate),
+      waybillNumber: s(r.waybill_number),
     },
   };
 }

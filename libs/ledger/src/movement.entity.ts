@@ -39,6 +39,10 @@ export class MovementEntity {
   /** Who confirmed or booked the correction ("agency emergency", "admin"). */
   @Column({ type: 'text', nullable: true }) correctedBy: string | null;
   @Column({ type: 'uuid', nullable: true }) correctedByKeyId: string | null;
+  /** A waybill's leg: its carrier (承运人), the vehicle's plate and the waybill's number, as booked. */
+  @Column({ type: 'uuid', nullable: true }) carrierEnterpriseId: string | null;
+  @Column({ type: 'text', nullable: true }) vehiclePlate: string | null;
+  @Column({ type: 'text', nullable: true }) waybillNumber: string | null;
 }
 
 export type LotOrigin = 'produced' | 'received_external' | 'split' | 'merge' | 'waste';
@@ -58,7 +62,14 @@ export class LotEntity {
   @Column('timestamptz') createdAt: Date;
 }
 
-export type ManifestState = 'created' | 'shipped' | 'received' | 'disposed' | 'rejected';
+/**
+ * created → shipped (the generator hands over, 移出人) → picked_up (the transporter named on it
+ * confirms, 承运人: the waste leaves the generator's stock) → received → disposed; or rejected.
+ */
+export type ManifestState = 'created' | 'shipped' | 'picked_up' | 'received' | 'disposed' | 'rejected';
+
+/** A cross-province approval (跨省转移审批): the generator's word is a claim until ecology asserts it. */
+export type ApprovalStatus = 'claimed' | 'asserted';
 
 /** 危险废物转移联单: one transfer of hazardous waste from its generator to a licensed receiver. */
 @Entity({ name: 'waste_manifests' })
@@ -66,7 +77,10 @@ export class WasteManifestEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text') number: string;
   @Column('text') state: ManifestState;
+  /** The category of the national list (HW01–HW50). */
   @Column('text') wasteCode: string;
+  /** 废物代码: the 8-digit code of 《国家危险废物名录（2021年版）》 under that category (null: filed before). */
+  @Column({ type: 'text', nullable: true }) wasteListCode: string | null;
   @Column('uuid') chemicalId: string;
   @Column('uuid') lotId: string;
   @Column('text') packaging: 'bulk' | 'packaged';
@@ -85,6 +99,16 @@ export class WasteManifestEntity {
   @Column({ type: 'text', nullable: true }) rejectionReason: string | null;
   @Column('timestamptz') createdAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) shippedAt: Date | null;
+  /** When the transporter confirmed it took the waste (承运人确认). */
+  @Column({ type: 'timestamptz', nullable: true }) pickedUpAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) receivedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
+  /** GB/T 2260 province codes of the two facilities (32: Jiangsu). */
+  @Column('text') generatorProvince: string;
+  @Column('text') receiverProvince: string;
+  /** 跨省转移审批 number, for a transfer across a provincial border. */
+  @Column({ type: 'text', nullable: true }) approvalNumber: string | null;
+  @Column({ type: 'text', nullable: true }) approvalStatus: ApprovalStatus | null;
+  @Column({ type: 'text', nullable: true }) approvalAssertedBy: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) approvalAssertedAt: Date | null;
 }

@@ -1,19 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MovementService } from '@lib/ledger';
-import { Database, type Principal, type ProblemItem, RulesViolated, shanghaiDate } from '@lib/platform';
+import { type Carriage, MovementService } from '@lib/ledger';
+import {
+  Conflict,
+  Database,
+  NotFound,
+  type Principal,
+  type ProblemItem,
+  RulesViolated,
+  shanghaiDate,
+} from '@lib/platform';
 import { ControlledChemicalsService, RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '@lib/telematics';
-import type { LoadDto, ReceiveDto, WaybillView } from './waybill.dto.js';
-import type { DiscrepancyLine, TrackSummary, WaybillEntity } from './waybill.entity.js';
+import { settle } from './closing.js';
 import { controlledTrip } from './rules/controlled.js';
+import type { LoadDto, ReceiveDto, ResolveDiscrepancyDto, WaybillView } from './waybill.dto.js';
+import type {
+  DiscrepancyLine,
+  DiscrepancyResolution,
+  TrackSummary,
+  WaybillEntity,
+  WaybillItemEntity,
+} from './waybill.entity.js';
 import { WaybillRepository } from './waybill.repository.js';
 import { rulesInput, WaybillService } from './waybill.service.js';
 import { WaybillValidator } from './waybill.validator.js';
 import { toWaybillView } from './waybill.view.js';
-import { roundKg, toKg } from '@lib/ledger';
-
-/** Receipt tolerance: bulk in a tank is weighed (0.5%); packages are counted (none). */
-const TOLERANCE = { tank: 0.005, packaged: 0 } as const;
+import { toKg } from '@lib/ledger';
 /** The two steps on the road: from which state, to which, the time they stamp and follow, the event. */
 const ROAD_STEPS = {
   depart: { from: 'loaded', to: 'in_transit', stamp: 'departedAt', after: 'loadedAt', event: 'waybill.departed' },
@@ -87,6 +99,7 @@ export class WaybillTransitions {
       );
       await this.controlled.recordUses(trip.uses, { type: 'waybill', id: w.id }, at);
 
+      const carriage = await this.carriage(w);
       for (const i of items) {
         const [ship] = await this.movements.record(
           {
@@ -100,6 +113,7 @@ export class WaybillTransitions {
             waybillId: w.id,
           },
           principal,
+          carriage,
         );
         await this.waybills.updateItem(id, i.line, { shipMovementId: ship!.id });
         i.shipMovementId = ship!.id;
@@ -196,6 +210,7 @@ export class WaybillTransitions {
           problems.push({ path: 'lines', rule: 'LINE_UNKNOWN', message: `there is no line ${l.line}` });
       if (problems.length) throw new RulesViolated(problems);
       const chemicals = await this.registry.chemicalMap(items.map((i) => i.chemicalId));
+      const carriage = await this.carriage(w);
       const discrepancy: DiscrepancyLine[] = [];
       for (const i of items) {
         const l = given.get(i.line)!;
@@ -215,6 +230,7 @@ export class WaybillTransitions {
             waybillId: w.id,
           },
           principal,
+          carriage,
         );
         await this.waybills.updateItem(id, i.line, {
           receivedKg: receivedKg.toFixed(3),
@@ -223,16 +239,15 @@ export class WaybillTransitions {
         i.receivedKg = receivedKg.toFixed(3);
         i.receiveMovementId = movement!.id;
         const shipped = Number(i.quantityKg);
-        const tolerance = roundKg(shipped * TOLERANCE[i.packaging]);
-        const difference = roundKg(shipped - receivedKg);
-        if (Math.abs(difference) > tolerance + 0.0005)
+        const s = settle({ line: i.line, packaging: i.packaging, shippedKg: shipped, receivedKg });
+        if (s.verdict === 'beyond')
           discrepancy.push({
             line: i.line,
             chemicalId: i.chemicalId,
             shippedKg: shipped,
             receivedKg,
-            differenceKg: difference,
-            toleranceKg: tolerance,
+            differenceKg: s.differenceKg,
+            toleranceKg: s.toleranceKg,
           });
       }
       await this.assignments.releaseWaybill(w.vehicleId, w.id);
@@ -261,12 +276,31 @@ export class WaybillTransitions {
     });
   }
 
-  /** received → closed (consignee or consignor). A discrepancy found at receipt stays on the record. */
+  /**
+   * received → closed (consignee or consignor). A shortfall within the receipt tolerance is written
+   * off as a transport loss (途耗) citing the waybill, so nothing of the trip stays in transit; one
+   * beyond it is the discrepancy found at receipt, open (and in transit) until emergency
+   * management resolves it.
+   */
   async close(id: string, principal: Principal): Promise<WaybillView> {
     return this.db.transaction(async () => {
       const w = await this.filing.load(id, principal, ['consignee', 'consignor'], true);
       this.filing.expect(w, ['received']);
       const at = new Date();
+      const carriage = await this.carriage(w);
+      for (const i of await this.waybills.items(id)) {
+        const s = this.settlement(i);
+        if (s?.verdict !== 'within') continue;
+        await this.movements.bookTransitLoss({
+          shipMovementId: i.shipMovementId!,
+          kg: s.differenceKg,
+          reason: `途耗 transport loss within the receipt tolerance (${s.toleranceKg} kg), waybill ${w.number} line ${i.line}`,
+          occurredAt: at,
+          waybillId: w.id,
+          carriage,
+          actorKeyId: principal.keyId || null,
+        });
+      }
       await this.filing.transition(
         w,
         'closed',
@@ -281,5 +315,70 @@ export class WaybillTransitions {
       await this.filing.publish('waybill.closed', next, items, at);
       return toWaybillView(next, items, principal);
     });
+  }
+
+  /**
+   * Emergency management (or admin) resolves a discrepancy found at receipt: its finding and reason
+   * are kept on the waybill and what is still in transit of each line is written off as a loss
+   * citing both. Once only: a second resolution is a 409.
+   */
+  async resolveDiscrepancy(id: string, dto: ResolveDiscrepancyDto, principal: Principal): Promise<WaybillView> {
+    return this.db.transaction(async () => {
+      const w = await this.waybills.findForUpdate(id);
+      if (!w) throw new NotFound('waybill', id);
+      this.filing.expect(w, ['received', 'closed']);
+      if (!w.discrepancy)
+        throw new RulesViolated([
+          { path: 'id', rule: 'NO_DISCREPANCY', message: `waybill ${w.number} was received within its tolerance` },
+        ]);
+      if (w.discrepancyResolution)
+        throw new Conflict('DISCREPANCY_RESOLVED', `the discrepancy of waybill ${w.number} is resolved already`, {
+          resolvedAt: w.discrepancyResolution.at,
+        });
+      const at = new Date();
+      const carriage = await this.carriage(w);
+      const items = await this.waybills.items(id);
+      const movementIds: string[] = [];
+      for (const d of w.discrepancy) {
+        const i = items.find((x) => x.line === d.line)!;
+        const booked = await this.movements.bookTransitLoss({
+          shipMovementId: i.shipMovementId!,
+          kg: d.differenceKg,
+          reason: `${dto.finding}: ${dto.reason} (discrepancy of waybill ${w.number} line ${d.line}, resolved by ${principal.kind === 'agency' ? `agency ${principal.agency}` : principal.kind})`,
+          occurredAt: at,
+          waybillId: w.id,
+          carriage,
+          actorKeyId: principal.keyId || null,
+        });
+        movementIds.push(...booked.map((m) => m.id));
+      }
+      const resolution: DiscrepancyResolution = {
+        finding: dto.finding,
+        reason: dto.reason,
+        by: principal.kind === 'agency' ? `agency ${principal.agency}` : principal.kind,
+        byKeyId: principal.keyId || null,
+        at: at.toISOString(),
+        movementIds,
+      };
+      await this.waybills.update(id, { discrepancyResolution: resolution });
+      return toWaybillView({ ...w, discrepancyResolution: resolution }, items, principal);
+    });
+  }
+
+  /** A line's verdict once received (null before receipt). */
+  private settlement(i: WaybillItemEntity): ReturnType<typeof settle> | null {
+    if (i.receivedKg === null || !i.shipMovementId) return null;
+    return settle({
+      line: i.line,
+      packaging: i.packaging,
+      shippedKg: Number(i.quantityKg),
+      receivedKg: Number(i.receivedKg),
+    });
+  }
+
+  /** The trip's facts its ledger legs keep, so the lot trace names them (issue 17). */
+  private async carriage(w: WaybillEntity): Promise<Carriage> {
+    const vehicle = (await this.registry.vehicleMap([w.vehicleId])).get(w.vehicleId);
+    return { waybillNumber: w.number, carrierEnterpriseId: w.carrierId, vehiclePlate: vehicle?.plate ?? '' };
   }
 }

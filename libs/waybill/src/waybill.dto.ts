@@ -23,7 +23,7 @@ import {
 import { PageQuery } from '@lib/platform';
 import { UNITS, type Unit } from '@lib/ledger';
 import { DISTRICTS } from '@lib/registry';
-import { WAYBILL_STATUSES } from './waybill.entity.js';
+import { DISCREPANCY_FINDINGS, type DiscrepancyFinding, WAYBILL_STATUSES } from './waybill.entity.js';
 
 export class WaybillQuantityDto {
   @ApiProperty({ example: 20 })
@@ -171,6 +171,17 @@ export class ReceiveDto {
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) at?: string;
 }
 
+export class ResolveDiscrepancyDto {
+  @ApiProperty({ enum: DISCREPANCY_FINDINGS, description: 'What the missing quantity was found to be.' })
+  @IsIn(DISCREPANCY_FINDINGS)
+  finding: DiscrepancyFinding;
+  @ApiProperty({ example: '罐车卸料口密封垫老化渗漏，现场核查确认' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  reason: string;
+}
+
 export class CancelDto {
   @ApiProperty({ example: '客户取消订单' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
 }
@@ -195,10 +206,13 @@ export class WaybillQuery extends PageQuery {
   @IsOptional()
   @IsIn(['true'])
   overdue?: 'true';
-  @ApiPropertyOptional({ enum: ['true'], description: 'Closed with a discrepancy between shipped and received.' })
+  @ApiPropertyOptional({
+    enum: ['true', 'open'],
+    description: 'true: received with a discrepancy between shipped and received; open: one not yet resolved.',
+  })
   @IsOptional()
-  @IsIn(['true'])
-  discrepancy?: 'true';
+  @IsIn(['true', 'open'])
+  discrepancy?: 'true' | 'open';
   @ApiPropertyOptional({
     enum: ['consignor', 'carrier', 'consignee'],
     description: 'An enterprise: only waybills where it has this part.',
@@ -219,6 +233,10 @@ export class WaybillView {
   @ApiProperty() times: Record<string, string | null>;
   @ApiPropertyOptional() loadingCheck?: unknown;
   @ApiPropertyOptional() discrepancy?: unknown;
+  @ApiPropertyOptional({ description: 'With a discrepancy: true until emergency management resolves it.' })
+  discrepancyOpen?: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'The finding, reason, who, when and the loss legs booked.' })
+  discrepancyResolution?: unknown;
   @ApiPropertyOptional() trackSummary?: unknown;
   @ApiProperty({ description: 'Overdue: still on the road 24 h after the planned arrival.' }) overdue: boolean;
   @ApiPropertyOptional({ description: 'GET /v1/waybills/:id only: every submitted version.' }) versions?: unknown[];

@@ -40,6 +40,20 @@ export interface DiscrepancyLine {
   toleranceKg: number;
 }
 
+/** How emergency management resolved a discrepancy found at receipt, and the loss legs it booked. */
+export interface DiscrepancyResolution {
+  finding: DiscrepancyFinding;
+  reason: string;
+  by: string;
+  byKeyId: string | null;
+  at: string;
+  movementIds: string[];
+}
+
+/** What the agency found the missing quantity was: a loss on the road, theft, a spill, a weighing error. */
+export const DISCREPANCY_FINDINGS = ['transport_loss', 'theft', 'spill', 'weighing_error'] as const;
+export type DiscrepancyFinding = (typeof DISCREPANCY_FINDINGS)[number];
+
 export interface TrackSummary {
   distanceM: number;
   fixes: number;
@@ -85,6 +99,8 @@ export class WaybillEntity {
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @Column({ type: 'text', nullable: true }) cancelReason: string | null;
   @Column({ type: 'jsonb', nullable: true }) discrepancy: DiscrepancyLine[] | null;
+  /** Set when emergency management resolved the discrepancy (null: open, while there is one). */
+  @Column({ type: 'jsonb', nullable: true }) discrepancyResolution: DiscrepancyResolution | null;
   @Column({ type: 'jsonb', nullable: true }) trackSummary: TrackSummary | null;
   /** Fixes up to this time have been matched to the trip. */
   @Column({ type: 'timestamptz', nullable: true }) progressTs: Date | null;

@@ -12,7 +12,8 @@ export interface WaybillFilter {
   from?: Date;
   to?: Date;
   overdueBefore?: Date;
-  discrepancy?: boolean;
+  /** true: with a discrepancy; 'open': one not yet resolved. */
+  discrepancy?: boolean | 'true' | 'open';
   number?: string;
   after: string | null;
   limit: number;
@@ -175,6 +176,7 @@ export class WaybillRepository {
     if (f.overdueBefore)
       qb.andWhere(`w.status IN ('loaded','in_transit','arrived') AND w.planned_arrival < :od`, { od: f.overdueBefore });
     if (f.discrepancy) qb.andWhere('w.discrepancy IS NOT NULL');
+    if (f.discrepancy === 'open') qb.andWhere('w.discrepancy_resolution IS NULL');
     if (f.number) qb.andWhere('w.number = :n', { n: f.number });
     if (f.after) qb.andWhere('w.id > :after', { after: f.after });
     return qb.getMany();

@@ -22,6 +22,7 @@ import { tankFilling } from './rules/tank-filling.js';
 import { vehicle } from './rules/vehicle.js';
 import { WaybillRepository } from './waybill.repository.js';
 import { controlledTrip } from './rules/controlled.js';
+import { wasteProblems } from './rules/waste.js';
 
 export type { ContentForRules, Resolved } from './rules/context.js';
 
@@ -153,7 +154,11 @@ export class WaybillValidator {
     out.push(...route(c, r, known, classes, tripStart, tripEnd));
     out.push(...load(c, r));
     out.push(...(await controlledTrip(c, known, tripStart, tripEnd, this.registry)).problems);
-    out.push(...(await this.waste(c, r)));
+    out.push(
+      ...(await wasteProblems({ ...c, consigneeId: r.consignee?.id ?? null, wasteLots: r.wasteLots }, (id) =>
+        this.manifests.lookup(id),
+      )),
+    );
     out.push(...busyAssets(r));
     return out;
   }
@@ -237,39 +242,6 @@ export class WaybillValidator {
         for (const x of licenceReasons(reasons)) add(x, `buy ${chem.nameZh}`);
       }
     }
-    return out;
-  }
-
-  private async waste(c: ContentForRules, r: Resolved): Promise<ProblemItem[]> {
-    if (!c.manifestId) {
-      // A waste lot (one with a 危废代码) travels only under its transfer manifest (危险废物转移联单).
-      const waste = r.wasteLots;
-      return c.items
-        .filter((i) => i.lotId && waste.has(i.lotId))
-        .map((i) =>
-          p(
-            `items[${i.line - 1}].lotId`,
-            'WASTE_MANIFEST_REQUIRED',
-            `lot ${i.lotId} is hazardous waste (${waste.get(i.lotId!)}): name its transfer manifest`,
-          ),
-        );
-    }
-    const m = await this.manifests.lookup(c.manifestId);
-    if (!m) return [p('manifestId', 'WASTE_MANIFEST_MISSING', 'the waste transfer manifest does not exist')];
-    const out: ProblemItem[] = [];
-    if (m.transporterEnterpriseId !== c.carrierId)
-      out.push(
-        p('manifestId', 'WASTE_MANIFEST_CARRIER', `the carrier is not the transporter named on manifest ${m.number}`),
-      );
-    if (m.generatorFacilityId !== c.loadingFacilityId || m.receiverFacilityId !== c.unloadingFacilityId) {
-      out.push(p('manifestId', 'WASTE_MANIFEST_FACILITIES', `manifest ${m.number} names other facilities`));
-    }
-    if (!c.items.every((i) => i.chemicalId === m.chemicalId))
-      out.push(p('items', 'WASTE_MANIFEST_GOODS', `manifest ${m.number} is for other goods`));
-    if (r.consignee && r.consignee.id !== m.receiverEnterpriseId)
-      out.push(
-        p('consigneeId', 'WASTE_MANIFEST_RECEIVER', `the consignee is not the receiver named on manifest ${m.number}`),
-      );
     return out;
   }
 }

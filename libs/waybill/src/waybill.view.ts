@@ -78,7 +78,13 @@ export function toWaybillView(
       cancelledAt: iso(w.cancelledAt),
     },
     ...(w.loadingCheck ? { loadingCheck: w.loadingCheck } : {}),
-    ...(w.discrepancy ? { discrepancy: w.discrepancy } : {}),
+    ...(w.discrepancy
+      ? {
+          discrepancy: w.discrepancy,
+          discrepancyOpen: !w.discrepancyResolution,
+          discrepancyResolution: w.discrepancyResolution,
+        }
+      : {}),
     ...(w.trackSummary ? { trackSummary: w.trackSummary } : {}),
     overdue: isOverdue(w, now),
   };

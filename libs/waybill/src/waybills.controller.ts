@@ -6,6 +6,7 @@ import {
   LoadDto,
   MoveDto,
   ReceiveDto,
+  ResolveDiscrepancyDto,
   WaybillContentDto,
   WaybillPage,
   WaybillQuery,
@@ -131,6 +132,22 @@ export class WaybillsController {
   @ApiOkResponse({ type: WaybillView })
   close(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() p: Principal): Promise<WaybillView> {
     return this.trip.close(id, p);
+  }
+
+  @Post(':id/discrepancy/resolve')
+  @HttpCode(200)
+  @Allow('admin', 'agency:emergency')
+  @ApiOperation({
+    summary:
+      'Emergency management resolves a discrepancy found at receipt: its finding and reason are kept, and what is still in transit of each line is written off as a loss citing them.',
+  })
+  @ApiOkResponse({ type: WaybillView })
+  resolveDiscrepancy(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResolveDiscrepancyDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<WaybillView> {
+    return this.trip.resolveDiscrepancy(id, body, p);
   }
 
   @Post(':id/cancel')

@@ -57,6 +57,19 @@ describe('the keyed hash chain of a facility', () => {
     expect(chainPayload(f)).toBe(JSON.stringify(Object.values(f)));
   });
 
+  it("covers a waybill leg's carriage, and hashes a link without one as before carriage existed", () => {
+    const f = movements[0]!;
+    const empty = { ...f, carrierEnterpriseId: null, vehiclePlate: null, waybillNumber: null };
+    // No carriage: the payload is the 28 fields as they always were, so old links still verify.
+    expect(chainPayload(empty)).toBe(chainPayload(f));
+    const carried = { ...f, carrierEnterpriseId: f.enterpriseId, vehiclePlate: '苏B12345', waybillNumber: 'DG1' };
+    expect(chainPayload(carried)).toBe(JSON.stringify([...Object.values(f), f.enterpriseId, '苏B12345', 'DG1']));
+    // Changing the plate of a booked leg breaks its link.
+    expect(chainHash(linkKey, GENESIS_HASH, { ...carried, vehiclePlate: '苏B99999' })).not.toBe(
+      chainHash(linkKey, GENESIS_HASH, carried),
+    );
+  });
+
   it('verifies a chain its writer linked with the key', async () => {
     expect(await verifyChain(linkKey, rows, [], { lastSeq: '5', lastHash: rows[4]!.hash })).toEqual({
       checked: 5,

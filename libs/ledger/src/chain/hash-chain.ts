@@ -35,7 +35,16 @@ export interface ChainedFields {
   correctionFilingId: string | null;
   correctedBy: string | null;
   correctedByKeyId: string | null;
+  /**
+   * The carriage of a leg a waybill booked (issue 17): its carrier, vehicle plate and waybill number.
+   * Covered only when set, so every link hashed before these existed verifies as it did.
+   */
+  carrierEnterpriseId?: string | null;
+  vehiclePlate?: string | null;
+  waybillNumber?: string | null;
 }
+
+const CARRIAGE: Array<keyof ChainedFields> = ['carrierEnterpriseId', 'vehiclePlate', 'waybillNumber'];
 
 const ORDER: Array<keyof ChainedFields> = [
   'id',
@@ -73,7 +82,9 @@ export const facilityChain = (facilityId: string): string => `facility:${facilit
 
 /** What a link covers besides the previous hash: the fields in their fixed order, as JSON. */
 export function chainPayload(fields: ChainedFields): string {
-  return JSON.stringify(ORDER.map((k) => fields[k]));
+  const values = ORDER.map((k) => fields[k]);
+  const carriage = CARRIAGE.map((k) => fields[k] ?? null);
+  return JSON.stringify(carriage.some((v) => v !== null) ? [...values, ...carriage] : values);
 }
 
 /**

@@ -50,6 +50,18 @@ export class TraceEdge {
   @ApiProperty() quantityKg: number;
 }
 
+/** A leg a waybill booked: how the material travelled (承运人, 车牌, 电子运单号). */
+export class TraceShipment {
+  @ApiProperty({ format: 'uuid' }) movementId: string;
+  @ApiProperty({ example: 'ship', description: 'ship (loading), receive (receipt), loss (途耗 written off).' })
+  type: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) waybillId: string | null;
+  @ApiProperty({ example: 'DG20261130000123X' }) waybillNumber: string;
+  @ApiProperty({ format: 'uuid' }) carrierEnterpriseId: string;
+  @ApiProperty({ nullable: true, type: String, example: '无锡危运物流有限公司' }) carrierName: string | null;
+  @ApiProperty({ example: '苏B12345' }) vehiclePlate: string;
+}
+
 export class TraceGraph {
   @ApiProperty({ format: 'uuid' }) lotId: string;
   @ApiProperty({ enum: ['forward', 'backward'] }) direction: string;
@@ -66,4 +78,9 @@ export class TraceGraph {
   @ApiProperty({ type: [TraceEdge], description: 'How the material went from one movement to the next.' })
   edges: TraceEdge[];
   @ApiProperty({ type: LotBalance, description: 'The mass balance over all traced lots.' }) balance: LotBalance;
+  @ApiProperty({
+    type: [TraceShipment],
+    description: 'Each visible leg a waybill booked, with its waybill number, carrier and vehicle plate.',
+  })
+  shipments: TraceShipment[];
 }

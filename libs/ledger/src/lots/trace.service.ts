@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { NotFound, type Principal } from '@lib/platform';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { NotFound, type Principal, READ_POLICY, type ReadPolicy } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
 import type { MovementEntity } from '../movement.entity.js';
+import { showsCarriage, withoutCarriage } from '../movements/carriage-reads.js';
 import { toMovementView } from '../movements/movement.view.js';
 import { roundKg } from '../quantity.js';
 import { SINK_TYPES } from '../vocabulary.js';
-import type { LotBalance, TraceEdge, TraceGraph, TraceLot } from './trace.dto.js';
+import type { LotBalance, TraceEdge, TraceGraph, TraceLot, TraceShipment } from './trace.dto.js';
 
 /** Legs of one operation that pair up (a transfer; a sale booked before sales waited for their buyer). */
 const PAIRED: Record<string, [string, string, TraceEdge['kind']]> = {
@@ -46,6 +47,7 @@ export class TraceService {
   constructor(
     private readonly repo: LedgerRepository,
     private readonly registry: RegistryLookup,
+    @Optional() @Inject(READ_POLICY) private readonly reads?: ReadPolicy,
   ) {}
 
   async trace(lotId: string, direction: 'forward' | 'backward', principal: Principal): Promise<TraceGraph> {
@@ -159,7 +161,9 @@ export class TraceService {
       own ? [own] : [...all.map((m) => m.enterpriseId), ...lineage.map((l) => l.originEnterpriseId)],
     );
     const visible = new Set(movements.map((m) => m.id));
+    const carriage = await showsCarriage(this.reads, principal);
     return {
+      shipments: carriage ? await this.shipments(movements) : [],
       lotId,
       direction,
       lots: traceLots,
@@ -171,10 +175,30 @@ export class TraceService {
         kind: f.kind,
       })),
       enterprises: [...enterprises.values()].map((e) => ({ id: e.id, name: e.name, creditCode: e.creditCode })),
-      movements: movements.map(toMovementView),
+      movements: movements.map(toMovementView).map((v) => (carriage ? v : withoutCarriage(v))),
       edges: this.edges(all).filter((e) => visible.has(e.from) || visible.has(e.to)),
       balance: balanceOf(inSet),
     };
+  }
+
+  /**
+   * Each visible leg a waybill booked, with its carriage: the waybill's number, the carrier by name
+   * and the vehicle's plate, as booked when the trip loaded and was received. An enterprise sees
+   * them on its own legs only (the carrier it or its counterparty hired for that trip); an agency
+   * on every leg when the sharing policy gives it every waybill (showsCarriage), else none.
+   */
+  private async shipments(movements: MovementEntity[]): Promise<TraceShipment[]> {
+    const carried = movements.filter((m) => m.waybillNumber);
+    const carriers = await this.registry.enterpriseMap(carried.map((m) => m.carrierEnterpriseId!));
+    return carried.map((m) => ({
+      movementId: m.id,
+      type: m.type,
+      waybillId: m.waybillId,
+      waybillNumber: m.waybillNumber!,
+      carrierEnterpriseId: m.carrierEnterpriseId!,
+      carrierName: carriers.get(m.carrierEnterpriseId!)?.name ?? null,
+      vehiclePlate: m.vehiclePlate!,
+    }));
   }
 
   private edges(movements: MovementEntity[]): TraceEdge[] {

@@ -266,11 +266,23 @@ export class MovementView {
   @ApiProperty({ nullable: true, type: String }) manifestId: string | null;
   @ApiProperty({ description: "This leg's link in its facility's hash chain." }) hash: string;
   @ApiProperty({
+    type: () => CarriageView,
+    nullable: true,
+    description: 'A leg a waybill booked: the waybill number, the carrier (承运人) and the vehicle plate.',
+  })
+  carriage: CarriageView | null;
+  @ApiProperty({
     type: () => CorrectionView,
     nullable: true,
     description: 'Set on a movement dated beyond the backdating window: why, and who confirmed or booked it.',
   })
   correction: CorrectionView | null;
+}
+
+export class CarriageView {
+  @ApiProperty({ example: 'WB-20261207-000123' }) waybillNumber: string;
+  @ApiProperty({ format: 'uuid' }) carrierEnterpriseId: string;
+  @ApiProperty({ example: '苏B12345' }) vehiclePlate: string;
 }
 
 export class CorrectionView {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AppConfig,
   Database,
@@ -8,6 +8,8 @@ import {
   type Page,
   type Principal,
   type ProblemItem,
+  READ_POLICY,
+  type ReadPolicy,
   RulesViolated,
   toPage,
 } from '@lib/platform';
@@ -19,12 +21,20 @@ import {
   RegistryLookup,
 } from '@lib/registry';
 import { LedgerRepository } from '../ledger.repository.js';
-import { type CorrectionDraft, type LegDraft, LedgerWriter, type OperationDraft } from '../ledger-writer.js';
+import {
+  type Carriage,
+  type CorrectionDraft,
+  type LegDraft,
+  LedgerWriter,
+  type OperationDraft,
+} from '../ledger-writer.js';
 import type { MovementEntity } from '../movement.entity.js';
 import { dating, IN_FUTURE, windowText } from './backdating.js';
 import type { InTransitQuery, InTransitView, MovementQuery, MovementView, RecordMovementDto } from './movement.dto.js';
+import { showsCarriage, withoutCarriage } from './carriage-reads.js';
 import { toInTransitView, toMovementView } from './movement.view.js';
 import { OPERATION_BUILDERS, OperationKit, type OperationContext } from './operations/index.js';
+import { type TransitLossRequest, transitLossDrafts } from './operations/transit-loss.js';
 
 /**
  * Turns a requested operation into ledger legs, after the registry's rules (licence for the
@@ -44,6 +54,7 @@ export class MovementService {
     private readonly authorization: AuthorizationService,
     private readonly config: AppConfig,
     controlled: ControlledChemicalsService,
+    @Optional() @Inject(READ_POLICY) private readonly reads?: ReadPolicy,
   ) {
     this.kit = new OperationKit(repo, registry, authorization, controlled);
   }
@@ -54,7 +65,11 @@ export class MovementService {
    * Books a current movement for another context (a waybill's shipment and receipt): those happen
    * now, so one dated beyond the backdating window is refused, never filed.
    */
-  async record(dto: RecordMovementDto, principal: Principal): Promise<MovementView[]> {
+  async record(
+    dto: RecordMovementDto,
+    principal: Principal,
+    carriage: Carriage | null = null,
+  ): Promise<MovementView[]> {
     const at = new Date(dto.occurredAt);
     const when = dating(at, new Date(), this.config.ledger.backdateMs);
     if (when === 'future') throw new RulesViolated([IN_FUTURE]);
@@ -66,7 +81,7 @@ export class MovementService {
           message: `occurredAt lies more than ${windowText(this.config.ledger.backdateMs)} back: file it as a correction`,
         },
       ]);
-    return this.book(dto, principal, null);
+    return this.book(dto, principal, null, carriage);
   }
 
   /**
@@ -77,9 +92,10 @@ export class MovementService {
     dto: RecordMovementDto,
     principal: Principal,
     correction: CorrectionDraft | null,
+    carriage: Carriage | null = null,
   ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
-      const { draft, lotNumbers, after } = await this.draft(dto, principal);
+      const { draft, lotNumbers, after } = await this.draft(dto, principal, carriage);
       const written = await this.writer.commit({ ...draft, correction }, lotNumbers);
       await after?.(written.map((r) => r.id));
       return written;
@@ -91,6 +107,7 @@ export class MovementService {
   async draft(
     dto: RecordMovementDto,
     principal: Principal,
+    carriage: Carriage | null = null,
   ): Promise<{
     draft: OperationDraft;
     lotNumbers: Map<string, string>;
@@ -116,6 +133,7 @@ export class MovementService {
       chemical,
       owner: facility.enterpriseId,
       kit: this.kit,
+      carriage,
     };
     return { ...(await this.build(ctx)), facility, chemical };
   }
@@ -152,6 +170,18 @@ export class MovementService {
       lotNumbers: built.lotNumbers ?? new Map(),
       after: built.after,
     };
+  }
+
+  /**
+   * Writes off what is left in transit of a shipment as a transport loss (途耗), for the waybill
+   * that carried it: within the receipt tolerance when it closes, beyond it when the agency resolves
+   * the discrepancy. Runs inside the caller's transaction.
+   */
+  async bookTransitLoss(req: TransitLossRequest): Promise<MovementView[]> {
+    if (!this.db.inTransaction) throw new Error('bookTransitLoss must run inside a transaction');
+    const [receipt, loss] = await transitLossDrafts(this.kit, req);
+    const rows = [...(await this.writer.commit(receipt)), ...(await this.writer.commit(loss))];
+    return rows.map(toMovementView);
   }
 
   async bookReversal(
@@ -231,7 +261,8 @@ export class MovementService {
     const m = await this.repo.findMovement(id);
     if (!m || (principal.kind === 'enterprise' && principal.enterpriseId !== m.enterpriseId))
       throw new NotFound('movement', id);
-    return toMovementView(m);
+    const view = toMovementView(m);
+    return (await showsCarriage(this.reads, principal)) ? view : withoutCarriage(view);
   }
 
   /** Every leg booked for a waybill (its ship and receive movements), for the waybill's parties. */
@@ -271,6 +302,8 @@ export class MovementService {
       limit: limit + 1,
     });
     const page = toPage(rows, limit, (m) => m.id);
-    return { items: page.items.map(toMovementView), nextCursor: page.nextCursor };
+    const views = page.items.map(toMovementView);
+    const shown = (await showsCarriage(this.reads, principal)) ? views : views.map(withoutCarriage);
+    return { items: shown, nextCursor: page.nextCursor };
   }
 }

@@ -27,6 +27,9 @@ export function toMovementView(m: MovementEntity): MovementView {
     waybillId: m.waybillId,
     manifestId: m.manifestId,
     hash: m.hash,
+    carriage: m.waybillNumber
+      ? { waybillNumber: m.waybillNumber, carrierEnterpriseId: m.carrierEnterpriseId!, vehiclePlate: m.vehiclePlate! }
+      : null,
     correction: m.correctedBy
       ? { reason: m.correctionReason!, filingId: m.correctionFilingId, confirmedBy: m.correctedBy }
       : null,

@@ -17,9 +17,10 @@ import {
 import { PageQuery } from '@lib/platform';
 import { WASTE_CODE } from '@lib/registry';
 import { QuantityDto } from '../movements/movement.dto.js';
+import { PROVINCE_CODES } from './waste-rules.js';
 import { DISPOSAL_METHODS, type DisposalMethod } from '../vocabulary.js';
 
-export const MANIFEST_STATES = ['created', 'shipped', 'received', 'disposed', 'rejected'] as const;
+export const MANIFEST_STATES = ['created', 'shipped', 'picked_up', 'received', 'disposed', 'rejected'] as const;
 
 export class CreateManifestDto {
   @ApiProperty({ format: 'uuid', description: "The generator's facility holding the waste lot." })
@@ -29,6 +30,14 @@ export class CreateManifestDto {
   @ApiProperty({ example: 'HW06' })
   @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
   wasteCode: string;
+  @ApiProperty({
+    example: '900-041-49',
+    description:
+      '废物代码: the 8-digit code of 《国家危险废物名录（2021年版）》 (NNN-NNN-NN), its last two digits the category of wasteCode (WASTE_CODE_FORMAT, WASTE_CODE_CATEGORY).',
+  })
+  @IsString()
+  @MaxLength(20)
+  wasteListCode: string;
   @ApiProperty({ format: 'uuid', description: 'The licensed carrier.' }) @IsUUID('all') transporterEnterpriseId: string;
   @ApiProperty({ format: 'uuid', description: 'The receiving disposal facility (licensed for the waste code).' })
   @IsUUID('all')
@@ -46,6 +55,64 @@ export class CreateManifestDto {
   @Min(0)
   @Max(0.2)
   toleranceRatio?: number;
+  @ApiPropertyOptional({
+    enum: PROVINCE_CODES,
+    description:
+      "The generator facility's province (GB/T 2260), required when it lies outside Wuxi ('市外'); a Wuxi district is Jiangsu (32).",
+  })
+  @IsOptional()
+  @IsIn(PROVINCE_CODES)
+  generatorProvince?: string;
+  @ApiPropertyOptional({
+    enum: PROVINCE_CODES,
+    description: "The receiver facility's province, required when it lies outside Wuxi ('市外').",
+    example: '31',
+  })
+  @IsOptional()
+  @IsIn(PROVINCE_CODES)
+  receiverProvince?: string;
+  @ApiPropertyOptional({
+    description:
+      '跨省转移审批: the approval number of a cross-province transfer, as the generator cites it: a claim until ecology/environment asserts it (固废法 Art. 82).',
+    example: '苏环危转〔2026〕123号',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  approvalNumber?: string;
+}
+
+export class PickupManifestDto {
+  @ApiProperty({ example: '2026-11-28T02:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+}
+
+export class ApprovalDto {
+  @ApiProperty({ example: '苏环危转〔2026〕123号', description: 'The approval number ecology/environment issued.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  number: string;
+}
+
+export class OverdueStorageQuery {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Judge as of this instant (default: now).' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
+export class OverdueStorageView {
+  @ApiProperty({ format: 'uuid' }) facilityId: string;
+  @ApiProperty({ format: 'uuid' }) enterpriseId: string;
+  @ApiProperty({ format: 'uuid' }) lotId: string;
+  @ApiProperty() lotNumber: string;
+  @ApiProperty({ example: 'HW49' }) wasteCode: string;
+  @ApiProperty() quantityKg: number;
+  @ApiProperty({ format: 'date-time', description: 'When the facility first took this waste into storage.' })
+  storedSince: string;
+  @ApiProperty({ format: 'date-time', description: 'One year later (固废法 Art. 81).' }) deadline: string;
+  @ApiProperty({ example: 'WASTE_STORED_OVER_ONE_YEAR' }) rule: string;
 }
 
 export class ShipManifestDto {
@@ -92,6 +159,7 @@ export class ManifestView {
   @ApiProperty({ example: 'HWM-20261128-K3F9Q2' }) number: string;
   @ApiProperty({ enum: MANIFEST_STATES }) state: string;
   @ApiProperty() wasteCode: string;
+  @ApiProperty({ nullable: true, type: String, example: '900-041-49' }) wasteListCode: string | null;
   @ApiProperty({ format: 'uuid' }) chemicalId: string;
   @ApiProperty({ format: 'uuid' }) lotId: string;
   @ApiProperty({ enum: ['bulk', 'packaged'] }) packaging: string;
@@ -111,8 +179,18 @@ export class ManifestView {
   @ApiProperty({ nullable: true, type: String }) rejectionReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ nullable: true, type: String }) shippedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'When the transporter confirmed pickup.' })
+  pickedUpAt: string | null;
   @ApiProperty({ nullable: true, type: String }) receivedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) closedAt: string | null;
+  @ApiProperty({ example: '32' }) generatorProvince: string;
+  @ApiProperty({ example: '31' }) receiverProvince: string;
+  @ApiProperty({ description: 'Generator and receiver in different provinces (跨省转移).' }) crossProvince: boolean;
+  @ApiProperty({
+    nullable: true,
+    description: 'The 跨省转移审批: its number and whether ecology asserted it or the generator only claims it.',
+  })
+  approval: { number: string; status: string; assertedBy: string | null; assertedAt: string | null } | null;
 }
 
 export class ManifestPage {

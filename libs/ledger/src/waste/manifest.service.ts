@@ -23,7 +23,11 @@ import type { ManifestState, WasteManifestEntity } from '../movement.entity.js';
 import { dating, IN_FUTURE, windowText } from '../movements/backdating.js';
 import { roundKg, toKg } from '../quantity.js';
 import type {
+  ApprovalDto,
   CreateManifestDto,
+  OverdueStorageQuery,
+  OverdueStorageView,
+  PickupManifestDto,
   DisposeManifestDto,
   ManifestQuery,
   ManifestView,
@@ -32,6 +36,7 @@ import type {
   ShipManifestDto,
 } from './manifest.dto.js';
 import { ManifestRepository } from './manifest.repository.js';
+import { crossesProvince, provinceOf, storageDeadline, storedTooLong, wasteListCodeProblems } from './waste-rules.js';
 
 const n = (v: string | null): number | null => (v === null ? null : Number(v));
 
@@ -41,6 +46,7 @@ export function toManifestView(m: WasteManifestEntity): ManifestView {
     number: m.number,
     state: m.state,
     wasteCode: m.wasteCode,
+    wasteListCode: m.wasteListCode,
     chemicalId: m.chemicalId,
     lotId: m.lotId,
     packaging: m.packaging,
@@ -59,9 +65,38 @@ export function toManifestView(m: WasteManifestEntity): ManifestView {
     rejectionReason: m.rejectionReason,
     createdAt: m.createdAt.toISOString(),
     shippedAt: m.shippedAt?.toISOString() ?? null,
+    pickedUpAt: m.pickedUpAt?.toISOString() ?? null,
     receivedAt: m.receivedAt?.toISOString() ?? null,
     closedAt: m.closedAt?.toISOString() ?? null,
+    generatorProvince: m.generatorProvince,
+    receiverProvince: m.receiverProvince,
+    crossProvince: crossesProvince(m.generatorProvince, m.receiverProvince),
+    approval:
+      m.approvalNumber && m.approvalStatus
+        ? {
+            number: m.approvalNumber,
+            status: m.approvalStatus,
+            assertedBy: m.approvalAssertedBy,
+            assertedAt: m.approvalAssertedAt?.toISOString() ?? null,
+          }
+        : null,
   };
+}
+
+/**
+ * CROSS_PROVINCE_UNAPPROVED (固废法 Art. 82; 《危险废物转移管理办法》 2021, ch. IV): waste crosses a
+ * provincial border only under the approval ecology/environment of the province it leaves issued,
+ * as ecology asserted it here; the number the generator cites is a claim until then.
+ */
+function approvalProblems(m: WasteManifestEntity): ProblemItem[] {
+  if (!crossesProvince(m.generatorProvince, m.receiverProvince) || m.approvalStatus === 'asserted') return [];
+  return [
+    {
+      path: 'approval',
+      rule: 'CROSS_PROVINCE_UNAPPROVED',
+      message: `a transfer from province ${m.generatorProvince} to ${m.receiverProvince} needs its cross-province approval (跨省转移审批) asserted by ecology/environment${m.approvalNumber ? `; ${m.approvalNumber} is only claimed` : ''}`,
+    },
+  ];
 }
 
 /** Default tolerance on receipt: 1% for bulk waste (weighing), none for counted packages. */
@@ -164,6 +199,18 @@ export class ManifestService {
           rule: 'WASTE_CODE_MISMATCH',
           message: `lot ${lot.number} is ${lot.wasteCode ?? 'not waste'}, not ${dto.wasteCode}`,
         });
+      problems.push(...wasteListCodeProblems(dto.wasteListCode, dto.wasteCode));
+      const from = provinceOf(generator.district, dto.generatorProvince, 'generatorProvince');
+      const to = receiver
+        ? provinceOf(receiver.district, dto.receiverProvince, 'receiverProvince')
+        : { province: null, problems: [] };
+      problems.push(...from.problems, ...to.problems);
+      if (dto.approvalNumber && from.province && to.province && !crossesProvince(from.province, to.province))
+        problems.push({
+          path: 'approvalNumber',
+          rule: 'NOT_CROSS_PROVINCE',
+          message: 'generator and receiver lie in one province: a cross-province approval does not apply',
+        });
       const chemical = (await this.registry.chemicalMap([lot.chemicalId])).get(lot.chemicalId)!;
       const transporter = (await this.registry.enterpriseMap([dto.transporterEnterpriseId])).get(
         dto.transporterEnterpriseId,
@@ -200,6 +247,7 @@ export class ManifestService {
         number: `HWM-${shanghaiDate(now).replace(/-/g, '')}-${randomBytes(4).toString('hex').toUpperCase()}`,
         state: 'created',
         wasteCode: dto.wasteCode,
+        wasteListCode: dto.wasteListCode,
         chemicalId: chemical.id,
         lotId: lot.id,
         packaging: dto.packaging,
@@ -218,8 +266,15 @@ export class ManifestService {
         rejectionReason: null,
         createdAt: now,
         shippedAt: null,
+        pickedUpAt: null,
         receivedAt: null,
         closedAt: null,
+        generatorProvince: from.province!,
+        receiverProvince: to.province!,
+        approvalNumber: dto.approvalNumber ?? null,
+        approvalStatus: dto.approvalNumber ? 'claimed' : null,
+        approvalAssertedBy: null,
+        approvalAssertedAt: null,
       };
       await this.manifests.insert(m);
       await this.publish(m);
@@ -232,11 +287,16 @@ export class ManifestService {
   private async transition(
     id: string,
     principal: Principal,
-    side: 'generator' | 'receiver',
+    side: 'generator' | 'transporter' | 'receiver',
     from: ManifestState[],
   ): Promise<WasteManifestEntity> {
     const m = await this.manifests.findForUpdate(id);
-    const party = side === 'generator' ? m?.generatorEnterpriseId : m?.receiverEnterpriseId;
+    const party =
+      side === 'generator'
+        ? m?.generatorEnterpriseId
+        : side === 'transporter'
+          ? m?.transporterEnterpriseId
+          : m?.receiverEnterpriseId;
     if (!m || (principal.kind === 'enterprise' && !this.involves(m, principal.enterpriseId)))
       throw new NotFound('waste manifest', id);
     if (principal.kind === 'enterprise' && principal.enterpriseId !== party) {
@@ -263,10 +323,14 @@ export class ManifestService {
     };
   }
 
+  /**
+   * The generator (移出人) hands the waste over, with what it weighed out. Until the transporter
+   * confirms pickup the waste is still the generator's: nothing leaves its stock here.
+   */
   async ship(id: string, dto: ShipManifestDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
       const m = await this.transition(id, principal, 'generator', ['created']);
-      const { generator, receiver, chemical } = await this.parties(m);
+      const { receiver, chemical } = await this.parties(m);
       const at = this.when(dto.occurredAt, null);
       const kg = dto.quantity
         ? toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL)
@@ -275,8 +339,25 @@ export class ManifestService {
         throw new RulesViolated([
           { path: 'quantity.unit', rule: 'DENSITY_UNKNOWN', message: 'give the quantity in kg or t' },
         ]);
-      const problems = await this.receiverProblems(receiver, chemical, m.wasteCode, at);
+      const problems = [...approvalProblems(m), ...(await this.receiverProblems(receiver, chemical, m.wasteCode, at))];
       if (problems.length) throw new RulesViolated(problems);
+      return { ...m, state: 'shipped', shippedKg: roundKg(kg).toFixed(3), shippedAt: at };
+    });
+  }
+
+  /**
+   * The transporter named on the manifest (承运人) confirms it took the waste (《危险废物转移管理办法》
+   * 2021: the carrier verifies the waste against the manifest and confirms it in the system): the
+   * waste leaves the generator's stock (waste_transfer) and is in transit to the receiver.
+   */
+  async pickup(id: string, dto: PickupManifestDto, principal: Principal): Promise<ManifestView> {
+    return this.step(async () => {
+      const m = await this.transition(id, principal, 'transporter', ['shipped']);
+      const { generator, receiver, chemical } = await this.parties(m);
+      const at = this.when(dto.occurredAt, m.shippedAt);
+      const problems = [...approvalProblems(m), ...(await this.receiverProblems(receiver, chemical, m.wasteCode, at))];
+      if (problems.length) throw new RulesViolated(problems);
+      const kg = Number(m.shippedKg);
       await this.writer.commit({
         operation: 'waste_transfer',
         occurredAt: at,
@@ -288,8 +369,8 @@ export class ManifestService {
             chemical,
             lotId: m.lotId,
             deltaKg: -kg,
-            originalValue: dto.quantity?.value ?? kg,
-            originalUnit: dto.quantity?.unit ?? 'kg',
+            originalValue: kg,
+            originalUnit: 'kg',
             wasteCode: m.wasteCode,
             manifestId: m.id,
             counterpartyFacilityId: receiver.id,
@@ -297,15 +378,45 @@ export class ManifestService {
           },
         ],
       });
-      return { ...m, state: 'shipped', shippedKg: kg.toFixed(3), shippedAt: at };
+      return { ...m, state: 'picked_up', pickedUpAt: at };
+    });
+  }
+
+  /**
+   * Ecology/environment (or admin) asserts the cross-province approval (跨省转移审批, 固废法 Art. 82):
+   * the number it issued, replacing what the generator claimed. Before the waste is picked up.
+   */
+  async assertApproval(id: string, dto: ApprovalDto, principal: Principal): Promise<ManifestView> {
+    return this.step(async () => {
+      const m = await this.manifests.findForUpdate(id);
+      if (!m) throw new NotFound('waste manifest', id);
+      if (!['created', 'shipped'].includes(m.state))
+        throw new Conflict('INVALID_STATE', `the manifest is ${m.state}; the approval precedes pickup`, {
+          state: m.state,
+        });
+      if (!crossesProvince(m.generatorProvince, m.receiverProvince))
+        throw new RulesViolated([
+          {
+            path: 'id',
+            rule: 'NOT_CROSS_PROVINCE',
+            message: 'generator and receiver lie in one province: a cross-province approval does not apply',
+          },
+        ]);
+      return {
+        ...m,
+        approvalNumber: dto.number,
+        approvalStatus: 'asserted',
+        approvalAssertedBy: principal.kind === 'agency' ? `agency ${principal.agency}` : principal.kind,
+        approvalAssertedAt: new Date(),
+      };
     });
   }
 
   async receive(id: string, dto: ReceiveManifestDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
-      const m = await this.transition(id, principal, 'receiver', ['shipped']);
+      const m = await this.transition(id, principal, 'receiver', ['picked_up']);
       const { generator, receiver, chemical } = await this.parties(m);
-      const at = this.when(dto.occurredAt, m.shippedAt);
+      const at = this.when(dto.occurredAt, m.pickedUpAt);
       const kg = toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL);
       if (kg === null)
         throw new RulesViolated([
@@ -397,30 +508,32 @@ export class ManifestService {
 
   async reject(id: string, dto: RejectManifestDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
-      const m = await this.transition(id, principal, 'receiver', ['shipped']);
+      const m = await this.transition(id, principal, 'receiver', ['shipped', 'picked_up']);
       const { generator, receiver, chemical } = await this.parties(m);
-      const at = this.when(dto.occurredAt, m.shippedAt);
-      await this.returnToGenerator({
-        operation: 'waste_return',
-        occurredAt: at,
-        actorKeyId: principal.keyId,
-        legs: [
-          {
-            facility: generator,
-            type: 'waste_return',
-            chemical,
-            lotId: m.lotId,
-            deltaKg: Number(m.shippedKg),
-            originalValue: Number(m.shippedKg),
-            originalUnit: 'kg',
-            wasteCode: m.wasteCode,
-            manifestId: m.id,
-            reason: dto.reason,
-            counterpartyFacilityId: receiver.id,
-            counterpartyEnterpriseId: receiver.enterpriseId,
-          },
-        ],
-      });
+      const at = this.when(dto.occurredAt, m.pickedUpAt ?? m.shippedAt);
+      // Refused before pickup, the waste never left the generator: nothing returns.
+      if (m.state === 'picked_up')
+        await this.returnToGenerator({
+          operation: 'waste_return',
+          occurredAt: at,
+          actorKeyId: principal.keyId,
+          legs: [
+            {
+              facility: generator,
+              type: 'waste_return',
+              chemical,
+              lotId: m.lotId,
+              deltaKg: Number(m.shippedKg),
+              originalValue: Number(m.shippedKg),
+              originalUnit: 'kg',
+              wasteCode: m.wasteCode,
+              manifestId: m.id,
+              reason: dto.reason,
+              counterpartyFacilityId: receiver.id,
+              counterpartyEnterpriseId: receiver.enterpriseId,
+            },
+          ],
+        });
       return { ...m, state: 'rejected', rejectionReason: dto.reason, closedAt: at };
     });
   }
@@ -490,6 +603,27 @@ export class ManifestService {
     for (const l of lots)
       if (l.wasteCode && (await this.ledger.lotHeldBy(l.id, enterpriseId))) out.set(l.id, l.wasteCode);
     return out;
+  }
+
+  /**
+   * WASTE_STORED_OVER_ONE_YEAR (固废法 Art. 81): hazardous waste still in storage a year after the
+   * facility took it in. Ecology/environment and admin see every facility's; an enterprise its own.
+   */
+  async overdueStorage(q: OverdueStorageQuery, principal: Principal): Promise<OverdueStorageView[]> {
+    const asOf = q.asOf ? new Date(q.asOf) : new Date();
+    // A calendar year is never shorter than 365 days: the query narrows, the rule decides.
+    const rows = await this.manifests.storedBefore(
+      new Date(asOf.getTime() - 365 * 86_400_000),
+      principal.kind === 'enterprise' ? principal.enterpriseId : null,
+    );
+    return rows
+      .filter((r) => storedTooLong(r.storedSince, asOf))
+      .map((r) => ({
+        ...r,
+        storedSince: r.storedSince.toISOString(),
+        deadline: storageDeadline(r.storedSince).toISOString(),
+        rule: 'WASTE_STORED_OVER_ONE_YEAR',
+      }));
   }
 
   async get(id: string, principal: Principal): Promise<ManifestView> {

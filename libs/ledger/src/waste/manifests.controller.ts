@@ -2,11 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal, type Page, type Principal } from '@lib/platform';
 import {
+  ApprovalDto,
   CreateManifestDto,
   DisposeManifestDto,
   ManifestPage,
   ManifestQuery,
   ManifestView,
+  OverdueStorageQuery,
+  OverdueStorageView,
+  PickupManifestDto,
   ReceiveManifestDto,
   RejectManifestDto,
   ShipManifestDto,
@@ -38,6 +42,17 @@ export class ManifestsController {
     return this.manifests.list(q, p);
   }
 
+  @Get('storage/overdue')
+  @Allow('admin', 'agency:ecology', 'enterprise')
+  @ApiOperation({
+    summary:
+      'Hazardous waste still in storage more than one year after the facility took it in (固废法 Art. 81: WASTE_STORED_OVER_ONE_YEAR). Ecology/environment: every facility; an enterprise: its own.',
+  })
+  @ApiOkResponse({ type: [OverdueStorageView] })
+  overdue(@Query() q: OverdueStorageQuery, @CurrentPrincipal() p: Principal): Promise<OverdueStorageView[]> {
+    return this.manifests.overdueStorage(q, p);
+  }
+
   @Get(':id')
   @Allow('admin', 'agency', 'enterprise')
   @ApiOkResponse({ type: ManifestView })
@@ -48,7 +63,10 @@ export class ManifestsController {
   @Post(':id/ship')
   @HttpCode(200)
   @Allow('admin', 'enterprise')
-  @ApiOperation({ summary: 'Generator: the waste leaves (waste_transfer from its stock).' })
+  @ApiOperation({
+    summary:
+      "Generator (移出人): hands the waste over with what it weighed out; it stays in the generator's stock until the transporter confirms pickup. A cross-province transfer needs its approval asserted (CROSS_PROVINCE_UNAPPROVED).",
+  })
   @ApiOkResponse({ type: ManifestView })
   ship(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -56,6 +74,38 @@ export class ManifestsController {
     @CurrentPrincipal() p: Principal,
   ): Promise<ManifestView> {
     return this.manifests.ship(id, body, p);
+  }
+
+  @Post(':id/pickup')
+  @HttpCode(200)
+  @Allow('admin', 'enterprise')
+  @ApiOperation({
+    summary:
+      'The transporter named on the manifest (承运人) confirms it took the waste: waste_transfer from the generator’s stock. Anyone else: NOT_YOUR_STEP.',
+  })
+  @ApiOkResponse({ type: ManifestView })
+  pickup(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: PickupManifestDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
+    return this.manifests.pickup(id, body, p);
+  }
+
+  @Post(':id/approval')
+  @HttpCode(200)
+  @Allow('admin', 'agency:ecology')
+  @ApiOperation({
+    summary:
+      'Ecology/environment asserts the cross-province approval (跨省转移审批, 固废法 Art. 82) of a manifest whose generator and receiver lie in different provinces.',
+  })
+  @ApiOkResponse({ type: ManifestView })
+  approve(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ApprovalDto,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ManifestView> {
+    return this.manifests.assertApproval(id, body, p);
   }
 
   @Post(':id/receive')

@@ -1,6 +1,6 @@
 import type { Principal, ProblemItem } from '@lib/platform';
 import type { ChemicalView, FacilityView } from '@lib/registry';
-import type { LegDraft } from '../../ledger-writer.js';
+import type { Carriage, LegDraft } from '../../ledger-writer.js';
 import type { LotEntity } from '../../movement.entity.js';
 import type { RecordMovementDto } from '../movement.dto.js';
 import type { OperationKit } from './kit.js';
@@ -15,6 +15,8 @@ export interface OperationContext {
   /** The booking enterprise: the owner of the facility the operation is booked at. */
   owner: string;
   kit: OperationKit;
+  /** A waybill's trip (its shipment and receipt legs keep it); null for a client's own booking. */
+  carriage: Carriage | null;
 }
 
 /**

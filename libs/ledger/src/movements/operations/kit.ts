@@ -191,6 +191,7 @@ export class OperationKit {
       originalUnit: q?.unit ?? 'kg',
       countId: ctx.dto.countId ?? null,
       waybillId: ctx.dto.waybillId ?? null,
+      carriage: ctx.carriage,
       ...extra,
     };
   }
