@@ -5,7 +5,6 @@ import {
   type Activity,
   AuthorizationService,
   type ChemicalView,
-  classCovers,
   type EnterpriseView,
   type FacilityView,
   RegistryLookup,
