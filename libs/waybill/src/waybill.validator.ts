@@ -158,7 +158,7 @@ export class WaybillValidator {
         this.manifests.lookup(id),
       )),
     );
-    out.push(...busyAssets(r));
+    out.push(...busyAssets(c, r));
     return out;
   }
 
