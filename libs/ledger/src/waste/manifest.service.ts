@@ -587,10 +587,14 @@ export class ManifestService {
     );
   }
 
-  /** A manifest by id, for other contexts' rules (an e-waybill of a waste load names one). */
-  async lookup(id: string): Promise<ManifestView | null> {
+  /**
+   * A manifest by id for other contexts' rules (an e-waybill of a waste load names one), found
+   * only when the asking consignor is its generator: another party's id answers null, so its
+   * number, parties and provinces stay theirs.
+   */
+  async lookup(id: string, generatorEnterpriseId: string): Promise<ManifestView | null> {
     const m = await this.manifests.findById(id);
-    return m ? toManifestView(m) : null;
+    return m && m.generatorEnterpriseId === generatorEnterpriseId ? toManifestView(m) : null;
   }
 
   /**
