@@ -125,8 +125,6 @@ describe('hazardous-waste transfer (《危险废物转移管理办法》 2021)',
   it('refuses a cross-province transfer until ecology/environment asserts its approval; the generator’s number is only a claim', async () => {
     // The disposer lies outside Wuxi, in Shanghai (31): Jiangsu (32) → Shanghai crosses a border.
     const w = await wasteWorld('市外');
-    const noProvince = await send(w.gen.key, '/v1/waste-manifests', manifestBody(w));
-    expect(rules(noProvince.body)).toEqual(['PROVINCE_REQUIRED']);
     const created = await send(
       w.gen.key,
       '/v1/waste-manifests',
@@ -135,7 +133,9 @@ describe('hazardous-waste transfer (《危险废物转移管理办法》 2021)',
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       generatorProvince: '32',
-      receiverProvince: '31',
+      // No agency confirmed the disposer's province: the generator's 31 is kept as its claim.
+      receiverProvince: null,
+      receiverProvinceStated: '31',
       crossProvince: true,
       approval: { number: '苏环危转〔2026〕88号', status: 'claimed' },
     });
@@ -155,6 +155,52 @@ describe('hazardous-waste transfer (《危险废物转移管理办法》 2021)',
     const within = (await send(local.gen.key, '/v1/waste-manifests', manifestBody(local))).body.id as string;
     const notCross = await send(ecology, `/v1/waste-manifests/${within}/approval`, { number: 'x' });
     expect(rules(notCross.body)).toEqual(['NOT_CROSS_PROVINCE']);
+  });
+
+  it('counts an out-of-city receiver as another province until emergency management confirms its province: stating 32 spares no approval', async () => {
+    const w = await wasteWorld('市外');
+    // The generator says the (Shanghai) disposer is in Jiangsu; nobody confirmed where it is.
+    const claimed = await send(w.gen.key, '/v1/waste-manifests', manifestBody(w, { receiverProvince: '32' }));
+    expect(claimed.status).toBe(201);
+    expect(claimed.body).toMatchObject({ receiverProvince: null, receiverProvinceStated: '32', crossProvince: true });
+    const refused = await send(w.gen.key, `/v1/waste-manifests/${claimed.body.id as string}/ship`, {
+      occurredAt: hoursAgo(3),
+    });
+    expect(refused.status).toBe(422);
+    expect(rules(refused.body)).toEqual(['CROSS_PROVINCE_UNAPPROVED']);
+    // The disposer's own word on its siting is a claim filed for emergency management, too.
+    const byOwner = await t
+      .http()
+      .patch(`/v1/facilities/${w.disposer.facilityId}`)
+      .set(...bearer(w.disposer.key))
+      .send({ province: '32' });
+    expect(byOwner.status).toBe(202);
+    expect(
+      (await send(w.gen.key, `/v1/waste-manifests/${claimed.body.id as string}/ship`, { occurredAt: hoursAgo(3) }))
+        .status,
+    ).toBe(422);
+    // Emergency management confirms it is in Shanghai (31): a stated 32 now contradicts the fact.
+    const confirmed = await t
+      .http()
+      .patch(`/v1/facilities/${w.disposer.facilityId}`)
+      .set(...bearer(emergency))
+      .send({ province: '31' });
+    expect(confirmed.status).toBe(200);
+    const contradicted = await send(w.gen.key, '/v1/waste-manifests', manifestBody(w, { receiverProvince: '32' }));
+    expect(rules(contradicted.body)).toEqual(['PROVINCE_MISMATCH']);
+    const shanghai = await send(w.gen.key, '/v1/waste-manifests', manifestBody(w));
+    expect(shanghai.body).toMatchObject({ receiverProvince: '31', crossProvince: true });
+    // Had it been confirmed in Jiangsu, no approval would be needed, even for the manifest made before.
+    await t
+      .http()
+      .patch(`/v1/facilities/${w.disposer.facilityId}`)
+      .set(...bearer(emergency))
+      .send({ province: '32' });
+    const shipped = await send(w.gen.key, `/v1/waste-manifests/${claimed.body.id as string}/ship`, {
+      occurredAt: hoursAgo(3),
+    });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({ receiverProvince: '32', crossProvince: false });
   });
 
   it('warns ecology of waste stored more than one year, and not of waste stored since yesterday', async () => {

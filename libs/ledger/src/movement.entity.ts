@@ -103,9 +103,16 @@ export class WasteManifestEntity {
   @Column({ type: 'timestamptz', nullable: true }) pickedUpAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) receivedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
-  /** GB/T 2260 province codes of the two facilities (32: Jiangsu). */
-  @Column('text') generatorProvince: string;
-  @Column('text') receiverProvince: string;
+  /**
+   * GB/T 2260 province codes of the two facilities as the registry confirms them (32: Jiangsu);
+   * null for a facility outside the city whose province emergency management has not confirmed
+   * (the transfer then counts as crossing a border).
+   */
+  @Column({ type: 'text', nullable: true }) generatorProvince: string | null;
+  @Column({ type: 'text', nullable: true }) receiverProvince: string | null;
+  /** The provinces the generator stated on the manifest: a claim, kept beside the confirmed ones. */
+  @Column({ type: 'text', nullable: true }) generatorProvinceStated: string | null;
+  @Column({ type: 'text', nullable: true }) receiverProvinceStated: string | null;
   /** 跨省转移审批 number, for a transfer across a provincial border. */
   @Column({ type: 'text', nullable: true }) approvalNumber: string | null;
   @Column({ type: 'text', nullable: true }) approvalStatus: ApprovalStatus | null;

@@ -2,6 +2,12 @@
 export const DISTRICTS = ['梁溪', '锡山', '惠山', '滨湖', '新吴', '江阴', '宜兴', '经开区', '市外'] as const;
 export type District = (typeof DISTRICTS)[number];
 
+/** GB/T 2260 province-level codes (省级行政区划代码), the first two digits of a division code. */
+export const PROVINCE_CODES = [
+  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44',
+  '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
+] as const; // prettier-ignore
+
 /** What an enterprise does with hazardous chemicals (生产、储存、使用、经营、运输、处置). */
 export const ENTERPRISE_ROLES = ['producer', 'storer', 'user', 'trader', 'carrier', 'disposer'] as const;
 export type EnterpriseRole = (typeof ENTERPRISE_ROLES)[number];

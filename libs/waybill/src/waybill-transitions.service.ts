@@ -84,7 +84,7 @@ export class WaybillTransitions {
       // submission stops the trip here.
       const input = rulesInput(w, items);
       const resolved = await this.validator.resolve(input);
-      problems.push(...(await this.validator.check(input, resolved, at)));
+      problems.push(...(await this.validator.check(input, resolved, at, 'loading')));
       const crew = [resolved.driver, resolved.escort];
       if (problems.length)
         throw new RulesViolated(problems, `loading refused: ${[...new Set(problems.map((p) => p.rule))].join(', ')}`);
@@ -101,6 +101,9 @@ export class WaybillTransitions {
 
       const carriage = await this.carriage(w);
       for (const i of items) {
+        // The manifest's pickup booked this waste out of the consignor's stock (waste_transfer): a
+        // ship leg too would book it out twice (issue 17 review, 1).
+        if (underManifest(w, i.lotId, resolved.wasteLots)) continue;
         const [ship] = await this.movements.record(
           {
             operation: 'ship',
@@ -219,6 +222,13 @@ export class WaybillTransitions {
           throw new RulesViolated([
             { path: `lines`, rule: 'DENSITY_UNKNOWN', message: `give line ${i.line} in kg or t` },
           ]);
+        if (carriedByManifest(w, i)) {
+          // The manifest's receipt books the waste in and weighs it against what was shipped
+          // (waste.discrepancy); the waybill only records what its line received.
+          await this.waybills.updateItem(id, i.line, { receivedKg: receivedKg.toFixed(3) });
+          i.receivedKg = receivedKg.toFixed(3);
+          continue;
+        }
         const [movement] = await this.movements.record(
           {
             operation: 'receive',
@@ -365,7 +375,7 @@ export class WaybillTransitions {
     });
   }
 
-  /** A line's verdict once received (null before receipt). */
+  /** A line's verdict once received (null before receipt, and for waste the manifest settles). */
   private settlement(i: WaybillItemEntity): ReturnType<typeof settle> | null {
     if (i.receivedKg === null || !i.shipMovementId) return null;
     return settle({
@@ -381,4 +391,24 @@ export class WaybillTransitions {
     const vehicle = (await this.registry.vehicleMap([w.vehicleId])).get(w.vehicleId);
     return { waybillNumber: w.number, carrierEnterpriseId: w.carrierId, vehiclePlate: vehicle?.plate ?? '' };
   }
+}
+
+/**
+ * A line of hazardous waste travelling under the waybill's transfer manifest (危险废物转移联单).
+ * Its ledger legs are the manifest's: the transporter's pickup books it out of the generator's
+ * stock (so loading requires the manifest picked up: WASTE_NOT_PICKED_UP, rules/waste.ts) and the
+ * receiver's receipt books it in, with its own tolerance and waste.discrepancy. The waybill books
+ * no ship or receive leg for it, and closing writes off no transport loss (《危险废物转移管理办法》
+ * 2021 Art. 13–15: the manifest is the waste's record of its transfer).
+ */
+function underManifest(w: WaybillEntity, lotId: string | null, wasteLots: Map<string, string>): boolean {
+  return w.manifestId !== null && lotId !== null && wasteLots.has(lotId);
+}
+
+/**
+ * After loading, the same fact as the waybill kept it: a loaded line without a ship leg is one
+ * the manifest carries (loading books a ship leg for every other line).
+ */
+function carriedByManifest(w: WaybillEntity, i: WaybillItemEntity): boolean {
+  return w.manifestId !== null && i.shipMovementId === null;
 }

@@ -146,6 +146,18 @@ export class WaybillRepository {
     }));
   }
 
+  /** Whether another waybill between submission and receipt names this waste manifest. */
+  async manifestOnActiveWaybill(manifestId: string, exceptWaybillId: string | null): Promise<boolean> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM waybills
+        WHERE manifest_id = $1 AND status IN ('submitted','loaded','in_transit','arrived')
+          AND ($2::uuid IS NULL OR id <> $2::uuid)
+        LIMIT 1`,
+      [manifestId, exceptWaybillId],
+    );
+    return rows.length > 0;
+  }
+
   async release(waybillId: string): Promise<void> {
     await this.db.query('DELETE FROM waybill_active_assets WHERE waybill_id = $1', [waybillId]);
   }

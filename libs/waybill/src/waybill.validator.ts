@@ -128,7 +128,12 @@ export class WaybillValidator {
   }
 
   /** Every rule of submission (and, again, of loading: `at` is then the loading time). */
-  async check(c: ContentForRules, r: Resolved, at: Date): Promise<ProblemItem[]> {
+  async check(
+    c: ContentForRules,
+    r: Resolved,
+    at: Date,
+    stage: 'filing' | 'loading' = 'filing',
+  ): Promise<ProblemItem[]> {
     const out: ProblemItem[] = [];
     const tripStart = shanghaiDate(c.plannedDeparture < at ? at : c.plannedDeparture);
     const tripEnd = shanghaiDate(c.plannedArrival);
@@ -154,8 +159,14 @@ export class WaybillValidator {
     out.push(...load(c, r));
     out.push(...(await controlledTrip(c, known, tripStart, tripEnd, this.registry)).problems);
     out.push(
-      ...(await wasteProblems({ ...c, consigneeId: r.consignee?.id ?? null, wasteLots: r.wasteLots }, (id) =>
-        this.manifests.lookup(id),
+      ...(await wasteProblems(
+        { ...c, consigneeId: r.consignee?.id ?? null, wasteLots: r.wasteLots },
+        {
+          // Only the consignor's own manifests are found: another's id tells nothing (issue 17 review, 8).
+          manifest: (id) => this.manifests.lookup(id, c.consignorId),
+          namedElsewhere: (id) => this.waybills.manifestOnActiveWaybill(id, c.waybillId ?? null),
+        },
+        stage,
       )),
     );
     out.push(...busyAssets(c, r));

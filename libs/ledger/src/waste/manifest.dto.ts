@@ -15,9 +15,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '@lib/platform';
-import { WASTE_CODE } from '@lib/registry';
+import { PROVINCE_CODES, WASTE_CODE } from '@lib/registry';
 import { QuantityDto } from '../movements/movement.dto.js';
-import { PROVINCE_CODES } from './waste-rules.js';
 import { DISPOSAL_METHODS, type DisposalMethod } from '../vocabulary.js';
 
 export const MANIFEST_STATES = ['created', 'shipped', 'picked_up', 'received', 'disposed', 'rejected'] as const;
@@ -58,14 +57,15 @@ export class CreateManifestDto {
   @ApiPropertyOptional({
     enum: PROVINCE_CODES,
     description:
-      "The generator facility's province (GB/T 2260), required when it lies outside Wuxi ('市外'); a Wuxi district is Jiangsu (32).",
+      "The generator facility's province (GB/T 2260) as the generator states it: a claim, recorded beside the province the registry holds. What decides a cross-province transfer is the facility's province as emergency management confirmed it (a Wuxi district is Jiangsu, 32); an unconfirmed one outside Wuxi ('市外') counts as another province.",
   })
   @IsOptional()
   @IsIn(PROVINCE_CODES)
   generatorProvince?: string;
   @ApiPropertyOptional({
     enum: PROVINCE_CODES,
-    description: "The receiver facility's province, required when it lies outside Wuxi ('市外').",
+    description:
+      "The receiver facility's province as the generator states it: a claim; the facility's confirmed province decides (unconfirmed outside Wuxi: another province).",
     example: '31',
   })
   @IsOptional()
@@ -183,8 +183,24 @@ export class ManifestView {
   pickedUpAt: string | null;
   @ApiProperty({ nullable: true, type: String }) receivedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) closedAt: string | null;
-  @ApiProperty({ example: '32' }) generatorProvince: string;
-  @ApiProperty({ example: '31' }) receiverProvince: string;
+  @ApiProperty({
+    example: '32',
+    nullable: true,
+    type: String,
+    description: "The generator facility's confirmed province (null: outside Wuxi and unconfirmed).",
+  })
+  generatorProvince: string | null;
+  @ApiProperty({
+    example: '31',
+    nullable: true,
+    type: String,
+    description: "The receiver facility's confirmed province (null: outside Wuxi and unconfirmed).",
+  })
+  receiverProvince: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The province the generator stated: a claim.' })
+  generatorProvinceStated: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The province the generator stated: a claim.' })
+  receiverProvinceStated: string | null;
   @ApiProperty({ description: 'Generator and receiver in different provinces (跨省转移).' }) crossProvince: boolean;
   @ApiProperty({
     nullable: true,

@@ -70,6 +70,8 @@ export function toManifestView(m: WasteManifestEntity): ManifestView {
     closedAt: m.closedAt?.toISOString() ?? null,
     generatorProvince: m.generatorProvince,
     receiverProvince: m.receiverProvince,
+    generatorProvinceStated: m.generatorProvinceStated,
+    receiverProvinceStated: m.receiverProvinceStated,
     crossProvince: crossesProvince(m.generatorProvince, m.receiverProvince),
     approval:
       m.approvalNumber && m.approvalStatus
@@ -94,9 +96,22 @@ function approvalProblems(m: WasteManifestEntity): ProblemItem[] {
     {
       path: 'approval',
       rule: 'CROSS_PROVINCE_UNAPPROVED',
-      message: `a transfer from province ${m.generatorProvince} to ${m.receiverProvince} needs its cross-province approval (跨省转移审批) asserted by ecology/environment${m.approvalNumber ? `; ${m.approvalNumber} is only claimed` : ''}`,
+      message: `a transfer from province ${m.generatorProvince ?? '(unconfirmed)'} to ${m.receiverProvince ?? '(unconfirmed)'} needs its cross-province approval (跨省转移审批) asserted by ecology/environment${m.approvalNumber ? `; ${m.approvalNumber} is only claimed` : ''}`,
     },
   ];
+}
+
+/**
+ * The manifest with its facilities' provinces as the registry confirms them now: a province
+ * emergency management confirmed since the manifest was made counts (and one withdrawn stops
+ * counting) at the next step; the generator's statement stays the claim it was.
+ */
+function provincesNow(m: WasteManifestEntity, generator: FacilityView, receiver: FacilityView): WasteManifestEntity {
+  return {
+    ...m,
+    generatorProvince: provinceOf(generator, undefined, 'generatorProvince').province,
+    receiverProvince: provinceOf(receiver, undefined, 'receiverProvince').province,
+  };
 }
 
 /** Default tolerance on receipt: 1% for bulk waste (weighing), none for counted packages. */
@@ -200,12 +215,12 @@ export class ManifestService {
           message: `lot ${lot.number} is ${lot.wasteCode ?? 'not waste'}, not ${dto.wasteCode}`,
         });
       problems.push(...wasteListCodeProblems(dto.wasteListCode, dto.wasteCode));
-      const from = provinceOf(generator.district, dto.generatorProvince, 'generatorProvince');
+      const from = provinceOf(generator, dto.generatorProvince, 'generatorProvince');
       const to = receiver
-        ? provinceOf(receiver.district, dto.receiverProvince, 'receiverProvince')
-        : { province: null, problems: [] };
+        ? provinceOf(receiver, dto.receiverProvince, 'receiverProvince')
+        : { province: null, stated: null, problems: [] };
       problems.push(...from.problems, ...to.problems);
-      if (dto.approvalNumber && from.province && to.province && !crossesProvince(from.province, to.province))
+      if (dto.approvalNumber && receiver && !crossesProvince(from.province, to.province))
         problems.push({
           path: 'approvalNumber',
           rule: 'NOT_CROSS_PROVINCE',
@@ -269,8 +284,10 @@ export class ManifestService {
         pickedUpAt: null,
         receivedAt: null,
         closedAt: null,
-        generatorProvince: from.province!,
-        receiverProvince: to.province!,
+        generatorProvince: from.province,
+        receiverProvince: to.province,
+        generatorProvinceStated: from.stated,
+        receiverProvinceStated: to.stated,
         approvalNumber: dto.approvalNumber ?? null,
         approvalStatus: dto.approvalNumber ? 'claimed' : null,
         approvalAssertedBy: null,
@@ -329,8 +346,9 @@ export class ManifestService {
    */
   async ship(id: string, dto: ShipManifestDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
-      const m = await this.transition(id, principal, 'generator', ['created']);
-      const { receiver, chemical } = await this.parties(m);
+      const held = await this.transition(id, principal, 'generator', ['created']);
+      const { generator, receiver, chemical } = await this.parties(held);
+      const m = provincesNow(held, generator, receiver);
       const at = this.when(dto.occurredAt, null);
       const kg = dto.quantity
         ? toKg(dto.quantity.value, dto.quantity.unit, chemical.densityKgPerL)
@@ -352,8 +370,9 @@ export class ManifestService {
    */
   async pickup(id: string, dto: PickupManifestDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
-      const m = await this.transition(id, principal, 'transporter', ['shipped']);
-      const { generator, receiver, chemical } = await this.parties(m);
+      const held = await this.transition(id, principal, 'transporter', ['shipped']);
+      const { generator, receiver, chemical } = await this.parties(held);
+      const m = provincesNow(held, generator, receiver);
       const at = this.when(dto.occurredAt, m.shippedAt);
       const problems = [...approvalProblems(m), ...(await this.receiverProblems(receiver, chemical, m.wasteCode, at))];
       if (problems.length) throw new RulesViolated(problems);
@@ -388,8 +407,10 @@ export class ManifestService {
    */
   async assertApproval(id: string, dto: ApprovalDto, principal: Principal): Promise<ManifestView> {
     return this.step(async () => {
-      const m = await this.manifests.findForUpdate(id);
-      if (!m) throw new NotFound('waste manifest', id);
+      const held = await this.manifests.findForUpdate(id);
+      if (!held) throw new NotFound('waste manifest', id);
+      const { generator, receiver } = await this.parties(held);
+      const m = provincesNow(held, generator, receiver);
       if (!['created', 'shipped'].includes(m.state))
         throw new Conflict('INVALID_STATE', `the manifest is ${m.state}; the approval precedes pickup`, {
           state: m.state,
@@ -587,10 +608,14 @@ export class ManifestService {
     );
   }
 
-  /** A manifest by id, for other contexts' rules (an e-waybill of a waste load names one). */
-  async lookup(id: string): Promise<ManifestView | null> {
+  /**
+   * A manifest by id for other contexts' rules (an e-waybill of a waste load names one), found
+   * only when the asking consignor is its generator: another party's id answers null, so its
+   * number, parties and provinces stay theirs.
+   */
+  async lookup(id: string, generatorEnterpriseId: string): Promise<ManifestView | null> {
     const m = await this.manifests.findById(id);
-    return m ? toManifestView(m) : null;
+    return m && m.generatorEnterpriseId === generatorEnterpriseId ? toManifestView(m) : null;
   }
 
   /**

@@ -18,22 +18,35 @@ describe('waste codes of the 2021 National Hazardous Waste List (国家危险废
 });
 
 describe('the province of a facility (跨省转移, 固废法 Art. 82)', () => {
+  const active = (district: string, province: string | null = null) => ({ district, province, status: 'active' });
   it.each([
     // A Wuxi district is Jiangsu whether stated or not.
-    ['新吴', undefined, '32', []],
-    ['江阴', '32', '32', []],
-    ['梁溪', '31', null, ['PROVINCE_MISMATCH']],
-    // Outside the city the manifest states it.
-    ['市外', '31', '31', []],
-    ['市外', undefined, null, ['PROVINCE_REQUIRED']],
-  ] as const)('%s stated %s → %s %j', (district, stated, province, rules) => {
-    const r = provinceOf(district, stated, 'receiverProvince');
+    ['新吴, nothing stated', active('新吴'), undefined, '32', []],
+    ['江阴 stated 32', active('江阴'), '32', '32', []],
+    ['梁溪 stated 31', active('梁溪'), '31', '32', ['PROVINCE_MISMATCH']],
+    // Outside the city, the province emergency management confirmed on the facility's siting.
+    ['市外 confirmed 31', active('市外', '31'), undefined, '31', []],
+    ['市外 confirmed 31, stated 32', active('市外', '31'), '32', '31', ['PROVINCE_MISMATCH']],
+    // Unconfirmed, it is unknown whatever the generator states: 32 for a Shanghai disposer spares nothing.
+    ['市外 with none on record, stated 32', active('市外'), '32', null, []],
+    [
+      '市外 still pending confirmation, stated 32',
+      { district: '市外', province: '32', status: 'pending' },
+      '32',
+      null,
+      [],
+    ],
+  ] as const)('%s', (_name, facility, stated, province, rules) => {
+    const r = provinceOf(facility, stated, 'receiverProvince');
     expect([r.province, r.problems.map((p) => p.rule)]).toEqual([province, rules]);
+    expect(r.stated).toBe(stated ?? null);
   });
 
-  it('crosses a border only between two provinces', () => {
+  it('crosses a border between two provinces, and wherever a province is unconfirmed', () => {
     expect(crossesProvince('32', '32')).toBe(false);
     expect(crossesProvince('32', '31')).toBe(true);
+    expect(crossesProvince('32', null)).toBe(true);
+    expect(crossesProvince(null, '32')).toBe(true);
   });
 });
 

@@ -9,20 +9,16 @@ import type { ProblemItem } from '@lib/platform';
  *   is an entry of HW49 (其他废物). A manifest names both, and the code must lie under the category.
  * - Provinces, 《固体废物污染环境防治法》 Art. 82: a transfer to another province needs the approval of
  *   the ecology/environment department of the province it leaves (跨省转移审批). Every district of
- *   Wuxi lies in Jiangsu (GB/T 2260 code 32); a facility outside the city ('市外') states its
- *   province (two-digit GB/T 2260 code) on the manifest, since the registry does not hold one.
+ *   Wuxi lies in Jiangsu (GB/T 2260 code 32); the province of a facility outside the city ('市外')
+ *   is part of its siting in the registry, which emergency management confirms. Until it has,
+ *   the facility's province is unknown and a transfer to or from it counts as crossing a border:
+ *   what the generator states on the manifest is a claim, recorded, never the deciding fact.
  * - Storage, 固废法 Art. 81: hazardous waste is stored for no more than one year (贮存危险废物不得
  *   超过一年); longer needs the licensing ecology department's approval.
  */
 
 /** 8-digit waste code of the 2021 list: 3-3-2 digits. */
 export const WASTE_LIST_CODE = /^\d{3}-\d{3}-\d{2}$/;
-
-/** GB/T 2260 province-level codes (省级行政区划代码), the first two digits of a division code. */
-export const PROVINCE_CODES = [
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44',
-  '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82',
-] as const; // prettier-ignore
 
 /** Jiangsu (江苏省), where every district of Wuxi lies. */
 export const JIANGSU = '32';
@@ -48,41 +44,58 @@ export function wasteListCodeProblems(code: string, category: string, path = 'wa
     : [{ path, rule: 'WASTE_CODE_CATEGORY', message: `${code} is an entry of ${under}, not of ${category}` }];
 }
 
+/** What the registry holds of a facility's siting that decides its province. */
+export interface FacilitySiting {
+  district: string;
+  /** Confirmed province of a '市外' facility (null: none confirmed). */
+  province: string | null;
+  /** pending: its siting, province included, not yet confirmed by emergency management. */
+  status: string;
+}
+
 /**
- * The province of a facility: Jiangsu for a district of Wuxi (a stated other one is refused, as
- * PROVINCE_MISMATCH); the stated one for a facility outside the city (none stated: PROVINCE_REQUIRED).
+ * The province of a facility: Jiangsu for a district of Wuxi; for a facility outside the city the
+ * one emergency management confirmed on its siting, else null (unknown: counts as another
+ * province). What the generator stated is returned as the claim it is; PROVINCE_MISMATCH when it
+ * contradicts a known province.
  */
 export function provinceOf(
-  district: string,
+  facility: FacilitySiting,
   stated: string | undefined,
   path: string,
-): { province: string | null; problems: ProblemItem[] } {
-  if (district !== OUTSIDE_CITY) {
-    if (stated && stated !== JIANGSU)
-      return {
-        province: null,
-        problems: [
-          { path, rule: 'PROVINCE_MISMATCH', message: `the facility lies in ${district}, Wuxi: Jiangsu (32)` },
-        ],
-      };
-    return { province: JIANGSU, problems: [] };
-  }
-  if (!stated)
+): { province: string | null; stated: string | null; problems: ProblemItem[] } {
+  const known =
+    facility.district !== OUTSIDE_CITY
+      ? JIANGSU
+      : facility.status !== 'pending' && facility.province
+        ? facility.province
+        : null;
+  const claim = stated ?? null;
+  if (known && claim && claim !== known)
     return {
-      province: null,
+      province: known,
+      stated: claim,
       problems: [
         {
           path,
-          rule: 'PROVINCE_REQUIRED',
-          message: 'the facility lies outside Wuxi: state its province (GB/T 2260 code, e.g. 31 for Shanghai)',
+          rule: 'PROVINCE_MISMATCH',
+          message:
+            // The confirmed province of another party's facility is not told, only that this is not it.
+            facility.district === OUTSIDE_CITY
+              ? `${claim} is not the facility's province as emergency management confirmed it`
+              : `the facility lies in ${facility.district}, Wuxi: Jiangsu (32)`,
         },
       ],
     };
-  return { province: stated, problems: [] };
+  return { province: known, stated: claim, problems: [] };
 }
 
-/** A transfer across a provincial border (跨省转移): the generator's and the receiver's provinces differ. */
-export const crossesProvince = (generator: string, receiver: string): boolean => generator !== receiver;
+/**
+ * A transfer across a provincial border (跨省转移): the generator's and the receiver's provinces
+ * differ, or either is unconfirmed (a province no agency confirmed cannot spare the approval).
+ */
+export const crossesProvince = (generator: string | null, receiver: string | null): boolean =>
+  generator === null || receiver === null || generator !== receiver;
 
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 

@@ -30,6 +30,7 @@ import {
   type FacilityKind,
   HAZARD_UNIT_KINDS,
   type HazardUnitKind,
+  PROVINCE_CODES,
 } from '../vocabulary.js';
 
 export class CapacityDto {
@@ -132,6 +133,15 @@ export class CreateFacilityDto {
 
   @ApiProperty({ enum: DISTRICTS, example: '新吴' }) @IsIn(DISTRICTS) district: District;
   @ApiProperty({ example: '无锡市新吴区化工路 1 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
+  @ApiPropertyOptional({
+    enum: PROVINCE_CODES,
+    example: '31',
+    description:
+      "GB/T 2260 province of a facility outside Wuxi ('市外'), part of its siting: emergency management confirms it. Until it does, a waste transfer to or from the facility counts as crossing a provincial border. A Wuxi district is Jiangsu (32).",
+  })
+  @IsOptional()
+  @IsIn(PROVINCE_CODES)
+  province?: string;
 
   @ApiPropertyOptional({ type: [CapacityDto], description: 'Design capacity per chemical or class.' })
   @IsOptional()
@@ -193,6 +203,13 @@ export class FacilityView {
   ];
   @ApiProperty({ enum: DISTRICTS }) district: District;
   @ApiProperty() address: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '31',
+    description: "Confirmed GB/T 2260 province of a facility outside Wuxi ('市外'); null while unconfirmed.",
+  })
+  province: string | null;
   @ApiProperty({ type: [CapacityDto] }) capacities: CapacityDto[];
   @ApiProperty() peopleWithin500m: number;
   @ApiProperty({ type: ProcessConditionsDto, description: 'Confirmed process conditions ({} when none).' })

@@ -40,6 +40,12 @@ export class FacilityEntity {
   @Column('double precision') maxLat: number;
   @Column('text') district: District;
   @Column('text') address: string;
+  /**
+   * GB/T 2260 province of a facility outside the city ('市外'), part of its siting: emergency
+   * management confirms it (a Wuxi district is Jiangsu, 32, whatever this holds). It decides
+   * whether a waste transfer crosses a provincial border (固废法 Art. 82).
+   */
+  @Column({ type: 'text', nullable: true }) province: string | null;
   @Column('jsonb') capacities: Capacity[];
   /** People living within 500 m (GB 18218-2018 Table 5, the α factor). */
   @Column({ type: 'integer', name: 'people_within_500m' }) peopleWithin500m: number;
