@@ -306,6 +306,60 @@ describe('controlled chemicals and Decree 591 licences', () => {
     ]);
   });
 
+  it('lets a confirmed hospital receive a shipment of an ordinary chemical without a safe use licence (Art. 29)', async () => {
+    const ethanol = (await chemicalByCas(t, '64-17-5')).id as string;
+    const seller = await party(t, { licences: [PRODUCTION_LICENCE] });
+    const hospital = await party(t, { roles: ['user'], facilityKind: 'use' });
+    const [produced] = await recorded(t, seller.key, {
+      operation: 'produce',
+      facilityId: seller.facilityId,
+      chemicalId: ethanol,
+      lotNumber: 'ETOH-HOSP-1',
+      quantity: { value: 100, unit: 'kg' },
+      occurredAt: hoursAgo(30),
+    });
+    const sell = () =>
+      record(t, seller.key, {
+        operation: 'sell',
+        facilityId: seller.facilityId,
+        toFacilityId: hospital.facilityId,
+        chemicalId: ethanol,
+        lotId: produced!.lotId,
+        quantity: { value: 20, unit: 'kg' },
+        occurredAt: hoursAgo(20),
+      });
+    // Held to the strictest reading until emergency management confirms what it is.
+    const unconfirmed = await sell();
+    expect(unconfirmed.status).toBe(422);
+    expect(rulesOf(unconfirmed.body)).toEqual(['LICENCE_MISSING']);
+    const confirmed = await t
+      .http()
+      .patch(`/v1/enterprises/${hospital.enterpriseId}`)
+      .set(...bearer(emergency))
+      .send({ sector: 'hospital', usesAboveThreshold: false });
+    expect(confirmed.status).toBe(200);
+
+    const sold = await sell();
+    expect(sold.status).toBe(201);
+    const received = await record(t, hospital.key, {
+      operation: 'receive',
+      facilityId: hospital.facilityId,
+      chemicalId: ethanol,
+      sourceMovementId: (sold.body as unknown as Json[])[0]!.id,
+      quantity: { value: 20, unit: 'kg' },
+      occurredAt: hoursAgo(10),
+    });
+    expect(received.status).toBe(201);
+    const store = await authorization(hospital.enterpriseId, {
+      activity: 'store',
+      chemicalId: ethanol,
+      at: new Date().toISOString(),
+    });
+    expect(store.requirements).toEqual([
+      expect.objectContaining({ required: false, met: true, basis: expect.stringContaining('Decree 591 Art. 29') }),
+    ]);
+  });
+
   it('lets a trader without storage sell but not store (经营许可证 不带储存), naming the article', async () => {
     const ethanol = (await chemicalByCas(t, '64-17-5')).id as string;
     const trader = (await makeEnterprise(t, { roles: ['trader'] })).id as string;
