@@ -194,6 +194,51 @@ describe('controlled chemicals and Decree 591 licences', () => {
     expect(uses.map((u) => [u.subject_id, Number(u.kg)])).toEqual([[ok.id, 500]]);
   });
 
+  it('refuses at submission a waybill carrying more than the consignee’s purchase filing allows, before the goods move', async () => {
+    // 甲苯 (toluene) is a category 3 drug precursor: the buyer's purchase filing, the consignor's transport filing.
+    const w = await tripWorld(t, { transportKey: transport, cas: '108-88-3' });
+    const issue = (holder: string, over: Json) =>
+      post(t, police, `/v1/enterprises/${holder}/licences`, {
+        issuer: '无锡市公安局',
+        validFrom: day(-1),
+        validTo: day(3),
+        scope: { chemicalIds: [w.chemicalId] },
+        ...over,
+      });
+    expect(
+      (
+        await issue(w.consignor.enterpriseId, {
+          kind: 'drug_precursor_transport_filing',
+          number: '锡公易运备[2026]0501',
+          scope: { chemicalIds: [w.chemicalId], vehicleIds: [w.vehicleId] },
+          permittedQuantityKg: 50_000,
+          counterpartyId: w.consignee.enterpriseId,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await issue(w.consignee.enterpriseId, {
+          kind: 'drug_precursor_purchase_filing',
+          number: '锡公易购备[2026]0502',
+          permittedQuantityKg: 5000,
+          counterpartyId: w.consignor.enterpriseId,
+        })
+      ).status,
+    ).toBe(201);
+
+    // 10 t against a 5 t filing: the seller checks before selling (条例 Art. 18), not the receipt after the trip.
+    const over = await submit(t, w);
+    expect(over.status).toBe(422);
+    expect(rulesOf(over.body)).toEqual([
+      'CONSIGNEE_DRUG_PRECURSOR_FILING_REQUIRED',
+      'CONSIGNEE_PERMIT_QUANTITY_EXCEEDED',
+    ]);
+    // 5 t: exactly the filed quantity.
+    const within = await submit(t, w, {}, { quantity: { value: 5, unit: 't' } });
+    expect(within.status).toBe(200);
+  });
+
   it('warns police when an explosive precursor sale is not filed within 5 days, and not once the seller filed it', async () => {
     const nitric = (await chemicalByCas(t, '7697-37-2')).id as string; // 8, 易制爆
     const seller = await party(t, { licences: [PRODUCTION_LICENCE] });

@@ -40,10 +40,10 @@ export interface ControlledTrip {
 
 const p = (path: string, rule: string, message: string): ProblemItem => ({ path, rule, message });
 
-/** kg per chemical over the trip's lines, summed in grams. */
-function kgByChemical(c: ContentForRules): Map<string, number> {
+/** kg per chemical over these lines, summed in grams. */
+export function kgByChemical(items: ReadonlyArray<{ chemicalId: string; quantityKg: number }>): Map<string, number> {
   const g = new Map<string, number>();
-  for (const i of c.items) g.set(i.chemicalId, (g.get(i.chemicalId) ?? 0) + grams(i.quantityKg));
+  for (const i of items) g.set(i.chemicalId, (g.get(i.chemicalId) ?? 0) + grams(i.quantityKg));
   return new Map([...g].map(([id, x]) => [id, x / 1000]));
 }
 
@@ -124,7 +124,7 @@ async function toxicPass(
   if (record.counterpartyId && record.counterpartyId !== c.consigneeId)
     out.push(p('consigneeId', 'TOXIC_PASS_CONSIGNEE', `pass ${record.number} names another consignee`));
   // The highly toxic lines together, in grams: 2 lines of 250.5 kg are 501 kg against a 500 kg pass.
-  const byChemical = kgByChemical(c);
+  const byChemical = kgByChemical(c.items);
   const toxicG = toxic.reduce((sum, chem) => sum + grams(byChemical.get(chem.id) ?? 0), 0);
   if (record.permittedQuantityKg === null || toxicG > grams(record.permittedQuantityKg))
     out.push(
@@ -150,7 +150,7 @@ async function drugPrecursors(
   registry: PermitSource,
 ): Promise<ControlledTrip> {
   const out: ControlledTrip = { problems: [], uses: [] };
-  const byChemical = kgByChemical(c);
+  const byChemical = kgByChemical(c.items);
   for (const chem of chems) {
     const category = chem.drugPrecursorCategory;
     if (!category) continue;
