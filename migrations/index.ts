@@ -23,6 +23,7 @@ import { Gb18218Exact1797000000000 } from './1797000000000-gb18218-exact.js';
 import { TransportRules1797001000000 } from './1797001000000-transport-rules.js';
 import { ControlledChemicals1797002000000 } from './1797002000000-controlled-chemicals.js';
 import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carriage-waste.js';
+import { PermitUseLocks1797005000000 } from './1797005000000-permit-use-locks.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -50,4 +51,5 @@ export const migrations: MigrationClass[] = [
   TransportRules1797001000000,
   ControlledChemicals1797002000000,
   ClosingCarriageWaste1797003000000,
+  PermitUseLocks1797005000000,
 ];

@@ -192,6 +192,15 @@ describe('controlled chemicals and Decree 591 licences', () => {
       [right.number],
     );
     expect(uses.map((u) => [u.subject_id, Number(u.kg)])).toEqual([[ok.id, 500]]);
+    // The database holds it too, whatever a writer does: a second use of the pass is refused.
+    await expect(
+      t.db.query(
+        `INSERT INTO permit_uses (licence_id, licence_kind, subject_type, subject_id, chemical_id, quantity_kg, used_at)
+         SELECT licence_id, licence_kind, 'waybill', gen_random_uuid(), chemical_id, 1, now() FROM permit_uses
+          WHERE subject_id = $1`,
+        [ok.id],
+      ),
+    ).rejects.toThrow(/uq_permit_uses_one_trip/);
   });
 
   it('refuses at submission a waybill carrying more than the consignee’s purchase filing allows, before the goods move', async () => {

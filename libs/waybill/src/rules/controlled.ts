@@ -18,6 +18,7 @@ import {
   grams,
   type LicenceKind,
   type PermitFacts,
+  type PermitShortfall,
   type PermitUse,
 } from '@lib/registry';
 import type { ContentForRules } from './context.js';
@@ -140,6 +141,18 @@ async function toxicPass(
     );
   if (out.length) return { problems: out, uses: [] };
   return { problems: [], uses: [{ licenceId: record.id, chemicalId: toxic[0]!.id, quantityKg: toxicG / 1000 }] };
+}
+
+/**
+ * A permit found overdrawn when it is booked under its lock at loading (another trip was loaded
+ * under it meanwhile), named by the rule that judged it at submission.
+ */
+export function tripShortfall(s: PermitShortfall): ProblemItem {
+  if (s.kind === 'highly_toxic_road_pass')
+    return s.code === 'PERMIT_USED'
+      ? p('toxicPass.number', 'TOXIC_PASS_USED', `pass ${s.text}: one pass, one trip`)
+      : p('items', 'TOXIC_PASS_QUANTITY', `pass ${s.text}`);
+  return p('items', `DRUG_PRECURSOR_TRANSPORT_${s.code}`, s.text);
 }
 
 async function drugPrecursors(
