@@ -24,6 +24,7 @@ import { TransportRules1797001000000 } from './1797001000000-transport-rules.js'
 import { ControlledChemicals1797002000000 } from './1797002000000-controlled-chemicals.js';
 import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carriage-waste.js';
 import { FacilityProvince1797004000000 } from './1797004000000-facility-province.js';
+import { PermitUseLocks1797005000000 } from './1797005000000-permit-use-locks.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -52,4 +53,5 @@ export const migrations: MigrationClass[] = [
   ControlledChemicals1797002000000,
   ClosingCarriageWaste1797003000000,
   FacilityProvince1797004000000,
+  PermitUseLocks1797005000000,
 ];

@@ -1,5 +1,4 @@
-import { chemicalByCas } from '../support/factories.js';
-import { makeFacility } from '../support/factories.js';
+import { chemicalByCas, makeFacility, makeLicence } from '../support/factories.js';
 import {
   BUSINESS_LICENCE,
   party,
@@ -108,5 +107,77 @@ describe('concurrent withdrawals from one facility', () => {
       results.filter((r) => r.status === 422).map((r) => (r.body.errors as Array<{ rule: string }>)[0]!.rule),
     ).toEqual(Array(5).fill('RECEIPT_EXCEEDS_SHIPMENT'));
     expect((await stockKg(t, b.key, b.facilityId, ethanol)) + (await stockKg(t, b.key, b2, ethanol))).toBe(50);
+  });
+});
+
+/**
+ * A permit's quantity is consumed once: two purchases that each fit what is left, but not
+ * together, race to book their receipts. Each passed the unlocked check; the booking locks the
+ * permit and judges again, so exactly one takes it.
+ */
+describe('concurrent purchases under one permit', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp()));
+  afterAll(() => t.close());
+
+  it('accepts exactly one of two racing receipts of 200 kg against a 300 kg purchase filing', async () => {
+    // 甲苯 (toluene): a category 3 drug precursor, bought under a police purchase filing (条例 Art. 17).
+    const toluene = (await chemicalByCas(t, '108-88-3')).id as string;
+    const seller = await party(t, { licences: [PRODUCTION_LICENCE] });
+    const buyer = await party(t, { licences: [BUSINESS_LICENCE] });
+    const filing = await makeLicence(t, buyer.enterpriseId, {
+      kind: 'drug_precursor_purchase_filing',
+      number: '锡公易购备[2026]0900',
+      issuer: '无锡市公安局',
+      validFrom: new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10),
+      scope: { chemicalIds: [toluene] },
+      permittedQuantityKg: 300,
+      counterpartyId: seller.enterpriseId,
+    });
+    expect(filing.status).toBe('verified');
+    const [p] = await recorded(t, seller.key, {
+      operation: 'produce',
+      facilityId: seller.facilityId,
+      chemicalId: toluene,
+      lotNumber: 'TOL-1',
+      quantity: { value: 1000, unit: 'kg' },
+      occurredAt: new Date(Date.now() - 30 * 3600_000).toISOString(),
+    });
+    // Two sales of 200 kg: each fits the 300 kg left, as nothing is received (purchased) yet.
+    const sales = [];
+    for (let i = 0; i < 2; i++)
+      sales.push(
+        (
+          await recorded(t, seller.key, {
+            operation: 'sell',
+            facilityId: seller.facilityId,
+            toFacilityId: buyer.facilityId,
+            chemicalId: toluene,
+            lotId: p!.lotId,
+            quantity: { value: 200, unit: 'kg' },
+            occurredAt: new Date(Date.now() - 20 * 3600_000).toISOString(),
+          })
+        )[0]!,
+      );
+    const results = await Promise.all(
+      sales.map((sale) =>
+        record(t, buyer.key, {
+          operation: 'receive',
+          facilityId: buyer.facilityId,
+          chemicalId: toluene,
+          sourceMovementId: sale.id,
+          quantity: { value: 200, unit: 'kg' },
+          occurredAt: new Date(Date.now() - 10 * 3600_000).toISOString(),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 422]);
+    const refused = results.find((r) => r.status === 422)!;
+    expect((refused.body.errors as Array<{ rule: string }>).map((e) => e.rule)).toContain('PERMIT_QUANTITY_EXCEEDED');
+    const uses = await t.db.query<{ kg: string }>(
+      'SELECT quantity_kg::text AS kg FROM permit_uses WHERE licence_id = $1',
+      [filing.id],
+    );
+    expect(uses.map((u) => Number(u.kg))).toEqual([200]);
   });
 });

@@ -192,6 +192,60 @@ describe('controlled chemicals and Decree 591 licences', () => {
       [right.number],
     );
     expect(uses.map((u) => [u.subject_id, Number(u.kg)])).toEqual([[ok.id, 500]]);
+    // The database holds it too, whatever a writer does: a second use of the pass is refused.
+    await expect(
+      t.db.query(
+        `INSERT INTO permit_uses (licence_id, licence_kind, subject_type, subject_id, chemical_id, quantity_kg, used_at)
+         SELECT licence_id, licence_kind, 'waybill', gen_random_uuid(), chemical_id, 1, now() FROM permit_uses
+          WHERE subject_id = $1`,
+        [ok.id],
+      ),
+    ).rejects.toThrow(/uq_permit_uses_one_trip/);
+  });
+
+  it('refuses at submission a waybill carrying more than the consignee’s purchase filing allows, before the goods move', async () => {
+    // 甲苯 (toluene) is a category 3 drug precursor: the buyer's purchase filing, the consignor's transport filing.
+    const w = await tripWorld(t, { transportKey: transport, cas: '108-88-3' });
+    const issue = (holder: string, over: Json) =>
+      post(t, police, `/v1/enterprises/${holder}/licences`, {
+        issuer: '无锡市公安局',
+        validFrom: day(-1),
+        validTo: day(3),
+        scope: { chemicalIds: [w.chemicalId] },
+        ...over,
+      });
+    expect(
+      (
+        await issue(w.consignor.enterpriseId, {
+          kind: 'drug_precursor_transport_filing',
+          number: '锡公易运备[2026]0501',
+          scope: { chemicalIds: [w.chemicalId], vehicleIds: [w.vehicleId] },
+          permittedQuantityKg: 50_000,
+          counterpartyId: w.consignee.enterpriseId,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await issue(w.consignee.enterpriseId, {
+          kind: 'drug_precursor_purchase_filing',
+          number: '锡公易购备[2026]0502',
+          permittedQuantityKg: 5000,
+          counterpartyId: w.consignor.enterpriseId,
+        })
+      ).status,
+    ).toBe(201);
+
+    // 10 t against a 5 t filing: the seller checks before selling (条例 Art. 18), not the receipt after the trip.
+    const over = await submit(t, w);
+    expect(over.status).toBe(422);
+    expect(rulesOf(over.body)).toEqual([
+      'CONSIGNEE_DRUG_PRECURSOR_FILING_REQUIRED',
+      'CONSIGNEE_PERMIT_QUANTITY_EXCEEDED',
+    ]);
+    // 5 t: exactly the filed quantity.
+    const within = await submit(t, w, {}, { quantity: { value: 5, unit: 't' } });
+    expect(within.status).toBe(200);
   });
 
   it('warns police when an explosive precursor sale is not filed within 5 days, and not once the seller filed it', async () => {
@@ -303,6 +357,60 @@ describe('controlled chemicals and Decree 591 licences', () => {
         basis: 'Decree 591 Art. 29; 《危险化学品安全使用许可证实施办法》 Art. 2',
         note: expect.stringContaining('hospital'),
       }),
+    ]);
+  });
+
+  it('lets a confirmed hospital receive a shipment of an ordinary chemical without a safe use licence (Art. 29)', async () => {
+    const ethanol = (await chemicalByCas(t, '64-17-5')).id as string;
+    const seller = await party(t, { licences: [PRODUCTION_LICENCE] });
+    const hospital = await party(t, { roles: ['user'], facilityKind: 'use' });
+    const [produced] = await recorded(t, seller.key, {
+      operation: 'produce',
+      facilityId: seller.facilityId,
+      chemicalId: ethanol,
+      lotNumber: 'ETOH-HOSP-1',
+      quantity: { value: 100, unit: 'kg' },
+      occurredAt: hoursAgo(30),
+    });
+    const sell = () =>
+      record(t, seller.key, {
+        operation: 'sell',
+        facilityId: seller.facilityId,
+        toFacilityId: hospital.facilityId,
+        chemicalId: ethanol,
+        lotId: produced!.lotId,
+        quantity: { value: 20, unit: 'kg' },
+        occurredAt: hoursAgo(20),
+      });
+    // Held to the strictest reading until emergency management confirms what it is.
+    const unconfirmed = await sell();
+    expect(unconfirmed.status).toBe(422);
+    expect(rulesOf(unconfirmed.body)).toEqual(['LICENCE_MISSING']);
+    const confirmed = await t
+      .http()
+      .patch(`/v1/enterprises/${hospital.enterpriseId}`)
+      .set(...bearer(emergency))
+      .send({ sector: 'hospital', usesAboveThreshold: false });
+    expect(confirmed.status).toBe(200);
+
+    const sold = await sell();
+    expect(sold.status).toBe(201);
+    const received = await record(t, hospital.key, {
+      operation: 'receive',
+      facilityId: hospital.facilityId,
+      chemicalId: ethanol,
+      sourceMovementId: (sold.body as unknown as Json[])[0]!.id,
+      quantity: { value: 20, unit: 'kg' },
+      occurredAt: hoursAgo(10),
+    });
+    expect(received.status).toBe(201);
+    const store = await authorization(hospital.enterpriseId, {
+      activity: 'store',
+      chemicalId: ethanol,
+      at: new Date().toISOString(),
+    });
+    expect(store.requirements).toEqual([
+      expect.objectContaining({ required: false, met: true, basis: expect.stringContaining('Decree 591 Art. 29') }),
     ]);
   });
 

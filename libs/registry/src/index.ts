@@ -13,6 +13,7 @@ export {
   type PermitFacts,
   type PermitNeed,
   type PermitProblem,
+  type PermitShortfall,
 } from './controlled/permit-rules.js';
 export { ChemicalService } from './chemicals/chemical.service.js';
 export type { ChemicalView } from './chemicals/chemical.dto.js';

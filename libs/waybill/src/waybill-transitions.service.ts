@@ -12,7 +12,7 @@ import {
 import { ControlledChemicalsService, RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '@lib/telematics';
 import { settle } from './closing.js';
-import { controlledTrip } from './rules/controlled.js';
+import { controlledTrip, tripShortfall } from './rules/controlled.js';
 import type { LoadDto, ReceiveDto, ResolveDiscrepancyDto, WaybillView } from './waybill.dto.js';
 import type {
   DiscrepancyLine,
@@ -97,7 +97,8 @@ export class WaybillTransitions {
         shanghaiDate(input.plannedArrival),
         this.registry,
       );
-      await this.controlled.recordUses(trip.uses, { type: 'waybill', id: w.id }, at);
+      // Judged again under the permits' locks: another trip may have been loaded under them meanwhile.
+      await this.controlled.recordUses(trip.uses, { type: 'waybill', id: w.id }, at, tripShortfall);
 
       const carriage = await this.carriage(w);
       for (const i of items) {

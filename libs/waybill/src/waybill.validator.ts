@@ -20,7 +20,7 @@ import { route } from './rules/route.js';
 import { tankFilling } from './rules/tank-filling.js';
 import { vehicle } from './rules/vehicle.js';
 import { WaybillRepository } from './waybill.repository.js';
-import { controlledTrip } from './rules/controlled.js';
+import { controlledTrip, kgByChemical } from './rules/controlled.js';
 import { wasteProblems } from './rules/waste.js';
 
 export type { ContentForRules, Resolved } from './rules/context.js';
@@ -33,6 +33,7 @@ type Ask = (
   when: Date,
   district?: FacilityView['district'],
   wasteCode?: string,
+  purchase?: { quantityKg: number; sellerId: string },
 ) => Promise<Array<{ code: string; text: string }>>;
 
 /** Reasons the authorization query gives that the waybill reports by rules of its own. */
@@ -176,9 +177,19 @@ export class WaybillValidator {
   /** The carrier's transport licence over the whole trip; the consignee's right to take each chemical. */
   private async licences(c: ContentForRules, r: Resolved, chems: ChemicalView[], at: Date): Promise<ProblemItem[]> {
     const out: ProblemItem[] = [];
-    const ask: Ask = async (enterpriseId, activity, chemicalId, when, district, wasteCode) =>
-      (await this.authorization.authorize({ enterpriseId, activity, chemicalId, at: when, district, wasteCode }))
-        .reasons;
+    const ask: Ask = async (enterpriseId, activity, chemicalId, when, district, wasteCode, purchase) =>
+      (
+        await this.authorization.authorize({
+          enterpriseId,
+          activity,
+          chemicalId,
+          at: when,
+          district,
+          wasteCode,
+          quantityKg: purchase?.quantityKg,
+          counterpartyId: purchase?.sellerId,
+        })
+      ).reasons;
     const start = c.plannedDeparture < at ? at : c.plannedDeparture;
     for (const chem of chems) {
       if (r.carrier) {
@@ -217,6 +228,9 @@ export class WaybillValidator {
    * The consignee may take each line: hazardous waste only by a disposer licensed for its code
    * (危险废物经营许可证); anything else by a licence to store or use it, and (bought from another
    * enterprise) the right to buy it: purchase permit for highly toxic, filing for precursors.
+   * The purchase is judged before the goods move, at submission and again at loading, for the
+   * waybill's whole quantity of each chemical and with the consignor as the seller: the seller
+   * checks the buyer's permit before selling (Decree 591 Art. 39–40; 《易制毒化学品管理条例》 Art. 18).
    */
   private async consignee(
     c: ContentForRules,
@@ -232,6 +246,7 @@ export class WaybillValidator {
       // The consignee's licences (numbers, refusal reasons) are its own: the consignor hears the rule.
       out.push(p('consigneeId', `CONSIGNEE_${x.code}`, `the consignee may not ${what} (${x.code})`));
     };
+    const bought: Array<(typeof c.items)[number]> = [];
     for (const i of c.items) {
       const chem = r.chemicals.get(i.chemicalId);
       if (!chem) continue;
@@ -241,16 +256,29 @@ export class WaybillValidator {
         for (const x of licenceReasons(reasons)) add(x, `dispose of ${wasteCode}`);
         continue;
       }
+      bought.push(i);
       const holds = await Promise.all(
         (['store', 'use'] as const).map((a) => ask(consignee.id, a, chem.id, c.plannedArrival, r.unloading?.district)),
       );
       // Either licence will do (a trader stores, a user uses); report the first's reasons.
       if (holds.every((reasons) => licenceReasons(reasons).length > 0))
         for (const x of licenceReasons(holds[0]!)) add(x, `hold ${chem.nameZh}`);
-      if (consignee.id !== c.consignorId) {
-        const reasons = await ask(consignee.id, 'buy', chem.id, c.plannedArrival, r.unloading?.district);
-        for (const x of licenceReasons(reasons)) add(x, `buy ${chem.nameZh}`);
-      }
+    }
+    if (consignee.id === c.consignorId) return out;
+    // One purchase per chemical: its lines together against the permit's remaining quantity.
+    for (const [chemicalId, quantityKg] of kgByChemical(bought)) {
+      const chem = r.chemicals.get(chemicalId)!;
+      const purchase = { quantityKg, sellerId: c.consignorId };
+      const reasons = await ask(
+        consignee.id,
+        'buy',
+        chemicalId,
+        c.plannedArrival,
+        r.unloading?.district,
+        undefined,
+        purchase,
+      );
+      for (const x of licenceReasons(reasons)) add(x, `buy ${chem.nameZh}`);
     }
     return out;
   }

@@ -4,7 +4,7 @@
  * them (pure: data in, data out). Each requirement names the article it applies, and a requirement
  * the law waives for this enterprise is listed too, with the article that waives it.
  */
-import type { Activity, EnterpriseSector, LicenceKind } from '../vocabulary.js';
+import type { Activity, EnterpriseRole, EnterpriseSector, LicenceKind } from '../vocabulary.js';
 
 export interface RequirementChemical {
   nameZh: string;
@@ -13,11 +13,15 @@ export interface RequirementChemical {
   drugPrecursorCategory: number | null;
 }
 
-/** The enterprise's confirmed kind (Decree 591 Art. 29): gated, confirmed by emergency management. */
+/** The enterprise's confirmed kind (Decree 591 Art. 29) and roles: gated, confirmed by emergency management. */
 export interface RequirementEnterprise {
   sector: EnterpriseSector;
   usesAboveThreshold: boolean;
+  roles: readonly EnterpriseRole[];
 }
+
+/** Roles that store for others or for trade (储存、经营): their storage needs a licence whatever Art. 29 says. */
+const STORES_FOR_TRADE: readonly EnterpriseRole[] = ['storer', 'trader', 'producer'];
 
 export interface Requirement {
   /** What is needed, in words (安全使用许可证). */
@@ -66,7 +70,23 @@ export function requirements(
       return one('safety production licence', 'Decree 591 Art. 14; 《安全生产许可证条例》 Art. 2', [
         'safety_production',
       ]);
-    case 'store':
+    case 'store': {
+      // A user Art. 29 excuses from a safe use licence (a hospital, a laboratory, a plant below the
+      // thresholds) keeps what it uses under no licence: the safe use licence is the only one that
+      // covers a user's storage, and Art. 29 does not ask it. Storing for trade or for others
+      // (storer, trader, producer) still needs its production or business licence (Art. 14, 33).
+      const art29 = needsSafeUseLicence(enterprise);
+      if (!art29.required && !enterprise.roles.some((r) => STORES_FOR_TRADE.includes(r)))
+        return [
+          {
+            need: 'a licence to keep chemicals for its own use',
+            basis: SAFE_USE_BASIS,
+            kinds: [],
+            missingCode: 'LICENCE_MISSING',
+            required: false,
+            note: `${art29.note}; it keeps them for its own use, not for trade`,
+          },
+        ];
       // Storage is covered by the licence of the business that stores: production, business with
       // storage (带储存; one without may sell but not store), safe use.
       return one('a production, business (with storage) or safe use licence', 'Decree 591 Art. 14, 29, 33–35', [
@@ -74,6 +94,7 @@ export function requirements(
         'business',
         'safe_use',
       ]);
+    }
     case 'use': {
       const art29 = needsSafeUseLicence(enterprise);
       if (!art29.required)

@@ -8,6 +8,8 @@ import {
   Outbox,
   type Page,
   type Principal,
+  type ProblemItem,
+  RulesViolated,
   toPage,
   uuid7,
   uuidFromName,
@@ -20,7 +22,7 @@ import type { LicenceKind } from '../vocabulary.js';
 import type { ControlledSaleEntity } from './controlled-sale.entity.js';
 import { ControlledSaleRepository } from './controlled-sale.repository.js';
 import type { ControlledSaleQuery, ControlledSaleView } from './controlled.dto.js';
-import type { PermitFacts } from './permit-rules.js';
+import { type PermitFacts, type PermitShortfall, useShortfalls } from './permit-rules.js';
 import { filingCovers, saleFilingDue, saleMustBeFiled, saleOverdue } from './sale-filing.js';
 
 /** A permit booked against a purchase, sale or trip (from AuthorizationAnswer.consumes or the trip rules). */
@@ -61,11 +63,40 @@ export class ControlledChemicalsService {
     private readonly outbox: Outbox,
   ) {}
 
-  /** Books what a purchase or trip consumed of its permits (inside the caller's transaction). */
-  async recordUses(uses: PermitUse[], subject: { type: 'movement' | 'waybill'; id: string }, at: Date): Promise<void> {
+  /**
+   * Books what a purchase or trip consumed of its permits (inside the caller's transaction, the
+   * one that books the movement or loads the waybill). The checks before ran without locks: two
+   * purchases under one permit, or two trips under one road pass, could each pass them. So the
+   * permits are locked here and judged again with what others booked meanwhile; a shortfall
+   * refuses the whole booking (422, each problem as `describe` names it for the caller's rules).
+   */
+  async recordUses(
+    uses: PermitUse[],
+    subject: { type: 'movement' | 'waybill'; id: string },
+    at: Date,
+    describe: (s: PermitShortfall) => ProblemItem = (s) => ({ path: 'quantity', rule: s.code, message: s.text }),
+  ): Promise<void> {
+    if (uses.length === 0) return;
+    const locked = await this.licences.lockForUse([...new Set(uses.map((u) => u.licenceId))]);
+    const ids = locked.map((l) => l.id);
+    const used = await this.licences.usedKg(ids, subject.id);
+    const permits = await Promise.all(
+      locked.map(async (l) => ({
+        id: l.id,
+        kind: l.kind,
+        number: l.number,
+        permittedQuantityKg: l.permittedQuantityKg === null ? null : Number(l.permittedQuantityKg),
+        usedKg: used.get(l.id) ?? 0,
+        usedBy: await this.licences.usedBy(l.id, subject.id),
+      })),
+    );
+    const shortfalls = useShortfalls(permits, uses);
+    if (shortfalls.length) throw new RulesViolated(shortfalls.map(describe));
+    const kinds = new Map(locked.map((l) => [l.id, l.kind]));
     for (const u of uses)
       await this.licences.recordUse({
         licenceId: u.licenceId,
+        licenceKind: kinds.get(u.licenceId)!,
         subjectType: subject.type,
         subjectId: subject.id,
         chemicalId: u.chemicalId,

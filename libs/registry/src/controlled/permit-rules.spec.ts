@@ -1,4 +1,13 @@
-import { choosePermit, grams, type PermitFacts, type PermitNeed, permitProblems, remainingKg } from './permit-rules.js';
+import {
+  choosePermit,
+  grams,
+  type LockedPermit,
+  type PermitFacts,
+  type PermitNeed,
+  permitProblems,
+  remainingKg,
+  useShortfalls,
+} from './permit-rules.js';
 
 const CYANIDE = { id: 'c-cyanide', nameZh: '氰化钠', unClass: '6.1' };
 const SELLER = 's-1';
@@ -101,5 +110,56 @@ describe('choosePermit', () => {
       ['l-1', 'PERMIT_QUANTITY_EXCEEDED'],
       ['l-2', 'LICENCE_PENDING'],
     ]);
+  });
+});
+
+describe('useShortfalls: the check made again under the permit’s lock, with what others booked meanwhile', () => {
+  const filing: LockedPermit = {
+    id: 'l-1',
+    kind: 'drug_precursor_purchase_filing',
+    number: '锡公易购备[2026]0900',
+    permittedQuantityKg: 300,
+    usedKg: 0,
+    usedBy: [],
+  };
+  const pass: LockedPermit = { ...filing, id: 'l-2', kind: 'highly_toxic_road_pass', permittedQuantityKg: 500 };
+  const shortfalls = (p: LockedPermit, uses: Array<{ licenceId: string; quantityKg: number }>) =>
+    useShortfalls([p], uses).map((x) => x.code);
+
+  it.each<[string, LockedPermit, Array<{ licenceId: string; quantityKg: number }>, string[]]>([
+    ['200 of 300, nothing booked', filing, [{ licenceId: 'l-1', quantityKg: 200 }], []],
+    // A concurrent purchase booked 200 kg while this one was judged: 200 + 200 = 400 > 300.
+    [
+      '200 when another purchase booked 200 meanwhile',
+      { ...filing, usedKg: 200 },
+      [{ licenceId: 'l-1', quantityKg: 200 }],
+      ['PERMIT_QUANTITY_EXCEEDED'],
+    ],
+    ['100 when 200 are booked (exactly 300)', { ...filing, usedKg: 200 }, [{ licenceId: 'l-1', quantityKg: 100 }], []],
+    // Two lines under one permit are one booking: 150 + 151 = 301.
+    [
+      'two uses of one permit summed',
+      filing,
+      [
+        { licenceId: 'l-1', quantityKg: 150 },
+        { licenceId: 'l-1', quantityKg: 151 },
+      ],
+      ['PERMIT_QUANTITY_EXCEEDED'],
+    ],
+    [
+      'a road pass another trip took meanwhile',
+      { ...pass, usedBy: ['w-1'] },
+      [{ licenceId: 'l-2', quantityKg: 500 }],
+      ['PERMIT_USED'],
+    ],
+    ['a road pass no other trip took', pass, [{ licenceId: 'l-2', quantityKg: 500 }], []],
+    [
+      'a filing used by other purchases is not spent',
+      { ...filing, usedBy: ['m-1'] },
+      [{ licenceId: 'l-1', quantityKg: 1 }],
+      [],
+    ],
+  ])('%s', (_, p, uses, expected) => {
+    expect(shortfalls(p, uses)).toEqual(expected);
   });
 });

@@ -55,7 +55,7 @@ export interface PermitProblem {
 export const grams = (kg: number): number => Math.round(kg * 1000);
 
 /** kg still allowed under a permit (never negative). */
-export const remainingKg = (p: PermitFacts): number =>
+export const remainingKg = (p: Pick<PermitFacts, 'permittedQuantityKg' | 'usedKg'>): number =>
   p.permittedQuantityKg === null ? 0 : Math.max(0, grams(p.permittedQuantityKg) - grams(p.usedKg)) / 1000;
 
 /** Every reason one permit does not cover the need (empty: it does). */
@@ -104,4 +104,50 @@ export function choosePermit(
   const ok = judged.find((j) => j.problems.length === 0);
   if (ok) return { permit: ok.p, problems: [] };
   return { permit: null, problems: judged.flatMap((j) => j.problems) };
+}
+
+/** Permits whose every use is a whole trip: 剧毒化学品道路运输通行证, one pass per trip (Decree 591 Art. 50). */
+export const ONE_USE_KINDS: readonly LicenceKind[] = ['highly_toxic_road_pass'];
+
+/** A permit as it stands under its row lock, with what subjects other than the one booking consumed. */
+export interface LockedPermit {
+  id: string;
+  kind: LicenceKind;
+  number: string;
+  permittedQuantityKg: number | null;
+  usedKg: number;
+  usedBy: string[];
+}
+
+/** Why the booking of these uses would overdraw a permit, found once the permits are locked. */
+export interface PermitShortfall {
+  licenceId: string;
+  kind: LicenceKind;
+  code: 'PERMIT_QUANTITY_EXCEEDED' | 'PERMIT_USED';
+  text: string;
+}
+
+/**
+ * The check made again under the permits' row locks, just before their uses are booked: what a
+ * concurrent purchase or trip booked meanwhile counts now. A booking's uses of one permit are
+ * summed (two lines, one permit); a one-trip permit another subject used is spent.
+ */
+export function useShortfalls(
+  permits: LockedPermit[],
+  uses: ReadonlyArray<{ licenceId: string; quantityKg: number }>,
+): PermitShortfall[] {
+  const out: PermitShortfall[] = [];
+  for (const p of permits) {
+    const askedG = uses.filter((u) => u.licenceId === p.id).reduce((g, u) => g + grams(u.quantityKg), 0);
+    if (ONE_USE_KINDS.includes(p.kind) && p.usedBy.length)
+      out.push({ licenceId: p.id, kind: p.kind, code: 'PERMIT_USED', text: `${p.number} was used by another trip` });
+    if (p.permittedQuantityKg === null || askedG > grams(p.permittedQuantityKg) - grams(p.usedKg))
+      out.push({
+        licenceId: p.id,
+        kind: p.kind,
+        code: 'PERMIT_QUANTITY_EXCEEDED',
+        text: `${p.number} allows ${p.permittedQuantityKg ?? 0} kg, ${remainingKg(p)} kg of it left; ${askedG / 1000} kg asked`,
+      });
+  }
+  return out;
 }

@@ -52,6 +52,12 @@ describe('filingCovers: a verified sale filing records the sale', () => {
     ['another buyer', { counterpartyId: 'someone' }, false],
     ['another chemical', { chemicalIds: ['sulphur'] }, false],
     ['a filing that ended before the sale', { validFrom: '2026-11-01', validTo: '2026-11-30' }, false],
+    // Sold 1 Dec (local): a filing dated 30 Nov reports no sale that had happened, however long it runs.
+    ['a filing made the day before the sale', { validFrom: '2026-11-30' }, false],
+    ['a filing made on the day of the sale', { validFrom: '2026-12-01' }, true],
+    // 1 Dec + 5 days = 6 Dec, the last day of Art. 41's 5 days; 7 Dec is late.
+    ['a filing made on the fifth day after', { validFrom: '2026-12-06' }, true],
+    ['a filing made on the sixth day after', { validFrom: '2026-12-07' }, false],
   ])('%s', (_, f, covers) => {
     expect(filingCovers({ ...filing, ...f }, sale)).toBe(covers);
   });

@@ -43,18 +43,23 @@ export interface SaleFilingFacts {
 
 /**
  * Does this verified filing record the sale? Same seller, the chemical named, the buyer named (or
- * none), enough quantity left, filed from the day of the sale on (a filing made before it cannot
- * describe it). A filing made after the due date still records the sale; it was late.
+ * none), enough quantity left, and filed within Art. 41's 5 days: from the local day of the sale
+ * (a filing made before the sale reports no sale that happened, and would otherwise cover every
+ * later one) to the fifth day after it. A filing made later does not record the sale: it stays
+ * overdue, as police were warned.
  */
 export function filingCovers(f: SaleFilingFacts, s: SaleToFile): boolean {
+  const soldOn = shanghaiDate(s.soldAt);
   return (
     f.status === 'verified' &&
+    f.validFrom >= soldOn &&
+    f.validFrom <= addDays(soldOn, SALE_FILING_DAYS) &&
     f.enterpriseId === s.sellerId &&
     f.chemicalIds.includes(s.chemicalId) &&
     (f.counterpartyId === null || f.counterpartyId === s.buyerId) &&
     f.permittedQuantityKg !== null &&
     grams(s.quantityKg) <= grams(f.permittedQuantityKg) - grams(f.usedKg) &&
-    f.validTo >= shanghaiDate(s.soldAt)
+    f.validTo >= soldOn
   );
 }
 

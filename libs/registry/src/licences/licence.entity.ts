@@ -62,6 +62,8 @@ export class PermitUseEntity {
   @PrimaryColumn('uuid') licenceId: string;
   @PrimaryColumn('uuid') subjectId: string;
   @Column('text') subjectType: 'movement' | 'waybill';
+  /** The licence's kind: a road pass has one use (uq_permit_uses_one_trip). */
+  @Column('text') licenceKind: LicenceKind;
   @Column('uuid') chemicalId: string;
   @Column('numeric') quantityKg: string;
   @Column('timestamptz') usedAt: Date;

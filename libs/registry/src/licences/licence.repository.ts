@@ -24,6 +24,20 @@ export class LicenceRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Locks these licences for the caller's transaction (in id order, so two bookings locking
+   * overlapping sets cannot deadlock): a permit's uses are counted and booked under its lock.
+   */
+  async lockForUse(ids: string[]): Promise<LicenceEntity[]> {
+    if (ids.length === 0) return [];
+    return this.repo
+      .createQueryBuilder('l')
+      .setLock('pessimistic_write')
+      .where('l.id = ANY(:ids)', { ids })
+      .orderBy('l.id')
+      .getMany();
+  }
+
   /** Licences of given kinds held by an enterprise (any status, any dates: the caller explains). */
   async ofKinds(enterpriseId: string, kinds: readonly LicenceKind[]): Promise<LicenceEntity[]> {
     if (kinds.length === 0) return [];
@@ -103,10 +117,10 @@ export class LicenceRepository {
   /** Books one use of a permit (again for the same subject: replaces it, a re-check at loading). */
   async recordUse(u: PermitUseEntity): Promise<void> {
     await this.db.query(
-      `INSERT INTO permit_uses (licence_id, subject_type, subject_id, chemical_id, quantity_kg, used_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO permit_uses (licence_id, licence_kind, subject_type, subject_id, chemical_id, quantity_kg, used_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (licence_id, subject_id) DO UPDATE SET quantity_kg = EXCLUDED.quantity_kg, used_at = EXCLUDED.used_at`,
-      [u.licenceId, u.subjectType, u.subjectId, u.chemicalId, u.quantityKg, u.usedAt],
+      [u.licenceId, u.licenceKind, u.subjectType, u.subjectId, u.chemicalId, u.quantityKg, u.usedAt],
     );
   }
 

@@ -18,6 +18,7 @@ import {
   grams,
   type LicenceKind,
   type PermitFacts,
+  type PermitShortfall,
   type PermitUse,
 } from '@lib/registry';
 import type { ContentForRules } from './context.js';
@@ -40,10 +41,10 @@ export interface ControlledTrip {
 
 const p = (path: string, rule: string, message: string): ProblemItem => ({ path, rule, message });
 
-/** kg per chemical over the trip's lines, summed in grams. */
-function kgByChemical(c: ContentForRules): Map<string, number> {
+/** kg per chemical over these lines, summed in grams. */
+export function kgByChemical(items: ReadonlyArray<{ chemicalId: string; quantityKg: number }>): Map<string, number> {
   const g = new Map<string, number>();
-  for (const i of c.items) g.set(i.chemicalId, (g.get(i.chemicalId) ?? 0) + grams(i.quantityKg));
+  for (const i of items) g.set(i.chemicalId, (g.get(i.chemicalId) ?? 0) + grams(i.quantityKg));
   return new Map([...g].map(([id, x]) => [id, x / 1000]));
 }
 
@@ -124,7 +125,7 @@ async function toxicPass(
   if (record.counterpartyId && record.counterpartyId !== c.consigneeId)
     out.push(p('consigneeId', 'TOXIC_PASS_CONSIGNEE', `pass ${record.number} names another consignee`));
   // The highly toxic lines together, in grams: 2 lines of 250.5 kg are 501 kg against a 500 kg pass.
-  const byChemical = kgByChemical(c);
+  const byChemical = kgByChemical(c.items);
   const toxicG = toxic.reduce((sum, chem) => sum + grams(byChemical.get(chem.id) ?? 0), 0);
   if (record.permittedQuantityKg === null || toxicG > grams(record.permittedQuantityKg))
     out.push(
@@ -142,6 +143,18 @@ async function toxicPass(
   return { problems: [], uses: [{ licenceId: record.id, chemicalId: toxic[0]!.id, quantityKg: toxicG / 1000 }] };
 }
 
+/**
+ * A permit found overdrawn when it is booked under its lock at loading (another trip was loaded
+ * under it meanwhile), named by the rule that judged it at submission.
+ */
+export function tripShortfall(s: PermitShortfall): ProblemItem {
+  if (s.kind === 'highly_toxic_road_pass')
+    return s.code === 'PERMIT_USED'
+      ? p('toxicPass.number', 'TOXIC_PASS_USED', `pass ${s.text}: one pass, one trip`)
+      : p('items', 'TOXIC_PASS_QUANTITY', `pass ${s.text}`);
+  return p('items', `DRUG_PRECURSOR_TRANSPORT_${s.code}`, s.text);
+}
+
 async function drugPrecursors(
   c: ContentForRules,
   chems: ChemicalView[],
@@ -150,7 +163,7 @@ async function drugPrecursors(
   registry: PermitSource,
 ): Promise<ControlledTrip> {
   const out: ControlledTrip = { problems: [], uses: [] };
-  const byChemical = kgByChemical(c);
+  const byChemical = kgByChemical(c.items);
   for (const chem of chems) {
     const category = chem.drugPrecursorCategory;
     if (!category) continue;

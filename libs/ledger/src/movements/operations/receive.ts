@@ -69,7 +69,13 @@ export const receive: OperationBuilder = async (ctx) => {
     problems.push(...(await kit.authorize(owner, 'buy', ctx, facility, 'facilityId', { purchase, uses })));
   }
   return {
-    after: ([id]) => kit.controlled.recordUses(uses, { type: 'movement', id: id! }, ctx.at),
+    // Judged again under the permits' locks: a concurrent purchase may have taken what was left.
+    after: ([id]) =>
+      kit.controlled.recordUses(uses, { type: 'movement', id: id! }, ctx.at, (s) => ({
+        path: 'facilityId',
+        rule: s.code,
+        message: `buy: ${s.text}`,
+      })),
     legs: [
       kit.leg(ctx, facility, type, lotId, kit.quantityKg(ctx), {
         sourceMovementId: dto.sourceMovementId ?? null,
