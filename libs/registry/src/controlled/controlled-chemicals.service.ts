@@ -93,7 +93,7 @@ export class ControlledChemicalsService {
     const shortfalls = useShortfalls(permits, uses);
     if (shortfalls.length) throw new RulesViolated(shortfalls.map(describe));
     const kinds = new Map(locked.map((l) => [l.id, l.kind]));
-    for (const u of uses)
+    for (const u of usesPerPermit(uses))
       await this.licences.recordUse({
         licenceId: u.licenceId,
         licenceKind: kinds.get(u.licenceId)!,
@@ -234,3 +234,19 @@ export class ControlledChemicalsService {
     return { items: page.items.map((s) => toView(s, now)), nextCursor: page.nextCursor };
   }
 }
+
+/**
+ * One row per permit and subject (the table's key): a trip carrying two chemicals under one
+ * transport permit books their sum, so the second line does not overwrite the first's quantity.
+ * The row names the first chemical; the subject (movement, waybill) holds the lines.
+ */
+export function usesPerPermit(uses: PermitUse[]): PermitUse[] {
+  const out = new Map<string, PermitUse>();
+  for (const u of uses) {
+    const seen = out.get(u.licenceId);
+    out.set(u.licenceId, seen ? { ...seen, quantityKg: roundGrams(seen.quantityKg + u.quantityKg) } : { ...u });
+  }
+  return [...out.values()];
+}
+
+const roundGrams = (kg: number): number => Math.round(kg * 1000) / 1000;
