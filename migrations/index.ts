@@ -25,6 +25,7 @@ import { ControlledChemicals1797002000000 } from './1797002000000-controlled-che
 import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carriage-waste.js';
 import { FacilityProvince1797004000000 } from './1797004000000-facility-province.js';
 import { PermitUseLocks1797005000000 } from './1797005000000-permit-use-locks.js';
+import { OneWaybillPerManifest1797006000000 } from './1797006000000-one-waybill-per-manifest.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -54,4 +55,5 @@ export const migrations: MigrationClass[] = [
   ClosingCarriageWaste1797003000000,
   FacilityProvince1797004000000,
   PermitUseLocks1797005000000,
+  OneWaybillPerManifest1797006000000,
 ];

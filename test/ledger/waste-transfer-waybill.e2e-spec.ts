@@ -80,6 +80,16 @@ describe('a waste lot on a waybill under its transfer manifest (危险废物转�
     expect(d.status).toBe(201);
     const id = d.body.id as string;
     expect((await post(t, w.consignor.key, `/v1/waybills/${id}/submit`)).status).toBe(200);
+    // One active waybill per manifest is the database's too (two submissions at one instant both
+    // pass the WASTE_MANIFEST_IN_USE read): a second active row naming it is refused.
+    await expect(
+      t.db.query(
+        `INSERT INTO waybills SELECT (json_populate_record(NULL::waybills,
+           (to_jsonb(w) || jsonb_build_object('id', gen_random_uuid(), 'number', w.number || '-2'))::json)).*
+           FROM waybills w WHERE w.id = $1`,
+        [id],
+      ),
+    ).rejects.toThrow(/uq_waybills_active_manifest/);
 
     // Loading needs the transporter's pickup on the manifest: shipped alone is not enough.
     expect(
