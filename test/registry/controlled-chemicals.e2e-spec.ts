@@ -140,6 +140,24 @@ describe('controlled chemicals and Decree 591 licences', () => {
     expect(answer.allowed).toBe(false);
     expect(answer.reasons.map((r) => r.code)).toEqual(['DRUG_PRECURSOR_PERMIT_REQUIRED', 'PERMIT_QUANTITY_EXCEEDED']);
     expect(answer.reasons[1]!.basis).toBe('《易制毒化学品管理条例》 Art. 14–15');
+
+    // The buyer reverses its receipt (a booking made in error): the 200 kg it took of the permit come back.
+    const [receipt] = await t.db.query<{ subject_id: string }>(
+      'SELECT subject_id FROM permit_uses WHERE licence_id = $1',
+      [filed.body.id],
+    );
+    const reversed = await post(t, buyer.key, `/v1/movements/${receipt!.subject_id}/reverse`, {
+      reason: 'booked against the wrong delivery note',
+    });
+    expect(reversed.status).toBe(201);
+    expect(await t.db.query('SELECT 1 FROM permit_uses WHERE licence_id = $1', [filed.body.id])).toEqual([]);
+    const again = await authorization(buyer.enterpriseId, {
+      activity: 'buy',
+      chemicalId: p2p,
+      quantityKg: 300,
+      counterpartyId: seller.enterpriseId,
+    });
+    expect(again.allowed).toBe(true);
   });
 
   it('refuses a highly toxic trip whose road pass names another vehicle or a smaller quantity; loading takes the pass for its trip', async () => {

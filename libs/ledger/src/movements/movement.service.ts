@@ -53,7 +53,7 @@ export class MovementService {
     private readonly registry: RegistryLookup,
     private readonly authorization: AuthorizationService,
     private readonly config: AppConfig,
-    controlled: ControlledChemicalsService,
+    private readonly controlled: ControlledChemicalsService,
     @Optional() @Inject(READ_POLICY) private readonly reads?: ReadPolicy,
   ) {
     this.kit = new OperationKit(repo, registry, authorization, controlled);
@@ -192,7 +192,10 @@ export class MovementService {
   ): Promise<MovementView[]> {
     const rows = await this.db.transaction(async () => {
       const { draft } = await this.reversalDraft(id, reason, principal);
-      return this.writer.commit({ ...draft, correction });
+      const written = await this.writer.commit({ ...draft, correction });
+      // What the reversed booking consumed of a permit, or owed police as a sale filing, goes with it.
+      await this.controlled.releaseReversed(draft.legs.flatMap((l) => (l.reversesId ? [l.reversesId] : [])));
+      return written;
     });
     return rows.map(toMovementView);
   }

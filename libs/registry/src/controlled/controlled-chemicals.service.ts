@@ -106,6 +106,16 @@ export class ControlledChemicalsService {
   }
 
   /**
+   * Movements reversed (a booking that was a mistake, inside the reversal's transaction): the
+   * permits and filings they consumed get their quantity back, and a sale nobody filed yet leaves
+   * no filing duty. A sale already filed keeps its record: police were told of it.
+   */
+  async releaseReversed(movementIds: string[]): Promise<void> {
+    await this.licences.releaseUses(movementIds);
+    await this.sales.dropUnfiled(movementIds);
+  }
+
+  /**
    * A sale booked in the ledger: a highly toxic chemical or explosive precursor leaves the seller
    * the duty to file it within 5 days (inside the caller's transaction; other chemicals: nothing).
    */

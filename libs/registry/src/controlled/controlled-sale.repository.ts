@@ -26,6 +26,14 @@ export class ControlledSaleRepository {
       .getMany();
   }
 
+  /** The filing duties of sales that were reversed before any filing recorded them. */
+  async dropUnfiled(movementIds: string[]): Promise<void> {
+    if (movementIds.length === 0) return;
+    await this.db.query('DELETE FROM controlled_sales WHERE movement_id = ANY($1) AND filing_id IS NULL', [
+      movementIds,
+    ]);
+  }
+
   async update(id: string, patch: Partial<ControlledSaleEntity>): Promise<void> {
     await this.repo.update({ id }, patch);
   }

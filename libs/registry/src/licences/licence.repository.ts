@@ -114,6 +114,14 @@ export class LicenceRepository {
     return new Map(rows.map((r) => [r.licence_id, Number(r.kg)]));
   }
 
+  /** The uses movements booked (their reversal gives the permits' quantity back). */
+  async releaseUses(subjectIds: string[]): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await this.db.query(`DELETE FROM permit_uses WHERE subject_type = 'movement' AND subject_id = ANY($1)`, [
+      subjectIds,
+    ]);
+  }
+
   /** Books one use of a permit (again for the same subject: replaces it, a re-check at loading). */
   async recordUse(u: PermitUseEntity): Promise<void> {
     await this.db.query(
