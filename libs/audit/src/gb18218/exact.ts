@@ -28,6 +28,18 @@ export class Rational {
    */
   static from(x: number | string | Rational): Rational {
     if (x instanceof Rational) return x;
+    if (typeof x === 'string') {
+      // The printed constants (Q, β, α) recur in every term: read each once.
+      const known = CONSTANTS.get(x);
+      if (known) return known;
+      const r = Rational.parse(x);
+      if (CONSTANTS.size < 4096) CONSTANTS.set(x, r);
+      return r;
+    }
+    return Rational.parse(x);
+  }
+
+  private static parse(x: number | string): Rational {
     if (typeof x === 'number' && !Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
     const s = String(x).trim();
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(s);
@@ -62,12 +74,31 @@ export class Rational {
     return this.num > 0n;
   }
 
+  /**
+   * Σ xs over the least common denominator, reduced once at the end: a unit's terms share a few
+   * critical quantities, so the common denominator stays small, where adding pairwise and reducing
+   * each time ran gcd over ever longer numbers (a city audit's 20 000 sums of 50 terms).
+   */
   static sum(xs: Rational[]): Rational {
-    return xs.reduce((a, b) => a.add(b), Rational.ZERO);
+    let num = 0n;
+    let den = 1n;
+    for (const x of xs) {
+      if (x.den === den) {
+        num += x.num;
+        continue;
+      }
+      const g = gcd(den, x.den);
+      const scale = x.den / g;
+      num = num * scale + x.num * (den / g);
+      den *= scale;
+    }
+    return Rational.of(num, den);
   }
 
   /** The nearest double (for display and JSON numbers), read from 20 significant digits. */
   toNumber(): number {
+    // Both parts exact as doubles: IEEE division is correctly rounded, the same nearest double.
+    if (this.den <= SAFE && this.num <= SAFE && this.num >= -SAFE) return Number(this.num) / Number(this.den);
     return Number(this.toDecimal(20));
   }
 
@@ -101,6 +132,9 @@ export class Rational {
     return neg && scaled !== 0n ? `-${out}` : out;
   }
 }
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const CONSTANTS = new Map<string, Rational>();
 
 function gcd(a: bigint, b: bigint): bigint {
   while (b) [a, b] = [b, a % b];

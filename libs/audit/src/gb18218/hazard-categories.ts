@@ -29,17 +29,28 @@ export interface SubstanceFacts {
 export function categoriesWithSources(s: SubstanceFacts, process?: ProcessConditions): DerivedCategory[] {
   if (s.assignedCategory !== undefined) return s.assignedCategory ? [s.assignedCategory] : [];
   const applies = process && (!process.chemicalIds?.length || process.chemicalIds.includes(s.chemicalId));
-  return deriveCategories({
-    unNumber: s.unNumber ?? null,
-    unClass: s.unClass,
-    subsidiaryRisks: s.subsidiaryRisks,
-    packingGroups: s.packingGroups,
-    highlyToxic: s.highlyToxic,
-    physicalState: s.physicalState ?? null,
-  }).map((c) => {
+  return derivedOf(s).map((c) => {
     const moved = applies ? processCategory(c.category, process) : undefined;
     return moved ? { ...c, category: moved.category, source: `${c.source}; ${moved.source}` } : c;
   });
+}
+
+/** The class-derived categories of a substance, derived once per facts object (a city audit asks for each many times). */
+const derived = new WeakMap<SubstanceFacts, DerivedCategory[]>();
+function derivedOf(s: SubstanceFacts): DerivedCategory[] {
+  let out = derived.get(s);
+  if (!out) {
+    out = deriveCategories({
+      unNumber: s.unNumber ?? null,
+      unClass: s.unClass,
+      subsidiaryRisks: s.subsidiaryRisks,
+      packingGroups: s.packingGroups,
+      highlyToxic: s.highlyToxic,
+      physicalState: s.physicalState ?? null,
+    });
+    derived.set(s, out);
+  }
+  return out;
 }
 
 export function categoriesOf(s: SubstanceFacts, process?: ProcessConditions): HazardCategory[] {
