@@ -16,7 +16,6 @@ import {
   type StoredCheckpoint,
 } from '@lib/platform';
 import { RegistryLookup } from '@lib/registry';
-import { refuseAll } from '../ledger.error.js';
 import { LedgerRepository } from '../ledger.repository.js';
 import type {
   ChainVerification,
@@ -195,7 +194,10 @@ export class ChainIntegrityService {
           message: 'checkpoint.signature is not this service’s signature over this checkpoint: a field was changed',
         },
       ]);
-    if (submission.heads) refuseAll(headListProblems(c, submission.heads));
+    if (submission.heads) {
+      const problems = headListProblems(c, submission.heads);
+      if (problems.length) throw new RulesViolated(problems);
+    }
 
     const stored = await this.checkpoints.find(c.id);
     let storedState: ReceivedCheckpointCheck['stored'] = 'missing';

@@ -9,7 +9,7 @@ export interface ProblemItem {
 
 /**
  * Base of every typed domain error. `code` is stable: clients switch on it; `detail` is for people.
- * Each context defines its own subclass (RegistryError, LedgerError, ...) so a code's origin is clear.
+ * A context may define its own subclass (as the registry does with RegistryError) so a code's origin is clear.
  */
 export class DomainError extends Error {
   constructor(
