@@ -15,8 +15,6 @@ import type { IncomingFix, PackedFix } from './fix.js';
 import { FixesRepository } from './fixes.repository.js';
 import { VehicleResolver } from './vehicle-resolver.js';
 
-export const MAX_BATCH = 5000;
-
 /** The doors fixes come in by (a label of the refusal metric). */
 export type FixSource = 'http' | 'jt808';
 

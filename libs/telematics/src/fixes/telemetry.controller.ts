@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Allow, CurrentPrincipal, DomainError, type Principal, RulesViolated } from '@lib/platform';
 import { IngestService, type IngestReport } from './ingest.service.js';
 import { PositionsService } from './positions.service.js';
-import { IngestReportDto, NearQuery, PositionsBatchDto, PositionView, TrackQuery } from './telemetry.dto.js';
+import { IngestReportDto, MAX_BATCH, NearQuery, PositionsBatchDto, PositionView, TrackQuery } from './telemetry.dto.js';
 
 @ApiTags('telematics')
 @Controller('v1')
@@ -18,8 +18,7 @@ export class TelemetryController {
   @HttpCode(202)
   @Allow('admin', 'agency:transport', 'enterprise')
   @ApiOperation({
-    summary:
-      'Ingest a batch of GPS fixes (up to 5,000). 202 with a report: bad points by index and reason, the good ones stored and queued for geofencing.',
+    summary: `Ingest a batch of GPS fixes (up to ${MAX_BATCH.toLocaleString('en-US')}). 202 with a report: bad points by index and reason, the good ones stored and queued for geofencing.`,
     description:
       '503 (retry) when the queue cannot take the fixes; storing them again on retry is harmless. 422 when no point is acceptable.',
   })

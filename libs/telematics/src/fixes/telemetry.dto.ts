@@ -2,10 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 
+/** Most fixes one POST of telemetry/positions may carry. */
+export const MAX_BATCH = 5000;
+
 export class PositionsBatchDto {
   @ApiProperty({
-    description:
-      'Up to 5,000 points: {vehicleId or terminalId, ts (ISO 8601), lat, lon, speedKmh, heading, altitude?, hdop? or accuracy? (m), alarmFlags? (JT/T 808 bits)}. Bad points are listed by index; the good ones are accepted. Idempotent on (vehicle, ts).',
+    description: `Up to ${MAX_BATCH.toLocaleString('en-US')} points: {vehicleId or terminalId, ts (ISO 8601), lat, lon, speedKmh, heading, altitude?, hdop? or accuracy? (m), alarmFlags? (JT/T 808 bits)}. Bad points are listed by index; the good ones are accepted. Idempotent on (vehicle, ts).`,
     example: [
       {
         vehicleId: '0190a1b2-0000-7000-8000-000000000001',
@@ -19,7 +21,7 @@ export class PositionsBatchDto {
     ],
   })
   @IsArray()
-  @ArrayMaxSize(5000)
+  @ArrayMaxSize(MAX_BATCH)
   positions: unknown[];
 }
 
