@@ -47,7 +47,5 @@ export type Unit = (typeof UNITS)[number];
 export const DISPOSAL_METHODS = ['incineration', 'landfill', 'recovery', 'physico_chemical'] as const;
 export type DisposalMethod = (typeof DISPOSAL_METHODS)[number];
 
-/** Types that bring material into a lot's world from outside it (for the mass balance of a trace). */
-export const SOURCE_TYPES: ReadonlySet<string> = new Set(['produce']);
 /** Types that take material out of the world for good. */
 export const SINK_TYPES: ReadonlySet<string> = new Set(['use', 'dispose', 'loss']);

@@ -193,14 +193,6 @@ export class FeatureCollectionDto {
   features: Array<Record<string, unknown>>;
 }
 
-export class StatusChangeDto {
-  @ApiPropertyOptional({ example: '2026年12月起启用' }) @IsOptional() @IsString() @MaxLength(500) note?: string;
-  @ApiPropertyOptional({ description: 'retire: when (default now).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  at?: string;
-}
-
 export class RouteView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
