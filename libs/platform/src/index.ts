@@ -29,6 +29,7 @@ export * from './database/snake-naming.strategy.js';
 export * from './csv/csv.js';
 export * from './geo/geojson.js';
 export * from './geo/gcj02.js';
+export * from './geo/distance.js';
 export * from './egress/address-rules.js';
 export * from './egress/egress-client.js';
 export * from './time/local-time.js';

@@ -20,7 +20,3 @@ export function insideFence(lon: number, lat: number, f: FacilityView): boolean 
   if (booleanPointInPolygon(at, turfPolygon(rings))) return true;
   return pointToLineDistance(at, lineString(rings[0]!), { units: 'kilometers' }) * 1000 <= f.fenceRadiusM;
 }
-
-export function haversineM(a: { lon: number; lat: number }, b: { lon: number; lat: number }): number {
-  return turfDistance(turfPoint([a.lon, a.lat]), turfPoint([b.lon, b.lat]), { units: 'kilometers' }) * 1000;
-}

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Conflict, type Job, JobHandler, JobName } from '@lib/platform';
+import { AppConfig, Conflict, haversineM, type Job, JobHandler, JobName } from '@lib/platform';
 import { type FacilityView, RegistryLookup } from '@lib/registry';
 import { type StoredFix, TrackReader, ViolationsService } from '@lib/telematics';
 import type { TrackSummary, WaybillEntity } from './waybill.entity.js';
 import { WaybillRepository } from './waybill.repository.js';
 import { WaybillTransitions } from './waybill-transitions.service.js';
-import { haversineM, insideFence } from './fence.js';
+import { insideFence } from './fence.js';
 
 const STOP_KMH = 5;
 const FACILITIES_TTL_MS = 60_000;
@@ -182,7 +182,11 @@ export class WaybillTracking {
     const from = w.departedAt ?? w.loadedAt!;
     const fixes = await this.track.usable(w.vehicleId, from, new Date(arrivedAt.getTime() + 1));
     let distanceM = 0;
-    for (let i = 1; i < fixes.length; i++) distanceM += haversineM(fixes[i - 1]!, fixes[i]!);
+    for (let i = 1; i < fixes.length; i++) {
+      const a = fixes[i - 1]!;
+      const b = fixes[i]!;
+      distanceM += haversineM(a.lon, a.lat, b.lon, b.lat);
+    }
     const violations = await this.violations.forWindow(
       w.vehicleId,
       new Date(from.getTime() - 3600_000),

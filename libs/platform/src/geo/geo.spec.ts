@@ -1,3 +1,5 @@
+import { distance, point } from '@turf/turf';
+import { haversineM } from './distance.js';
 import { gcj02ToWgs84, wgs84ToGcj02 } from './gcj02.js';
 import { validateGeometry } from './geojson.js';
 
@@ -61,5 +63,20 @@ describe('validateGeometry', () => {
 
   it('finds non-finite numbers (JSON cannot carry NaN, but code can)', () => {
     expect(validateGeometry({ type: 'Point', coordinates: [Number.NaN, 31] }, ['Point'])[0]!.rule).toBe('finite');
+  });
+});
+
+describe('haversineM', () => {
+  it('agrees with turf to well under a millimetre, so trips and nearby lists measure alike', () => {
+    const pairs: Array<[number, number, number, number]> = [
+      [120.3119, 31.4912, 120.3119, 31.4912],
+      [120.3119, 31.4912, 120.3219, 31.4962],
+      [120.3119, 31.4912, 121.4737, 31.2304],
+      [-0.1276, 51.5072, 2.3522, 48.8566],
+    ];
+    for (const [lon1, lat1, lon2, lat2] of pairs)
+      expect(
+        Math.abs(haversineM(lon1, lat1, lon2, lat2) - distance(point([lon1, lat1]), point([lon2, lat2])) * 1000),
+      ).toBeLessThan(1e-6);
   });
 });

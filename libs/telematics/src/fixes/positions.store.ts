@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AppConfig, Database, REDIS } from '@lib/platform';
+import { AppConfig, Database, haversineM, REDIS } from '@lib/platform';
 
 export interface LatestPosition {
   vehicleId: string;
@@ -10,15 +10,6 @@ export interface LatestPosition {
   speedKmh: number;
   heading: number;
   receivedAt: number;
-}
-
-const EARTH_M = 6_371_008.8;
-const rad = (d: number): number => (d * Math.PI) / 180;
-export function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const a =
-    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
-    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
-  return 2 * EARTH_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
 /**
@@ -95,7 +86,7 @@ export class PositionsStore {
       );
     }
     const dLat = radiusM / 110_540;
-    const dLon = radiusM / (111_320 * Math.cos(rad(lat)));
+    const dLon = radiusM / (111_320 * Math.cos((lat * Math.PI) / 180));
     const rows = await this.db.query<Record<string, unknown>>(
       `SELECT vehicle_id, ts, lon, lat, speed_kmh, heading, received_at FROM latest_positions
         WHERE lon BETWEEN $1 AND $2 AND lat BETWEEN $3 AND $4`,
