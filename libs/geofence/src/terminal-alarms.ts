@@ -71,7 +71,7 @@ export function stepTerminalAlarm(ctx: FixContext): void {
   const flags = ctx.fix.alarmFlags;
   for (const { alarm, bits } of TERMINAL_ALARMS) {
     const ep = slot(s, alarm);
-    if ((flags & bits) !== 0) setSlot(s, alarm, holdAlarm(ctx, ep, alarm, ctx.evidence(), flags & bits, null));
+    if ((flags & bits) !== 0) setSlot(s, alarm, holdAlarm(ctx, ep, alarm, ctx.evidence(), null));
     else if (ep !== null) setSlot(s, alarm, clearFix(ctx, 'TERMINAL_ALARM', ep));
   }
 }
@@ -99,7 +99,7 @@ export function raiseAlarms(ctx: FixContext, note: AlarmNote): boolean {
     if ((flags & bits) === 0) continue;
     any = true;
     point ??= substitute ? lastKnown(ctx) : ctx.evidence();
-    setSlot(s, alarm, holdAlarm(ctx, slot(s, alarm), alarm, point, flags & bits, place));
+    setSlot(s, alarm, holdAlarm(ctx, slot(s, alarm), alarm, point, place));
   }
   return any;
 }
@@ -115,7 +115,6 @@ function holdAlarm(
   ep: Episode | null,
   alarm: TerminalAlarm,
   point: EvidencePoint,
-  bits: number,
   outOfBand: OutOfBand | null,
 ): Episode {
   // An episode that closed silently before opening is not reused; an open one takes new bits of

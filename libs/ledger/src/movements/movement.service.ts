@@ -51,7 +51,7 @@ export class MovementService {
     private readonly repo: LedgerRepository,
     private readonly writer: LedgerWriter,
     private readonly registry: RegistryLookup,
-    private readonly authorization: AuthorizationService,
+    authorization: AuthorizationService,
     private readonly config: AppConfig,
     private readonly controlled: ControlledChemicalsService,
     @Optional() @Inject(READ_POLICY) private readonly reads?: ReadPolicy,

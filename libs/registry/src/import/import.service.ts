@@ -24,11 +24,9 @@ import { LicenceRepository } from '../licences/licence.repository.js';
 import { LicenceService } from '../licences/licence.service.js';
 import { CreatePersonDto } from '../personnel/person.dto.js';
 import type { PersonEntity } from '../personnel/person.entity.js';
-import { PersonRepository } from '../personnel/person.repository.js';
 import { newPerson, PersonService } from '../personnel/person.service.js';
 import { CreateVehicleDto } from '../vehicles/vehicle.dto.js';
 import type { VehicleEntity } from '../vehicles/vehicle.entity.js';
-import { VehicleRepository } from '../vehicles/vehicle.repository.js';
 import { newVehicle, VehicleService } from '../vehicles/vehicle.service.js';
 import { COLUMN_SPECS, coerceCsvRow, type ImportKind } from './import.spec-columns.js';
 
@@ -76,8 +74,6 @@ export class ImportService {
     private readonly db: Database,
     private readonly enterprises: EnterpriseRepository,
     private readonly chemicals: ChemicalRepository,
-    private readonly vehicles: VehicleRepository,
-    private readonly people: PersonRepository,
     private readonly vehicleService: VehicleService,
     private readonly personService: PersonService,
     private readonly licences: LicenceRepository,

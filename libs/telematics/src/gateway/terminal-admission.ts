@@ -45,7 +45,7 @@ export class TerminalAdmission {
     readonly sessions: TerminalSessions,
     private readonly db: Database,
     private readonly outbox: Outbox,
-    private readonly config: AppConfig,
+    config: AppConfig,
     metrics: MetricsService,
   ) {
     this.addresses = new AddressLimits(config.jt808.maxPerAddress);
