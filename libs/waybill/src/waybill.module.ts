@@ -4,11 +4,11 @@ import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
 import { TelematicsModule } from '@lib/telematics';
 import { WaybillEntity, WaybillItemEntity, WaybillTransitionEntity, WaybillVersionEntity } from './waybill.entity.js';
-import { WaybillPrint } from './waybill-print.service.js';
+import { WaybillPrint } from './print/print.service.js';
 import { WaybillRepository } from './waybill.repository.js';
 import { WaybillService } from './waybill.service.js';
-import { WaybillTracking } from './waybill-tracking.js';
-import { WaybillTransitions } from './waybill-transitions.service.js';
+import { WaybillTracking } from './tracking/waybill-tracking.js';
+import { WaybillTransitions } from './states/waybill-transitions.service.js';
 import { WaybillValidator } from './waybill.validator.js';
 import { WaybillsController } from './waybills.controller.js';
 

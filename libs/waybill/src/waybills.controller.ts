@@ -12,9 +12,9 @@ import {
   WaybillQuery,
   WaybillView,
 } from './waybill.dto.js';
-import { WaybillPrint } from './waybill-print.service.js';
+import { WaybillPrint } from './print/print.service.js';
 import { WaybillService } from './waybill.service.js';
-import { WaybillTransitions } from './waybill-transitions.service.js';
+import { WaybillTransitions } from './states/waybill-transitions.service.js';
 
 const IDEMPOTENCY = {
   name: 'Idempotency-Key',

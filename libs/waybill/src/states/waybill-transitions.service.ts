@@ -12,19 +12,19 @@ import {
 import { ControlledChemicalsService, RegistryLookup } from '@lib/registry';
 import { AssignmentsService } from '@lib/telematics';
 import { settle } from './closing.js';
-import { controlledTrip, tripShortfall } from './rules/controlled.js';
-import type { LoadDto, ReceiveDto, ResolveDiscrepancyDto, WaybillView } from './waybill.dto.js';
+import { controlledTrip, tripShortfall } from '../rules/controlled.js';
+import type { LoadDto, ReceiveDto, ResolveDiscrepancyDto, WaybillView } from '../waybill.dto.js';
 import type {
   DiscrepancyLine,
   DiscrepancyResolution,
   TrackSummary,
   WaybillEntity,
   WaybillItemEntity,
-} from './waybill.entity.js';
-import { WaybillRepository } from './waybill.repository.js';
-import { rulesInput, WaybillService } from './waybill.service.js';
-import { WaybillValidator } from './waybill.validator.js';
-import { toWaybillView } from './waybill.view.js';
+} from '../waybill.entity.js';
+import { WaybillRepository } from '../waybill.repository.js';
+import { rulesInput, WaybillService } from '../waybill.service.js';
+import { WaybillValidator } from '../waybill.validator.js';
+import { toWaybillView } from '../waybill.view.js';
 import { toKg } from '@lib/ledger';
 /** The two steps on the road: from which state, to which, the time they stamp and follow, the event. */
 const ROAD_STEPS = {

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Conflict, haversineM, type Job, JobHandler, JobName } from '@lib/platform';
 import { type FacilityView, RegistryLookup } from '@lib/registry';
 import { type StoredFix, TrackReader, ViolationsService } from '@lib/telematics';
-import type { TrackSummary, WaybillEntity } from './waybill.entity.js';
-import { WaybillRepository } from './waybill.repository.js';
-import { WaybillTransitions } from './waybill-transitions.service.js';
+import type { TrackSummary, WaybillEntity } from '../waybill.entity.js';
+import { WaybillRepository } from '../waybill.repository.js';
+import { WaybillTransitions } from '../states/waybill-transitions.service.js';
 import { insideFence } from './fence.js';
 
 const STOP_KMH = 5;

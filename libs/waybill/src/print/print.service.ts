@@ -4,8 +4,8 @@ import QRCode from 'qrcode';
 import type { Principal, Reads } from '@lib/platform';
 import { type EnterpriseView, type PersonView, RegistryLookup } from '@lib/registry';
 import { FencesService } from '@lib/telematics';
-import { renderWaybillHtml } from './waybill.print.js';
-import { WaybillService } from './waybill.service.js';
+import { renderWaybillHtml } from './print-layout.js';
+import { WaybillService } from '../waybill.service.js';
 
 /**
  * 应急联系电话 (2019 rules Art. 22: the waybill carries an emergency contact): the contact the

@@ -1,5 +1,5 @@
 import { escapeHtml, SHANGHAI_OFFSET_MS } from '@lib/platform';
-import type { WaybillEntity, WaybillItemEntity } from './waybill.entity.js';
+import type { WaybillEntity, WaybillItemEntity } from '../waybill.entity.js';
 
 /** The names a printed waybill shows beside the ids. */
 export interface PrintNames {
