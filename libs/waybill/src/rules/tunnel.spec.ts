@@ -24,6 +24,8 @@ describe('tunnel restriction codes (ADR 1.9.5, 8.6.4; JT/T 617)', () => {
     expect(restrictionLetter('B1000C', 'other', 1200)).toBe('B');
     expect(restrictionLetter('B1000C', 'other', 800)).toBe('C');
     expect(restrictionLetter('B1000C', 'other', 1000)).toBe('C'); // "exceeds 1000 kg": 1000 is not over
+    expect(tunnelAllows('B', 'B1000C', 'other', 800)).toBe(true);
+    expect(tunnelAllows('B', 'B1000C', 'other', 1200)).toBe(false);
   });
 
   it('takes the first of alternative entries', () => {
