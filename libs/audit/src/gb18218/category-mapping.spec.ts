@@ -1,21 +1,8 @@
 import { assessUnit } from './assessment.js';
 import { CATEGORY_MAPPING, classCategory } from './category-mapping.js';
 import { categoriesOf, correctionFactor, criticalQuantity, type SubstanceFacts } from './hazard-categories.js';
+import { substance } from './spec-helpers.js';
 
-const substance = (over: Partial<SubstanceFacts>): SubstanceFacts => ({
-  chemicalId: over.name ?? 'x',
-  name: 'x',
-  cas: null,
-  unNumber: null,
-  unClass: null,
-  subsidiaryRisks: [],
-  packingGroups: [],
-  physicalState: null,
-  highlyToxic: false,
-  table1CriticalT: null,
-  catalogueBeta: null,
-  ...over,
-});
 const QandBeta = (s: SubstanceFacts, process?: Parameters<typeof criticalQuantity>[1]) => {
   const Q = criticalQuantity(s, process);
   return Q ? { Q: Number(Q.Q), category: Q.category, beta: Number(correctionFactor(s, Q, process).beta) } : null;

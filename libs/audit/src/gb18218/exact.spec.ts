@@ -3,19 +3,8 @@ import { assessUnit } from './assessment.js';
 import { Rational } from './exact.js';
 import type { SubstanceFacts } from './hazard-categories.js';
 import { gradeFor } from './tables.js';
+import { substance } from './spec-helpers.js';
 
-const substance = (over: Partial<SubstanceFacts>): SubstanceFacts => ({
-  chemicalId: over.name ?? 'x',
-  name: 'x',
-  cas: null,
-  unClass: null,
-  subsidiaryRisks: [],
-  packingGroups: [],
-  highlyToxic: false,
-  table1CriticalT: null,
-  catalogueBeta: null,
-  ...over,
-});
 // The three kinds of term the worked examples use, as the seeded catalogue holds them:
 // a 剧毒 gas with no ADR data (氯化氰: J1, Q 5, β 4), a 剧毒 solid with no ADR data (氟乙酸钠: J2,
 // Q 50, β 1) and a class 3 PG I liquid (W5.1, Q 10, β 1.5).

@@ -2,19 +2,8 @@ import { assessUnit, colourOf } from './assessment.js';
 import { categoriesOf, criticalQuantity, type SubstanceFacts } from './hazard-categories.js';
 import { alphaFor, gradeFor } from './tables.js';
 import { Rational } from './exact.js';
+import { substance } from './spec-helpers.js';
 
-const substance = (over: Partial<SubstanceFacts>): SubstanceFacts => ({
-  chemicalId: over.name ?? 'x',
-  name: 'x',
-  cas: null,
-  unClass: null,
-  subsidiaryRisks: [],
-  packingGroups: [],
-  highlyToxic: false,
-  table1CriticalT: null,
-  catalogueBeta: null,
-  ...over,
-});
 // As the catalogue holds them (Table 1 quantities, Table 3 β by CAS).
 const chlorine = substance({
   name: '氯',
