@@ -7,6 +7,7 @@ import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
 import { AssignmentEntity } from './assignments/assignment.entity.js';
 import { AssignmentsController } from './assignments/assignments.controller.js';
+import { AssignmentsRepository } from './assignments/assignments.repository.js';
 import { AssignmentsService } from './assignments/assignments.service.js';
 import { EngineStatesRepository } from './evaluation/engine-states.repository.js';
 import { FixEvaluator } from './evaluation/fix-evaluator.js';
@@ -67,6 +68,7 @@ import { WaybillReportsService } from './waybill-reports/waybill-reports.service
     TerminalSessions,
     TerminalSessionsRepository,
     FencesRepository,
+    AssignmentsRepository,
     FencesService,
     AssignmentsService,
     FixesRepository,
