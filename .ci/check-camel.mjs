@@ -62,8 +62,8 @@ export const WIRE_NAMES = [
 ];
 
 /**
- * TEMPORARY: folders still reading snake_case rows, converted by another change.
- * Removed when issue 18 item 2 lands (the relay and the webhooks read camelCase types).
+ * TEMPORARY: folders still reading snake_case rows, converted by another change in parallel
+ * (the relay and the webhooks): removed when issue 18 item 2 lands.
  */
 export const TEMPORARY = ['libs/exchange/src/relay/', 'libs/exchange/src/webhooks/'];
 
