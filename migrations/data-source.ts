@@ -1,19 +1,16 @@
 // The data source the TypeORM CLI uses (npm run migration:run / migration:generate), built from
-// the same configuration and entity list as the apps. Importing the api module registers every
-// context's entities.
+// the same configuration and entity list (apps/contexts.ts, each context's own list) as the apps.
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig, openPglite, pgliteDriver, registeredEntities, SnakeNamingStrategy } from '@lib/platform';
-import { ApiModule } from '../apps/api/src/api.module.js';
+import { loadConfig, openPglite, pgliteDriver, SnakeNamingStrategy } from '@lib/platform';
+import { ENTITIES } from '../apps/contexts.js';
 import { migrations } from './index.js';
-
-void ApiModule; // imported for its side effect: every context registers its entities
 
 const config = loadConfig(process.env);
 const common = {
   type: 'postgres' as const,
-  entities: registeredEntities(),
+  entities: ENTITIES,
   migrations,
   migrationsTableName: 'schema_migrations',
   namingStrategy: new SnakeNamingStrategy(),

@@ -11,7 +11,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig, BodyParsingMiddleware, HttpMetricsMiddleware, PlatformModule } from '@lib/platform';
 import { migrations } from '../../../migrations/index.js';
-import { CONTEXT_MODULES } from '../../contexts.js';
+import { CONTEXT_MODULES, ENTITIES } from '../../contexts.js';
 import { SystemController } from './system.controller.js';
 
 /**
@@ -42,7 +42,7 @@ export class ApiModule implements NestModule {
   static register(config: AppConfig, extra: DynamicModule[] = []): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(config, migrations), ...CONTEXT_MODULES, ...extra],
+      imports: [PlatformModule.forRoot(config, migrations, ENTITIES), ...CONTEXT_MODULES, ...extra],
       controllers: [SystemController],
       providers: [HttpDrain, BodyParsingMiddleware, HttpMetricsMiddleware],
     };

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
 import { ChainIntegrityService } from './chain/chain-integrity.service.js';
 import { ChainController } from './chain/chain.controller.js';
@@ -18,9 +17,12 @@ import { ManifestRepository } from './waste/manifest.repository.js';
 import { ManifestService } from './waste/manifest.service.js';
 import { ManifestsController } from './waste/manifests.controller.js';
 
+/** The ledger's TypeORM entities, for the data source the apps build (apps/contexts.ts). */
+export const LEDGER_ENTITIES = [MovementEntity, LotEntity, WasteManifestEntity];
+
 /** The lifecycle ledger: append-only movements, keyed hash chains and their checkpoints, stock, lots and their traces, waste manifests. */
 @Module({
-  imports: [RegistryModule, DatabaseModule.forFeature([MovementEntity, LotEntity, WasteManifestEntity])],
+  imports: [RegistryModule],
   controllers: [MovementsController, StockController, ChainController, LotsController, ManifestsController],
   providers: [
     LedgerRepository,

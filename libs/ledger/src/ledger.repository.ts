@@ -327,11 +327,11 @@ export class LedgerRepository {
 
   /** Keys where the maintained balance differs from the ledger's sum (should never return a row). */
   mismatchedBalances(): Promise<
-    Array<{ facility_id: string; chemical_id: string; lot_id: string; balance: string | null; ledger: string | null }>
+    Array<{ facilityId: string; chemicalId: string; lotId: string; balance: string | null; ledger: string | null }>
   > {
     return this.db.query(
-      `SELECT coalesce(b.facility_id, l.facility_id) AS facility_id, coalesce(b.chemical_id, l.chemical_id) AS chemical_id,
-              coalesce(b.lot_id, l.lot_id) AS lot_id, b.quantity_kg AS balance, l.kg AS ledger
+      `SELECT coalesce(b.facility_id, l.facility_id) AS "facilityId", coalesce(b.chemical_id, l.chemical_id) AS "chemicalId",
+              coalesce(b.lot_id, l.lot_id) AS "lotId", b.quantity_kg AS balance, l.kg AS ledger
          FROM stock_balances b
          FULL JOIN (SELECT facility_id, chemical_id, lot_id, sum(quantity_kg) AS kg FROM movements GROUP BY facility_id, chemical_id, lot_id) l
            ON l.facility_id = b.facility_id AND l.chemical_id = b.chemical_id AND l.lot_id = b.lot_id

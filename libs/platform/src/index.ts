@@ -2,7 +2,6 @@
 export * from './config/app-config.js';
 export * from './database/database.js';
 export * from './database/database.module.js';
-export * from './database/entity-registry.js';
 export * from './errors/domain-error.js';
 export * from './errors/problem.filter.js';
 export * from './errors/validation.js';

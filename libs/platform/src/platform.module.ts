@@ -11,7 +11,9 @@ import { Checkpoints } from './anchoring/checkpoints.service.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BackgroundLoops } from './queue/background-loops.js';
 import { AppConfig } from './config/app-config.js';
-import { closeDataSource, DatabaseModule, type MigrationClass } from './database/database.module.js';
+import { ApiKeyEntity } from './auth/api-key.entity.js';
+import { closeDataSource, DatabaseModule, type EntityClass, type MigrationClass } from './database/database.module.js';
+import { FilingEntity } from './filings/filing.entity.js';
 import { FilingsModule } from './filings/filings.module.js';
 import { HealthService } from './health/health.service.js';
 import { LoggingModule } from './logging/logging.module.js';
@@ -47,11 +49,17 @@ class PlatformLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** The platform's own TypeORM entities; each context exports its list beside it (REGISTRY_ENTITIES, …). */
+export const PLATFORM_ENTITIES: EntityClass[] = [OutboxEntity, ApiKeyEntity, FilingEntity];
+
 @Global()
 @Module({})
 export class PlatformModule {
-  /** Everything technical a process needs; the apps add the bounded contexts. */
-  static forRoot(config: AppConfig, migrations: MigrationClass[]): DynamicModule {
+  /**
+   * Everything technical a process needs; the apps add the bounded contexts, and give the
+   * migrations and every context's entities (the list in apps/contexts.ts).
+   */
+  static forRoot(config: AppConfig, migrations: MigrationClass[], entities: EntityClass[]): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -61,12 +69,11 @@ export class PlatformModule {
           exports: [AppConfig],
           global: true,
         },
-        DatabaseModule.forRoot(migrations),
+        DatabaseModule.forRoot(migrations, entities),
         QueueModule,
         LoggingModule,
         AuthModule,
         FilingsModule,
-        DatabaseModule.forFeature([OutboxEntity]),
       ],
       providers: [
         MetricsService,

@@ -1,6 +1,5 @@
 import { LicenceExpiryJob } from './licences/licence-expiry.job.js';
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@lib/platform';
 import { AuthorizationController } from './authorization/authorization.controller.js';
 import { AuthorizationService } from './authorization/authorization.service.js';
 import { ChemicalEntity } from './chemicals/chemical.entity.js';
@@ -44,22 +43,22 @@ import { TerminalBindingRepository } from './terminals/terminal-binding.reposito
 import { TerminalBindingService } from './terminals/terminal-binding.service.js';
 import { TerminalBindingsController } from './terminals/terminal-bindings.controller.js';
 
+/** The registry's TypeORM entities, for the data source the apps build (apps/contexts.ts). */
+export const REGISTRY_ENTITIES = [
+  EnterpriseEntity,
+  CreditEventEntity,
+  LicenceEntity,
+  LicenceVersionEntity,
+  PermitUseEntity,
+  ControlledSaleEntity,
+  ChemicalEntity,
+  VehicleEntity,
+  PersonEntity,
+  FacilityEntity,
+];
+
 /** Who may do what with which chemical: enterprises, licences, the catalogue, vehicles, personnel, facilities. */
 @Module({
-  imports: [
-    DatabaseModule.forFeature([
-      EnterpriseEntity,
-      CreditEventEntity,
-      LicenceEntity,
-      LicenceVersionEntity,
-      PermitUseEntity,
-      ControlledSaleEntity,
-      ChemicalEntity,
-      VehicleEntity,
-      PersonEntity,
-      FacilityEntity,
-    ]),
-  ],
   controllers: [
     EnterprisesController,
     LicencesController,

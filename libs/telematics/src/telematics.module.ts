@@ -3,10 +3,10 @@ import { TerminalAdmission } from './gateway/terminal-admission.js';
 import { TerminalSessions } from './gateway/terminal-sessions.js';
 import { TerminalSessionsRepository } from './gateway/terminal-sessions.repository.js';
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '@lib/platform';
 import { RegistryModule } from '@lib/registry';
 import { AssignmentEntity } from './assignments/assignment.entity.js';
 import { AssignmentsController } from './assignments/assignments.controller.js';
+import { AssignmentsRepository } from './assignments/assignments.repository.js';
 import { AssignmentsService } from './assignments/assignments.service.js';
 import { EngineStatesRepository } from './evaluation/engine-states.repository.js';
 import { FixEvaluator } from './evaluation/fix-evaluator.js';
@@ -41,15 +41,15 @@ import { WaybillReportsController } from './waybill-reports/waybill-reports.cont
 import { WaybillReportsRepository } from './waybill-reports/waybill-reports.repository.js';
 import { WaybillReportsService } from './waybill-reports/waybill-reports.service.js';
 
+/** Telematics' TypeORM entities, for the data source the apps build (apps/contexts.ts). */
+export const TELEMATICS_ENTITIES = [RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity];
+
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
  * positions and tracks, the evaluation of fixes through the geofence engine, violations.
  */
 @Module({
-  imports: [
-    RegistryModule,
-    DatabaseModule.forFeature([RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity]),
-  ],
+  imports: [RegistryModule],
   controllers: [
     TelemetryController,
     RoutesController,
@@ -67,6 +67,7 @@ import { WaybillReportsService } from './waybill-reports/waybill-reports.service
     TerminalSessions,
     TerminalSessionsRepository,
     FencesRepository,
+    AssignmentsRepository,
     FencesService,
     AssignmentsService,
     FixesRepository,

@@ -70,28 +70,28 @@ export class AuditInputs {
     for (const p of profile) stock.get(p.facilityId)!.set(p.chemicalId, { stockKg: p.stockKg, peakKg: p.peakKg });
     const declared = byFacility<StockRecord>();
     declarations.forEach((d) =>
-      declared.get(d.facility_id)!.set(d.chemical_id, {
+      declared.get(d.facilityId)!.set(d.chemicalId, {
         id: d.id,
-        chemicalId: d.chemical_id,
-        kg: Number(d.quantity_kg),
-        at: new Date(d.as_of).toISOString(),
+        chemicalId: d.chemicalId,
+        kg: Number(d.quantityKg),
+        at: new Date(d.asOf).toISOString(),
       }),
     );
     const counted = byFacility<StockRecord>();
     counts.forEach((c) =>
-      counted.get(c.facility_id)!.set(c.chemical_id, {
+      counted.get(c.facilityId)!.set(c.chemicalId, {
         id: c.id,
-        chemicalId: c.chemical_id,
-        kg: Number(c.quantity_kg),
-        at: new Date(c.counted_at).toISOString(),
+        chemicalId: c.chemicalId,
+        kg: Number(c.quantityKg),
+        at: new Date(c.countedAt).toISOString(),
         adjustedKg: adjusted.get(c.id) ?? 0,
       }),
     );
     const chemicalIds = new Set<string>();
     for (const f of facilities) for (const c of f.capacities) if (c.chemicalId) chemicalIds.add(c.chemicalId);
     for (const p of profile) chemicalIds.add(p.chemicalId);
-    for (const d of declarations) chemicalIds.add(d.chemical_id);
-    for (const c of counts) chemicalIds.add(c.chemical_id);
+    for (const d of declarations) chemicalIds.add(d.chemicalId);
+    for (const c of counts) chemicalIds.add(c.chemicalId);
     const chemicals = await this.substances([...chemicalIds]);
     return facilities.map((f) =>
       auditFacility({

@@ -18,7 +18,7 @@ import {
 import { RegistryLookup } from '@lib/registry';
 import { ViolationsService } from '@lib/telematics';
 import type { DecideOrderDto, IssueOrderDto, OrderQuery, RespondOrderDto } from '../audit.dto.js';
-import { type OrderRow, OrderRepository } from './order.repository.js';
+import { OrderRepository, type SupervisionOrder } from './order.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
@@ -77,11 +77,11 @@ export class OrderService {
       await this.repo.insert({
         id,
         number: `DB${day}${id.slice(-6).toUpperCase()}`,
-        enterprise_id: dto.enterpriseId,
+        enterpriseId: dto.enterpriseId,
         agency: principal.kind === 'agency' ? principal.agency : 'admin',
-        issued_by: describePrincipal(principal),
-        source_kind: dto.sourceKind,
-        source_ref: dto.sourceRef,
+        issuedBy: describePrincipal(principal),
+        sourceKind: dto.sourceKind,
+        sourceRef: dto.sourceRef,
         requirement: dto.requirement,
         deadline,
       });
@@ -94,7 +94,7 @@ export class OrderService {
       const o = await this.load(id, principal, true);
       if (principal.kind === 'agency') throw new Forbidden('the enterprise answers its orders', 'ENTERPRISE_ONLY');
       if (o.status === 'closed') throw new Conflict('INVALID_STATE', 'the order is closed', { state: o.status });
-      await this.repo.update(id, { status: 'answered', response: dto.rectification, responded_at: new Date() });
+      await this.repo.update(id, { status: 'answered', response: dto.rectification, respondedAt: new Date() });
       return this.step(id, 'audit.order.answered', principal, dto.rectification);
     });
   }
@@ -106,7 +106,7 @@ export class OrderService {
         throw new Conflict('INVALID_STATE', `the order is ${o.status}; it is closed once answered`, {
           state: o.status,
         });
-      await this.repo.update(id, { status: 'closed', closed_at: new Date() });
+      await this.repo.update(id, { status: 'closed', closedAt: new Date() });
       return this.step(id, 'audit.order.closed', principal, dto.note ?? null);
     });
   }
@@ -120,7 +120,7 @@ export class OrderService {
         throw new RulesViolated([{ path: 'deadline', rule: 'IN_PAST', message: 'the new deadline must be ahead' }]);
       await this.repo.update(id, {
         status: 'open',
-        closed_at: null,
+        closedAt: null,
         reopened: o.reopened + 1,
         ...(deadline ? { deadline } : {}),
       });
@@ -133,7 +133,7 @@ export class OrderService {
     const history = await this.repo.history(id);
     return {
       ...this.view(o),
-      history: history.map((h) => ({ at: iso(h.at)!, action: h.action, by: h.by_principal, note: h.note })),
+      history: history.map((h) => ({ at: iso(h.at)!, action: h.action, by: h.byPrincipal, note: h.note })),
     };
   }
 
@@ -160,57 +160,57 @@ export class OrderService {
     return this.get(id, { kind: 'admin', keyId: principal.keyId });
   }
 
-  private publish(type: EventType, o: OrderRow) {
+  private publish(type: EventType, o: SupervisionOrder) {
     return this.outbox.append(
       type,
       {
         orderId: o.id,
         number: o.number,
-        enterpriseId: o.enterprise_id,
+        enterpriseId: o.enterpriseId,
         agency: o.agency,
-        sourceKind: o.source_kind,
-        sourceRef: o.source_ref,
+        sourceKind: o.sourceKind,
+        sourceRef: o.sourceRef,
         status: o.status,
         deadline: iso(o.deadline),
         at: new Date().toISOString(),
       },
-      { subjectId: o.enterprise_id },
+      { subjectId: o.enterpriseId },
     );
   }
 
-  private async load(id: string, principal: Principal, lock = false): Promise<OrderRow> {
+  private async load(id: string, principal: Principal, lock = false): Promise<SupervisionOrder> {
     const o = await this.repo.find(id, lock);
-    if (!o || (principal.kind === 'enterprise' && principal.enterpriseId !== o.enterprise_id))
+    if (!o || (principal.kind === 'enterprise' && principal.enterpriseId !== o.enterpriseId))
       throw new NotFound('order', id);
     return o;
   }
 
   /** Closing and reopening belong to the issuing agency (or admin). */
-  private async decider(id: string, principal: Principal): Promise<OrderRow> {
+  private async decider(id: string, principal: Principal): Promise<SupervisionOrder> {
     const o = await this.load(id, principal, true);
     if (principal.kind === 'enterprise' || (principal.kind === 'agency' && principal.agency !== o.agency))
       throw new Forbidden(`the issuing agency (${o.agency}) decides on this order`, 'NOT_ISSUER');
     return o;
   }
 
-  private view(o: OrderRow): OrderView {
+  private view(o: SupervisionOrder): OrderView {
     return {
       id: o.id,
       number: o.number,
-      enterpriseId: o.enterprise_id,
+      enterpriseId: o.enterpriseId,
       agency: o.agency,
-      issuedBy: o.issued_by,
-      sourceKind: o.source_kind,
-      sourceRef: o.source_ref,
+      issuedBy: o.issuedBy,
+      sourceKind: o.sourceKind,
+      sourceRef: o.sourceRef,
       requirement: o.requirement,
       deadline: iso(o.deadline)!,
       status: o.status,
       overdue: o.status !== 'closed' && new Date(o.deadline).getTime() < Date.now(),
       response: o.response,
-      respondedAt: iso(o.responded_at),
-      closedAt: iso(o.closed_at),
+      respondedAt: iso(o.respondedAt),
+      closedAt: iso(o.closedAt),
       reopened: o.reopened,
-      createdAt: iso(o.created_at)!,
+      createdAt: iso(o.createdAt)!,
     };
   }
 }

@@ -1,7 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
 
-export interface DeclarationRow {
+/** An enterprise's stock declaration (企业申报) of one chemical at one facility. */
+export interface StockDeclaration {
+  id: string;
+  enterpriseId: string;
+  facilityId: string;
+  chemicalId: string;
+  /** numeric, as PostgreSQL returns it */
+  quantityKg: string;
+  originalValue: string;
+  originalUnit: string;
+  asOf: Date;
+  period: string | null;
+  correctsId: string | null;
+  note: string | null;
+  recordedAt: Date;
+  actorKeyId: string | null;
+}
+
+/** A physical count (现场盘点) of one chemical (and lot) at one facility. */
+export interface StockCount {
+  id: string;
+  enterpriseId: string;
+  facilityId: string;
+  chemicalId: string;
+  lotId: string | null;
+  quantityKg: string;
+  originalValue: string;
+  originalUnit: string;
+  countedAt: Date;
+  inspector: string;
+  inspectionRef: string | null;
+  photos: string[];
+  correctsId: string | null;
+  note: string | null;
+  agency: string | null;
+  recordedAt: Date;
+  actorKeyId: string | null;
+}
+
+interface DeclarationRow {
   id: string;
   enterprise_id: string;
   facility_id: string;
@@ -17,7 +56,7 @@ export interface DeclarationRow {
   actor_key_id: string | null;
 }
 
-export interface CountRow {
+interface CountRow {
   id: string;
   enterprise_id: string;
   facility_id: string;
@@ -37,12 +76,48 @@ export interface CountRow {
   actor_key_id: string | null;
 }
 
+const toDeclaration = (r: DeclarationRow): StockDeclaration => ({
+  id: r.id,
+  enterpriseId: r.enterprise_id,
+  facilityId: r.facility_id,
+  chemicalId: r.chemical_id,
+  quantityKg: r.quantity_kg,
+  originalValue: r.original_value,
+  originalUnit: r.original_unit,
+  asOf: r.as_of,
+  period: r.period,
+  correctsId: r.corrects_id,
+  note: r.note,
+  recordedAt: r.recorded_at,
+  actorKeyId: r.actor_key_id,
+});
+
+const toCount = (r: CountRow): StockCount => ({
+  id: r.id,
+  enterpriseId: r.enterprise_id,
+  facilityId: r.facility_id,
+  chemicalId: r.chemical_id,
+  lotId: r.lot_id,
+  quantityKg: r.quantity_kg,
+  originalValue: r.original_value,
+  originalUnit: r.original_unit,
+  countedAt: r.counted_at,
+  inspector: r.inspector,
+  inspectionRef: r.inspection_ref,
+  photos: r.photos,
+  correctsId: r.corrects_id,
+  note: r.note,
+  agency: r.agency,
+  recordedAt: r.recorded_at,
+  actorKeyId: r.actor_key_id,
+});
+
 /** Declarations and counts: inserted, never updated; the latest one in force per facility and chemical. */
 @Injectable()
 export class StockRecordsRepository {
   constructor(private readonly db: Database) {}
 
-  async insertDeclarations(rows: Array<Omit<DeclarationRow, 'recorded_at'>>): Promise<void> {
+  async insertDeclarations(rows: Array<Omit<StockDeclaration, 'recordedAt'>>): Promise<void> {
     await this.db.query(
       `INSERT INTO stock_declarations (id, enterprise_id, facility_id, chemical_id, quantity_kg, original_value, original_unit,
                                        as_of, period, corrects_id, note, actor_key_id)
@@ -50,22 +125,22 @@ export class StockRecordsRepository {
                             $8::timestamptz[], $9::text[], $10::uuid[], $11::text[], $12::text[])`,
       [
         rows.map((r) => r.id),
-        rows.map((r) => r.enterprise_id),
-        rows.map((r) => r.facility_id),
-        rows.map((r) => r.chemical_id),
-        rows.map((r) => r.quantity_kg),
-        rows.map((r) => r.original_value),
-        rows.map((r) => r.original_unit),
-        rows.map((r) => r.as_of),
+        rows.map((r) => r.enterpriseId),
+        rows.map((r) => r.facilityId),
+        rows.map((r) => r.chemicalId),
+        rows.map((r) => r.quantityKg),
+        rows.map((r) => r.originalValue),
+        rows.map((r) => r.originalUnit),
+        rows.map((r) => r.asOf),
         rows.map((r) => r.period),
-        rows.map((r) => r.corrects_id),
+        rows.map((r) => r.correctsId),
         rows.map((r) => r.note),
-        rows.map((r) => r.actor_key_id),
+        rows.map((r) => r.actorKeyId),
       ],
     );
   }
 
-  async insertCounts(rows: Array<Omit<CountRow, 'recorded_at'>>): Promise<void> {
+  async insertCounts(rows: Array<Omit<StockCount, 'recordedAt'>>): Promise<void> {
     await this.db.query(
       `INSERT INTO stock_counts (id, enterprise_id, facility_id, chemical_id, lot_id, quantity_kg, original_value, original_unit,
                                  counted_at, inspector, inspection_ref, photos, corrects_id, note, agency, actor_key_id)
@@ -77,38 +152,38 @@ export class StockRecordsRepository {
                 inspector, inspection_ref, photos, corrects_id, note, agency, actor_key_id)`,
       [
         rows.map((r) => r.id),
-        rows.map((r) => r.enterprise_id),
-        rows.map((r) => r.facility_id),
-        rows.map((r) => r.chemical_id),
-        rows.map((r) => r.lot_id),
-        rows.map((r) => r.quantity_kg),
-        rows.map((r) => r.original_value),
-        rows.map((r) => r.original_unit),
-        rows.map((r) => r.counted_at),
+        rows.map((r) => r.enterpriseId),
+        rows.map((r) => r.facilityId),
+        rows.map((r) => r.chemicalId),
+        rows.map((r) => r.lotId),
+        rows.map((r) => r.quantityKg),
+        rows.map((r) => r.originalValue),
+        rows.map((r) => r.originalUnit),
+        rows.map((r) => r.countedAt),
         rows.map((r) => r.inspector),
-        rows.map((r) => r.inspection_ref),
+        rows.map((r) => r.inspectionRef),
         rows.map((r) => JSON.stringify(r.photos)),
-        rows.map((r) => r.corrects_id),
+        rows.map((r) => r.correctsId),
         rows.map((r) => r.note),
         rows.map((r) => r.agency),
-        rows.map((r) => r.actor_key_id),
+        rows.map((r) => r.actorKeyId),
       ],
     );
   }
 
-  declaration(id: string): Promise<DeclarationRow | null> {
-    return this.db
-      .query<DeclarationRow>('SELECT * FROM stock_declarations WHERE id = $1', [id])
-      .then((r) => r[0] ?? null);
+  async declaration(id: string): Promise<StockDeclaration | null> {
+    const [row] = await this.db.query<DeclarationRow>('SELECT * FROM stock_declarations WHERE id = $1', [id]);
+    return row ? toDeclaration(row) : null;
   }
 
-  count(id: string): Promise<CountRow | null> {
-    return this.db.query<CountRow>('SELECT * FROM stock_counts WHERE id = $1', [id]).then((r) => r[0] ?? null);
+  async count(id: string): Promise<StockCount | null> {
+    const [row] = await this.db.query<CountRow>('SELECT * FROM stock_counts WHERE id = $1', [id]);
+    return row ? toCount(row) : null;
   }
 
   /** The declaration in force at `at` per facility and chemical: the latest as-of, not corrected by a later record. */
-  latestDeclarations(facilityIds: string[], at: Date): Promise<DeclarationRow[]> {
-    return this.db.query(
+  async latestDeclarations(facilityIds: string[], at: Date): Promise<StockDeclaration[]> {
+    const rows = await this.db.query<DeclarationRow>(
       `SELECT DISTINCT ON (d.facility_id, d.chemical_id) d.*
          FROM stock_declarations d
         WHERE d.facility_id = ANY($1::uuid[]) AND d.as_of <= $2
@@ -116,10 +191,11 @@ export class StockRecordsRepository {
         ORDER BY d.facility_id, d.chemical_id, d.as_of DESC, d.recorded_at DESC`,
       [facilityIds, at],
     );
+    return rows.map(toDeclaration);
   }
 
-  latestCounts(facilityIds: string[], at: Date): Promise<CountRow[]> {
-    return this.db.query(
+  async latestCounts(facilityIds: string[], at: Date): Promise<StockCount[]> {
+    const rows = await this.db.query<CountRow>(
       `SELECT DISTINCT ON (k.facility_id, k.chemical_id) k.*
          FROM stock_counts k
         WHERE k.facility_id = ANY($1::uuid[]) AND k.counted_at <= $2
@@ -127,19 +203,22 @@ export class StockRecordsRepository {
         ORDER BY k.facility_id, k.chemical_id, k.counted_at DESC, k.recorded_at DESC`,
       [facilityIds, at],
     );
+    return rows.map(toCount);
   }
 
-  listDeclarations(facilityId: string, limit: number): Promise<DeclarationRow[]> {
-    return this.db.query(
+  async listDeclarations(facilityId: string, limit: number): Promise<StockDeclaration[]> {
+    const rows = await this.db.query<DeclarationRow>(
       'SELECT * FROM stock_declarations WHERE facility_id = $1 ORDER BY as_of DESC, recorded_at DESC LIMIT $2',
       [facilityId, limit],
     );
+    return rows.map(toDeclaration);
   }
 
-  listCounts(facilityId: string, limit: number): Promise<CountRow[]> {
-    return this.db.query(
+  async listCounts(facilityId: string, limit: number): Promise<StockCount[]> {
+    const rows = await this.db.query<CountRow>(
       'SELECT * FROM stock_counts WHERE facility_id = $1 ORDER BY counted_at DESC, recorded_at DESC LIMIT $2',
       [facilityId, limit],
     );
+    return rows.map(toCount);
   }
 }

@@ -3,7 +3,7 @@ import { toKg } from '@lib/ledger';
 import { Database, Forbidden, NotFound, type Principal, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
 import { type FacilityView, RegistryLookup } from '@lib/registry';
 import type { DeclareStockDto, RecordCountDto, StockLineDto, StockRecordView } from '../audit.dto.js';
-import { type CountRow, type DeclarationRow, StockRecordsRepository } from './stock-records.repository.js';
+import { type StockCount, type StockDeclaration, StockRecordsRepository } from './stock-records.repository.js';
 
 const CLOCK_DRIFT_MS = 5 * 60_000;
 const iso = (d: Date): string => new Date(d).toISOString();
@@ -29,20 +29,20 @@ export class StockRecordsService {
     const kg = await this.kilograms(dto.lines);
     const rows = dto.lines.map((l, i) => ({
       id: uuid7(),
-      enterprise_id: facility.enterpriseId,
-      facility_id: facility.id,
-      chemical_id: l.chemicalId,
-      quantity_kg: kg[i]!.toFixed(3),
-      original_value: String(l.quantity.value),
-      original_unit: l.quantity.unit,
-      as_of: asOf,
+      enterpriseId: facility.enterpriseId,
+      facilityId: facility.id,
+      chemicalId: l.chemicalId,
+      quantityKg: kg[i]!.toFixed(3),
+      originalValue: String(l.quantity.value),
+      originalUnit: l.quantity.unit,
+      asOf,
       period: dto.period ?? null,
-      corrects_id: dto.correctsId ?? null,
+      correctsId: dto.correctsId ?? null,
       note: dto.note ?? null,
-      actor_key_id: principal.keyId,
+      actorKeyId: principal.keyId,
     }));
     await this.db.transaction(() => this.repo.insertDeclarations(rows));
-    return rows.map((r) => this.declarationView({ ...r, recorded_at: new Date() }));
+    return rows.map((r) => this.declarationView({ ...r, recordedAt: new Date() }));
   }
 
   async count(dto: RecordCountDto, principal: Principal): Promise<StockRecordView[]> {
@@ -54,24 +54,24 @@ export class StockRecordsService {
     const kg = await this.kilograms(dto.lines);
     const rows = dto.lines.map((l, i) => ({
       id: uuid7(),
-      enterprise_id: facility.enterpriseId,
-      facility_id: facility.id,
-      chemical_id: l.chemicalId,
-      lot_id: l.lotId ?? null,
-      quantity_kg: kg[i]!.toFixed(3),
-      original_value: String(l.quantity.value),
-      original_unit: l.quantity.unit,
-      counted_at: countedAt,
+      enterpriseId: facility.enterpriseId,
+      facilityId: facility.id,
+      chemicalId: l.chemicalId,
+      lotId: l.lotId ?? null,
+      quantityKg: kg[i]!.toFixed(3),
+      originalValue: String(l.quantity.value),
+      originalUnit: l.quantity.unit,
+      countedAt,
       inspector: dto.inspector,
-      inspection_ref: dto.inspectionRef ?? null,
+      inspectionRef: dto.inspectionRef ?? null,
       photos: dto.photos ?? [],
-      corrects_id: dto.correctsId ?? null,
+      correctsId: dto.correctsId ?? null,
       note: dto.note ?? null,
       agency: principal.kind === 'agency' ? principal.agency : null,
-      actor_key_id: principal.keyId,
+      actorKeyId: principal.keyId,
     }));
     await this.db.transaction(() => this.repo.insertCounts(rows));
-    return rows.map((r) => this.countView({ ...r, recorded_at: new Date() }));
+    return rows.map((r) => this.countView({ ...r, recordedAt: new Date() }));
   }
 
   async list(
@@ -143,7 +143,7 @@ export class StockRecordsService {
     const old =
       kind === 'declaration' ? await this.repo.declaration(dto.correctsId!) : await this.repo.count(dto.correctsId!);
     if (!old) return [{ path: 'correctsId', rule: 'NOT_FOUND', message: `no such ${kind}` }];
-    if (dto.lines.length !== 1 || old.facility_id !== dto.facilityId || old.chemical_id !== dto.lines[0]!.chemicalId)
+    if (dto.lines.length !== 1 || old.facilityId !== dto.facilityId || old.chemicalId !== dto.lines[0]!.chemicalId)
       return [
         {
           path: 'correctsId',
@@ -154,31 +154,31 @@ export class StockRecordsService {
     return [];
   }
 
-  private declarationView(r: DeclarationRow): StockRecordView {
+  private declarationView(r: StockDeclaration): StockRecordView {
     return {
       id: r.id,
       kind: 'declaration',
-      facilityId: r.facility_id,
-      chemicalId: r.chemical_id,
-      quantityKg: Number(r.quantity_kg),
-      original: { value: Number(r.original_value), unit: r.original_unit },
-      at: iso(r.as_of),
-      recordedAt: iso(r.recorded_at),
-      correctsId: r.corrects_id,
+      facilityId: r.facilityId,
+      chemicalId: r.chemicalId,
+      quantityKg: Number(r.quantityKg),
+      original: { value: Number(r.originalValue), unit: r.originalUnit },
+      at: iso(r.asOf),
+      recordedAt: iso(r.recordedAt),
+      correctsId: r.correctsId,
     };
   }
 
-  private countView(r: CountRow): StockRecordView {
+  private countView(r: StockCount): StockRecordView {
     return {
       id: r.id,
       kind: 'count',
-      facilityId: r.facility_id,
-      chemicalId: r.chemical_id,
-      quantityKg: Number(r.quantity_kg),
-      original: { value: Number(r.original_value), unit: r.original_unit },
-      at: iso(r.counted_at),
-      recordedAt: iso(r.recorded_at),
-      correctsId: r.corrects_id,
+      facilityId: r.facilityId,
+      chemicalId: r.chemicalId,
+      quantityKg: Number(r.quantityKg),
+      original: { value: Number(r.originalValue), unit: r.originalUnit },
+      at: iso(r.countedAt),
+      recordedAt: iso(r.recordedAt),
+      correctsId: r.correctsId,
       inspector: r.inspector,
       photos: r.photos,
     };

@@ -1,7 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
 
-export interface AuditRunRow {
+/** An audit run: one batch audit of an enterprise's, a district's or the city's facilities. */
+export interface AuditRun {
+  id: string;
+  scope: 'enterprise' | 'district' | 'city';
+  enterpriseId: string | null;
+  district: string | null;
+  at: Date;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  startedBy: string;
+  agency: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  total: number;
+  done: number;
+  findings: number;
+  majorHazards: number;
+  flagged: number;
+  error: string | null;
+}
+
+/** One facility's result in a run. */
+export interface AuditResult {
+  facilityId: string;
+  enterpriseId: string;
+  district: string;
+  grade: number | null;
+  findings: number;
+  flags: number;
+  result: Record<string, unknown>;
+}
+
+interface AuditRunRow {
   id: string;
   scope: 'enterprise' | 'district' | 'city';
   enterprise_id: string | null;
@@ -21,34 +53,48 @@ export interface AuditRunRow {
   error: string | null;
 }
 
-export interface AuditResultRow {
-  facility_id: string;
-  enterprise_id: string;
-  district: string;
-  grade: number | null;
-  findings: number;
-  flags: number;
-  result: Record<string, unknown>;
-}
+const toRun = (r: AuditRunRow): AuditRun => ({
+  id: r.id,
+  scope: r.scope,
+  enterpriseId: r.enterprise_id,
+  district: r.district,
+  at: r.at,
+  status: r.status,
+  startedBy: r.started_by,
+  agency: r.agency,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  total: r.total,
+  done: r.done,
+  findings: r.findings,
+  majorHazards: r.major_hazards,
+  flagged: r.flagged,
+  error: r.error,
+});
 
 @Injectable()
 export class AuditRunRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(r: Pick<AuditRunRow, 'id' | 'scope' | 'enterprise_id' | 'district' | 'at' | 'started_by' | 'agency'>) {
+  async insert(r: Pick<AuditRun, 'id' | 'scope' | 'enterpriseId' | 'district' | 'at' | 'startedBy' | 'agency'>) {
     await this.db.query(
       `INSERT INTO audit_runs (id, scope, enterprise_id, district, at, status, started_by, agency)
        VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7)`,
-      [r.id, r.scope, r.enterprise_id, r.district, r.at, r.started_by, r.agency],
+      [r.id, r.scope, r.enterpriseId, r.district, r.at, r.startedBy, r.agency],
     );
   }
 
-  find(id: string): Promise<AuditRunRow | null> {
-    return this.db.query<AuditRunRow>('SELECT * FROM audit_runs WHERE id = $1', [id]).then((r) => r[0] ?? null);
+  async find(id: string): Promise<AuditRun | null> {
+    const [row] = await this.db.query<AuditRunRow>('SELECT * FROM audit_runs WHERE id = $1', [id]);
+    return row ? toRun(row) : null;
   }
 
-  list(limit: number): Promise<AuditRunRow[]> {
-    return this.db.query('SELECT * FROM audit_runs ORDER BY created_at DESC LIMIT $1', [limit]);
+  async list(limit: number): Promise<AuditRun[]> {
+    const rows = await this.db.query<AuditRunRow>('SELECT * FROM audit_runs ORDER BY created_at DESC LIMIT $1', [
+      limit,
+    ]);
+    return rows.map(toRun);
   }
 
   async start(id: string, total: number): Promise<void> {
@@ -61,14 +107,14 @@ export class AuditRunRepository {
     await this.db.query('DELETE FROM audit_results WHERE audit_id = $1', [id]);
   }
 
-  async addResults(id: string, rows: AuditResultRow[], progress: { findings: number; major: number; flagged: number }) {
+  async addResults(id: string, rows: AuditResult[], progress: { findings: number; major: number; flagged: number }) {
     await this.db.query(
       `INSERT INTO audit_results (audit_id, facility_id, enterprise_id, district, grade, findings, flags, result)
        SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::int[], $7::int[], $8::jsonb[])`,
       [
         id,
-        rows.map((r) => r.facility_id),
-        rows.map((r) => r.enterprise_id),
+        rows.map((r) => r.facilityId),
+        rows.map((r) => r.enterpriseId),
         rows.map((r) => r.district),
         rows.map((r) => r.grade),
         rows.map((r) => r.findings),
@@ -91,9 +137,10 @@ export class AuditRunRepository {
     ]);
   }
 
-  results(id: string, after: string | null, limit: number): Promise<AuditResultRow[]> {
+  results(id: string, after: string | null, limit: number): Promise<AuditResult[]> {
     return this.db.query(
-      `SELECT facility_id, enterprise_id, district, grade, findings, flags, result FROM audit_results
+      `SELECT facility_id AS "facilityId", enterprise_id AS "enterpriseId", district, grade, findings, flags, result
+         FROM audit_results
         WHERE audit_id = $1 AND ($2::uuid IS NULL OR facility_id > $2) ORDER BY facility_id LIMIT $3`,
       [id, after, limit],
     );

@@ -18,7 +18,7 @@ import { AuditInputs } from '../assessment/audit-inputs.js';
 import { type FacilityAudit, type StoredAudit, storedAudit } from '../assessment/facility-audit.js';
 import { assessUnit } from '../gb18218/assessment.js';
 import { designItems } from '../assessment/design-quantities.js';
-import { type AuditRunRow, AuditRunRepository } from './audit-run.repository.js';
+import { type AuditRun, AuditRunRepository } from './audit-run.repository.js';
 import { renderAuditReport } from './audit-report.js';
 
 const CHUNK = 500;
@@ -71,10 +71,10 @@ export class AuditRunService {
     await this.repo.insert({
       id,
       scope: dto.scope,
-      enterprise_id: dto.scope === 'enterprise' ? dto.enterpriseId! : null,
+      enterpriseId: dto.scope === 'enterprise' ? dto.enterpriseId! : null,
       district: dto.scope === 'district' ? dto.district! : null,
       at,
-      started_by: describePrincipal(principal),
+      startedBy: describePrincipal(principal),
       agency: principal.kind === 'agency' ? principal.agency : null,
     });
     await this.queue.enqueue(JobName.AuditRun, { auditId: id });
@@ -120,16 +120,16 @@ export class AuditRunService {
           {
             auditId: id,
             scope: done.scope,
-            enterpriseId: done.enterprise_id,
+            enterpriseId: done.enterpriseId,
             district: done.district,
             at: iso(done.at),
             facilities: done.total,
             findings: done.findings,
-            majorHazards: done.major_hazards,
+            majorHazards: done.majorHazards,
             flagged: done.flagged,
-            completedAt: iso(done.finished_at),
+            completedAt: iso(done.finishedAt),
           },
-          { id, subjectId: done.enterprise_id ?? done.district ?? 'city' },
+          { id, subjectId: done.enterpriseId ?? done.district ?? 'city' },
         );
       });
     } catch (err) {
@@ -143,8 +143,8 @@ export class AuditRunService {
       this.repo.addResults(
         id,
         audits.map((a) => ({
-          facility_id: a.facilityId,
-          enterprise_id: a.enterpriseId,
+          facilityId: a.facilityId,
+          enterpriseId: a.enterpriseId,
           district: a.district,
           grade: a.grade,
           findings: a.findings.length,
@@ -170,7 +170,7 @@ export class AuditRunService {
       const rows = await this.repo.results(id, after, 2000);
       out.push(...rows.map((r) => r.result as unknown as StoredAudit));
       if (rows.length < 2000) return out;
-      after = rows[rows.length - 1]!.facility_id;
+      after = rows[rows.length - 1]!.facilityId;
     }
   }
 
@@ -286,30 +286,30 @@ export class AuditRunService {
     );
   }
 
-  private async found(id: string): Promise<AuditRunRow> {
+  private async found(id: string): Promise<AuditRun> {
     const run = await this.repo.find(id);
     if (!run) throw new NotFound('audit', id);
     return run;
   }
 
-  private view(r: AuditRunRow): AuditRunView {
+  private view(r: AuditRun): AuditRunView {
     return {
       id: r.id,
       scope: r.scope,
-      enterpriseId: r.enterprise_id,
+      enterpriseId: r.enterpriseId,
       district: r.district,
       at: iso(r.at)!,
       status: r.status,
-      startedBy: r.started_by,
-      createdAt: iso(r.created_at)!,
-      startedAt: iso(r.started_at),
-      finishedAt: iso(r.finished_at),
+      startedBy: r.startedBy,
+      createdAt: iso(r.createdAt)!,
+      startedAt: iso(r.startedAt),
+      finishedAt: iso(r.finishedAt),
       progress: {
         percent: r.total === 0 ? (r.status === 'completed' ? 100 : 0) : Math.floor((r.done / r.total) * 100),
         done: r.done,
         total: r.total,
         findings: r.findings,
-        majorHazards: r.major_hazards,
+        majorHazards: r.majorHazards,
         flagged: r.flagged,
       },
       error: r.error,
@@ -317,8 +317,8 @@ export class AuditRunService {
   }
 }
 
-function inScope(run: AuditRunRow, f: FacilityView): boolean {
-  if (run.scope === 'enterprise') return f.enterpriseId === run.enterprise_id;
+function inScope(run: AuditRun, f: FacilityView): boolean {
+  if (run.scope === 'enterprise') return f.enterpriseId === run.enterpriseId;
   if (run.scope === 'district') return f.district === run.district;
   return true;
 }

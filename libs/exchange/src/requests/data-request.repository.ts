@@ -1,7 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/platform';
 
-export interface DataRequestRow {
+/** An agency's request for personal data (a track, a person's record) and its decision. */
+export interface DataRequest {
+  id: string;
+  agency: string;
+  requestedBy: string;
+  kind: string;
+  subjectId: string;
+  periodFrom: Date | null;
+  periodTo: Date | null;
+  reason: string;
+  status: 'pending' | 'approved' | 'refused';
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+interface DataRequestRow {
   id: string;
   agency: string;
   requested_by: string;
@@ -18,33 +36,51 @@ export interface DataRequestRow {
   created_at: Date;
 }
 
+const toRequest = (r: DataRequestRow): DataRequest => ({
+  id: r.id,
+  agency: r.agency,
+  requestedBy: r.requested_by,
+  kind: r.kind,
+  subjectId: r.subject_id,
+  periodFrom: r.period_from,
+  periodTo: r.period_to,
+  reason: r.reason,
+  status: r.status,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  decisionNote: r.decision_note,
+  expiresAt: r.expires_at,
+  createdAt: r.created_at,
+});
+
 @Injectable()
 export class DataRequestRepository {
   constructor(private readonly db: Database) {}
 
   async insert(
-    r: Omit<DataRequestRow, 'status' | 'decided_by' | 'decided_at' | 'decision_note' | 'expires_at' | 'created_at'>,
+    r: Omit<DataRequest, 'status' | 'decidedBy' | 'decidedAt' | 'decisionNote' | 'expiresAt' | 'createdAt'>,
   ) {
     await this.db.query(
       `INSERT INTO data_requests (id, agency, requested_by, kind, subject_id, period_from, period_to, reason, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`,
-      [r.id, r.agency, r.requested_by, r.kind, r.subject_id, r.period_from, r.period_to, r.reason],
+      [r.id, r.agency, r.requestedBy, r.kind, r.subjectId, r.periodFrom, r.periodTo, r.reason],
     );
   }
 
-  async find(id: string, lock = false): Promise<DataRequestRow | null> {
+  async find(id: string, lock = false): Promise<DataRequest | null> {
     const rows = await this.db.query<DataRequestRow>(
       `SELECT * FROM data_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
-    return rows[0] ?? null;
+    return rows[0] ? toRequest(rows[0]) : null;
   }
 
-  list(agency: string | null, limit: number): Promise<DataRequestRow[]> {
-    return this.db.query(
+  async list(agency: string | null, limit: number): Promise<DataRequest[]> {
+    const rows = await this.db.query<DataRequestRow>(
       'SELECT * FROM data_requests WHERE ($1::text IS NULL OR agency = $1) ORDER BY created_at DESC LIMIT $2',
       [agency, limit],
     );
+    return rows.map(toRequest);
   }
 
   async decide(

@@ -13,7 +13,7 @@ import {
 import { RegistryLookup } from '@lib/registry';
 import { PositionsService } from '@lib/telematics';
 import type { DataRequestDto, DataRequestView, DecisionDto } from '../exchange.dto.js';
-import { type DataRequestRow, DataRequestRepository } from './data-request.repository.js';
+import { type DataRequest, DataRequestRepository } from './data-request.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 const MAX_TRACK_DAYS = 31;
@@ -57,11 +57,11 @@ export class DataRequestService {
     await this.repo.insert({
       id,
       agency: principal.agency,
-      requested_by: principal.keyId,
+      requestedBy: principal.keyId,
       kind: dto.kind,
-      subject_id: dto.subjectId,
-      period_from: from,
-      period_to: to,
+      subjectId: dto.subjectId,
+      periodFrom: from,
+      periodTo: to,
       reason: dto.reason,
     });
     return this.view((await this.repo.find(id))!);
@@ -97,20 +97,20 @@ export class DataRequestService {
     if (principal.kind !== 'agency') throw new Forbidden('only the requesting agency uses a grant', 'AGENCY_ONLY');
     if (r.status === 'pending') throw new Conflict('NOT_APPROVED', 'the request has not been decided yet');
     if (r.status === 'refused') throw new Forbidden('the request was refused', 'REQUEST_REFUSED');
-    if (r.expires_at && new Date(r.expires_at) < new Date())
+    if (r.expiresAt && new Date(r.expiresAt) < new Date())
       throw new Forbidden('the grant has expired', 'GRANT_EXPIRED');
     const system: Principal = { kind: 'admin', keyId: principal.keyId };
     const data =
       r.kind === 'vehicle-track'
-        ? await this.positions.track(r.subject_id, new Date(r.period_from!), new Date(r.period_to!), system)
-        : { ...(await this.registry.personMap([r.subject_id], null)).get(r.subject_id)! };
+        ? await this.positions.track(r.subjectId, new Date(r.periodFrom!), new Date(r.periodTo!), system)
+        : { ...(await this.registry.personMap([r.subjectId], null)).get(r.subjectId)! };
     await this.access.record([
       {
         principal,
         channel: 'grant',
         action: r.kind,
-        subjects: [`${r.kind === 'person' ? 'person' : 'vehicle'}:${r.subject_id}`],
-        detail: { requestId: r.id, from: iso(r.period_from), to: iso(r.period_to) },
+        subjects: [`${r.kind === 'person' ? 'person' : 'vehicle'}:${r.subjectId}`],
+        detail: { requestId: r.id, from: iso(r.periodFrom), to: iso(r.periodTo) },
         purpose: purpose ?? r.reason,
         grantId: r.id,
       },
@@ -118,27 +118,27 @@ export class DataRequestService {
     return { request: this.view(r), data };
   }
 
-  private async owned(id: string, principal: Principal): Promise<DataRequestRow> {
+  private async owned(id: string, principal: Principal): Promise<DataRequest> {
     const r = await this.repo.find(id);
     if (!r || (principal.kind === 'agency' && principal.agency !== r.agency)) throw new NotFound('data request', id);
     return r;
   }
 
-  private view(r: DataRequestRow): DataRequestView {
+  private view(r: DataRequest): DataRequestView {
     return {
       id: r.id,
       agency: r.agency,
       kind: r.kind,
-      subjectId: r.subject_id,
-      from: iso(r.period_from),
-      to: iso(r.period_to),
+      subjectId: r.subjectId,
+      from: iso(r.periodFrom),
+      to: iso(r.periodTo),
       reason: r.reason,
       status: r.status,
-      decidedBy: r.decided_by,
-      decidedAt: iso(r.decided_at),
-      decisionNote: r.decision_note,
-      expiresAt: iso(r.expires_at),
-      createdAt: new Date(r.created_at).toISOString(),
+      decidedBy: r.decidedBy,
+      decidedAt: iso(r.decidedAt),
+      decisionNote: r.decisionNote,
+      expiresAt: iso(r.expiresAt),
+      createdAt: new Date(r.createdAt).toISOString(),
     };
   }
 }

@@ -71,9 +71,9 @@ export class StockService {
     return {
       consistent: rows.length === 0,
       mismatches: rows.map((r) => ({
-        facilityId: r.facility_id,
-        chemicalId: r.chemical_id,
-        lotId: r.lot_id,
+        facilityId: r.facilityId,
+        chemicalId: r.chemicalId,
+        lotId: r.lotId,
         balanceKg: Number(r.balance ?? 0),
         ledgerKg: Number(r.ledger ?? 0),
       })),

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DatabaseModule } from '../database/database.module.js';
 import { ApiKeyUsedJob } from './api-key-used.job.js';
-import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { ApiKeyService } from './api-key.service.js';
 import { ApiKeysController } from './api-keys.controller.js';
@@ -11,7 +9,6 @@ import { AuthThrottle } from './auth-throttle.js';
 import { KeyWatch } from './key-watch.js';
 
 @Module({
-  imports: [DatabaseModule.forFeature([ApiKeyEntity])],
   controllers: [ApiKeysController],
   providers: [
     ApiKeyRepository,

@@ -1,23 +1,33 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { DataSource, type MigrationInterface } from 'typeorm';
+import { DataSource, type EntitySchema, type MigrationInterface } from 'typeorm';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig, ConfigError, redactUrl } from '../config/app-config.js';
 import { Database } from './database.js';
-import { registerEntities, registeredEntities } from './entity-registry.js';
 import { openPglite, pgliteDriver } from './pglite-pg-adapter.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 export type MigrationClass = new () => MigrationInterface;
+/** A TypeORM entity: a decorated class (or a schema). Each context exports its list; the apps join them. */
+// oxlint-disable-next-line typescript/no-unsafe-function-type
+export type EntityClass = Function | EntitySchema;
 export const MIGRATIONS = Symbol('MIGRATIONS');
 
 /** A lock id shared by every process that may run migrations against one database. */
 const MIGRATION_LOCK = 7_102_808;
 
-export async function createDataSource(config: AppConfig, migrations: MigrationClass[]): Promise<DataSource> {
+/**
+ * The data source of a process. `entities`: every context's list, joined where the process is wired
+ * (apps/contexts.ts); a data source that only runs migrations (the test setup) needs none.
+ */
+export async function createDataSource(
+  config: AppConfig,
+  migrations: MigrationClass[],
+  entities: EntityClass[] = [],
+): Promise<DataSource> {
   const common = {
     type: 'postgres' as const,
-    entities: registeredEntities(),
+    entities,
     migrations,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
@@ -110,8 +120,8 @@ export function describeDatabase(config: AppConfig): string {
 @Global()
 @Module({})
 export class DatabaseModule {
-  /** The database connection for a process; migrations are given by the app that wires it. */
-  static forRoot(migrations: MigrationClass[]): DynamicModule {
+  /** The database connection for a process; migrations and entities are given by the app that wires it. */
+  static forRoot(migrations: MigrationClass[], entities: EntityClass[]): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
@@ -122,7 +132,7 @@ export class DatabaseModule {
           // Migrations run before any provider can touch a table (api and worker alike; the advisory
           // lock makes concurrent starts safe).
           useFactory: async (config: AppConfig) => {
-            const dataSource = await createDataSource(config, migrations);
+            const dataSource = await createDataSource(config, migrations, entities);
             await runMigrations(dataSource);
             return dataSource;
           },
@@ -132,13 +142,4 @@ export class DatabaseModule {
       exports: [Database, DataSource, MIGRATIONS],
     };
   }
-
-  /** Declares a context's entities; call it in the context's module imports. */
-  static forFeature(entities: Parameters<typeof registerEntities>[0]): DynamicModule {
-    registerEntities(entities);
-    return { module: DatabaseFeatureModule };
-  }
 }
-
-@Module({})
-class DatabaseFeatureModule {}

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { DatabaseModule } from '../database/database.module.js';
-import { FilingEntity } from './filing.entity.js';
 import { FilingHandlerRegistry } from './filing-handler.js';
 import { FilingRepository } from './filing.repository.js';
 import { FilingsController } from './filings.controller.js';
@@ -9,7 +7,7 @@ import { FilingsService } from './filings.service.js';
 
 /** The supervision work queue: claims awaiting the agency entitled to confirm them. */
 @Module({
-  imports: [DiscoveryModule, DatabaseModule.forFeature([FilingEntity])],
+  imports: [DiscoveryModule],
   controllers: [FilingsController],
   providers: [FilingRepository, FilingHandlerRegistry, FilingsService],
   exports: [FilingsService],

@@ -12,7 +12,8 @@ import {
 import { RegistryLookup } from '@lib/registry';
 import { normaliseQualification } from '../crew/qualification.js';
 import { FencesRepository } from '../fences/fences.repository.js';
-import { AssignmentEntity } from './assignment.entity.js';
+import type { AssignmentEntity } from './assignment.entity.js';
+import { AssignmentsRepository } from './assignments.repository.js';
 import type { AssignmentView, SetAssignmentDto } from './assignment.dto.js';
 
 export function toAssignmentView(a: AssignmentEntity): AssignmentView {
@@ -52,12 +53,9 @@ export class AssignmentsService {
     private readonly db: Database,
     private readonly registry: RegistryLookup,
     private readonly fences: FencesRepository,
+    private readonly assignments: AssignmentsRepository,
     @Inject(READ_POLICY) private readonly reads: ReadPolicy,
   ) {}
-
-  private repo() {
-    return this.db.repository(AssignmentEntity);
-  }
 
   /**
    * A hand-set assignment. While an e-waybill holds the vehicle (loaded or in transit: its
@@ -70,11 +68,7 @@ export class AssignmentsService {
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);
     return this.db.transaction(async () => {
-      const current = await this.repo()
-        .createQueryBuilder('a')
-        .setLock('pessimistic_write')
-        .where('a.vehicle_id = :vehicleId', { vehicleId })
-        .getOne();
+      const current = await this.assignments.lockOne(vehicleId);
       const trip = current?.waybillId && current.validTo.getTime() > Date.now() ? current.waybillId : null;
       if (trip && principal.kind === 'enterprise')
         throw new Forbidden(
@@ -162,7 +156,7 @@ export class AssignmentsService {
       updatedAt: new Date(),
     };
     await this.db.transaction(async () => {
-      await this.repo().upsert(row, ['vehicleId']);
+      await this.assignments.upsert(row);
       await this.bumpVersion();
     });
     return toAssignmentView(row);
@@ -171,14 +165,8 @@ export class AssignmentsService {
   /** Clears the assignment a waybill set (not one set since by someone else). */
   async releaseWaybill(vehicleId: string, waybillId: string): Promise<void> {
     await this.db.transaction(async () => {
-      const gone = await this.db.query<{ vehicle_id: string }>(
-        // (A CTE: TypeORM answers a bare DELETE … RETURNING with [rows, count], which is never empty.)
-        `WITH gone AS (DELETE FROM vehicle_assignments WHERE vehicle_id = $1 AND waybill_id = $2 RETURNING vehicle_id)
-         SELECT vehicle_id FROM gone`,
-        [vehicleId, waybillId],
-      );
       // Every evaluator's cache must learn the vehicle is no longer on the trip.
-      if (gone.length) await this.bumpVersion();
+      if (await this.assignments.deleteOfWaybill(vehicleId, waybillId)) await this.bumpVersion();
     });
   }
 
@@ -190,7 +178,7 @@ export class AssignmentsService {
     const vehicle = (await this.registry.vehicleMap([vehicleId])).get(vehicleId);
     if (!vehicle || (principal.kind === 'enterprise' && principal.enterpriseId !== vehicle.carrierId))
       throw new NotFound('vehicle', vehicleId);
-    const row = await this.repo().findOneBy({ vehicleId });
+    const row = await this.assignments.findOne(vehicleId);
     if (!row) throw new NotFound('assignment of vehicle', vehicleId);
     return toAssignmentView(row);
   }
@@ -198,10 +186,7 @@ export class AssignmentsService {
   /** Assignments of many vehicles at once (the evaluator's read per batch). */
   async forVehicles(vehicleIds: string[]): Promise<Map<string, AssignmentEntity>> {
     if (vehicleIds.length === 0) return new Map();
-    const rows = await this.repo()
-      .createQueryBuilder('a')
-      .where('a.vehicle_id = ANY(:ids)', { ids: vehicleIds })
-      .getMany();
+    const rows = await this.assignments.forVehicles(vehicleIds);
     return new Map(rows.map((r) => [r.vehicleId, r]));
   }
 
@@ -214,10 +199,7 @@ export class AssignmentsService {
     const now = Date.now();
     if (now - this.cacheCheckedAt > 1000) {
       this.cacheCheckedAt = now;
-      const [row] = await this.db.query<{ value: string }>(
-        `SELECT value FROM telematics_meta WHERE key = 'assignments_version'`,
-      );
-      const version = Number(row?.value ?? 0);
+      const version = await this.assignments.version();
       if (version !== this.cacheVersion) {
         this.cache.clear();
         this.cacheVersion = version;
@@ -242,9 +224,7 @@ export class AssignmentsService {
   private cacheCheckedAt = 0;
 
   private async bumpVersion(): Promise<void> {
-    await this.db.query(
-      `INSERT INTO telematics_meta (key, value) VALUES ('assignments_version', 1) ON CONFLICT (key) DO UPDATE SET value = telematics_meta.value + 1`,
-    );
+    await this.assignments.bumpVersion();
     this.cacheCheckedAt = 0;
   }
 }
