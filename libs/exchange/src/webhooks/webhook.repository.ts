@@ -134,7 +134,9 @@ export class WebhookRepository {
     await this.db.query('UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
   }
 
-  async insertDeliveries(rows: Array<Pick<Delivery, 'endpointId' | 'eventSeq'> & { data: Record<string, unknown> }>): Promise<void> {
+  async insertDeliveries(
+    rows: Array<Pick<Delivery, 'endpointId' | 'eventSeq'> & { data: Record<string, unknown> }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await this.db.query(
       `INSERT INTO webhook_deliveries (endpoint_id, event_seq, status, data)

@@ -82,7 +82,10 @@ const VIOLATION_SCHEMA = {
     chemicalIds: { type: 'array', items: uuid },
     detail: { type: 'object' },
     plateColour: { type: ['integer', 'null'], description: 'JT/T 808 plate colour code (1 blue, 2 yellow, …)' },
-    targetName: { type: ['string', 'null'], description: 'the route, zone or facility as named, or the waybill number' },
+    targetName: {
+      type: ['string', 'null'],
+      description: 'the route, zone or facility as named, or the waybill number',
+    },
     waybill: {
       type: 'object',
       description: 'the e-waybill the vehicle was loaded under, as it stood at loading',

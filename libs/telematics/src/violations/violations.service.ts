@@ -108,10 +108,7 @@ export class ViolationsService {
       this.world.namesOf(events.map((e) => e.targetId)),
     ]);
     const bare = vehicleIds.filter((id) => !assignments.get(id)?.alertFacts?.plate);
-    const [plates, colours] = await Promise.all([
-      this.registry.vehicleMap(bare),
-      this.registry.plateColours(bare),
-    ]);
+    const [plates, colours] = await Promise.all([this.registry.vehicleMap(bare), this.registry.plateColours(bare)]);
     let opened = 0;
     let closed = 0;
     const now = new Date();
