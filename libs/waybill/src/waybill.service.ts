@@ -204,7 +204,17 @@ export class WaybillService {
     at: Date,
     source: 'api' | 'gps' | 'sweep' = 'api',
   ): Promise<void> {
-    const vehicle = (await this.registry.vehicleMap([w.vehicleId])).get(w.vehicleId);
+    const [vehicles, people] = await Promise.all([
+      this.registry.vehicleMap([w.vehicleId]),
+      // The crew as the agencies need them: the event carries them (in clear here; the sharing
+      // policy masks them per agency), so the exchange never asks back.
+      this.registry.personMap([w.driverId, w.escortId]),
+    ]);
+    const vehicle = vehicles.get(w.vehicleId);
+    const crew = (id: string) => {
+      const p = people.get(id);
+      return p ? { id: p.id, name: p.name, idNumber: p.idNumber, phone: p.phone } : undefined;
+    };
     await this.outbox.append(
       type,
       {
@@ -222,6 +232,8 @@ export class WaybillService {
         trailerId: w.trailerId,
         driverId: w.driverId,
         escortId: w.escortId,
+        driver: crew(w.driverId),
+        escort: crew(w.escortId),
         routeId: w.routeId,
         loadingFacilityId: w.loadingFacilityId,
         unloadingFacilityId: w.unloadingFacilityId,
