@@ -73,12 +73,6 @@ export const WIRE_NAMES = [
   },
 ];
 
-/**
- * TEMPORARY: folders still reading snake_case rows, converted by another change in parallel
- * (the relay and the webhooks): removed when issue 18 item 2 lands.
- */
-export const TEMPORARY = ['libs/exchange/src/relay/', 'libs/exchange/src/webhooks/'];
-
 const SNAKE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$/;
 const SNAKE_SRC = '[a-z][a-z0-9]*(?:_[a-z0-9]+)+';
 // `.name` or `?.name`, not the spread `...name`, not a number's fraction.
@@ -239,7 +233,7 @@ export function checkCamel(root) {
     for (const file of sourceFiles(join(root, base))) {
       const rel = relative(root, file);
       const path = rel.split(sep).join('/');
-      if (OWNS_ROWS.test(path) || TEMPORARY.some((t) => path.startsWith(t))) continue;
+      if (OWNS_ROWS.test(path)) continue;
       for (const f of findSnake(readFileSync(file, 'utf8')))
         if (!allowed(rel, f.name))
           problems.push(`${rel}:${f.line}: ${f.what} '${f.name}' above a repository: map it to camelCase there`);
@@ -282,7 +276,6 @@ function selfTest() {
     put('libs/exchange/src/feed/x.service.ts', 'const o = { require_tld: false };\n');
     put('libs/audit/src/audit.repository.ts', 'const id = row.chemical_id;\n');
     put('libs/telematics/src/fixes/positions.store.ts', 'const id = row.vehicle_id;\n');
-    put('libs/exchange/src/relay/relay.ts', 'const id = row.event_id;\n');
     put('apps/api/src/x.ts', 'const y = { plate_no: 1 };\n');
     put('test/audit/x.ts', 'const id = row.chemical_id;\n');
     const got = checkCamel(root).map((p) => p.slice(0, p.indexOf(':', p.indexOf(':') + 1)));

@@ -14,7 +14,7 @@ describe('violation close', () => {
   });
   afterAll(() => t.close());
 
-  it('answers true for the close that closed it and false for a replay or an unknown id', async () => {
+  it('answers the closed violation for the close that closed it and null for a replay or an unknown id', async () => {
     const id = randomUUID();
     const at = new Date('2026-12-01T02:00:00Z');
     const point = { lon: 120.3, lat: 31.5, ts: at.toISOString() };
@@ -26,9 +26,10 @@ describe('violation close', () => {
     );
     const repo = t.app.get(ViolationsRepository);
     const patch = { closedAt: at, closeDetectedAt: at, worstPoint: point, maxValue: null, points: [] };
-    expect(await repo.close(id, patch as never)).toBe(true);
-    expect(await repo.close(id, patch as never)).toBe(false);
-    expect(await repo.close(randomUUID(), patch as never)).toBe(false);
+    // The close that closed it answers the facts the violation opened with (none on this bare row).
+    expect(await repo.close(id, patch as never)).toEqual({ facts: null });
+    expect(await repo.close(id, patch as never)).toBeNull();
+    expect(await repo.close(randomUUID(), patch as never)).toBeNull();
     const [row] = await t.db.query<{ status: string }>(`SELECT status FROM violations WHERE id = $1`, [id]);
     expect(row?.status).toBe('closed');
   });

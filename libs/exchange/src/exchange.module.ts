@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '@lib/registry';
 import { TelematicsModule } from '@lib/telematics';
-import { WaybillModule } from '@lib/waybill';
 import { AccessLogController } from './access/access-log.controller.js';
 import { AlertEscalation } from './alerts/alert-escalation.js';
 import { FeedController } from './feed/feed.controller.js';
 import { FeedService } from './feed/feed.service.js';
 import { PolicyController } from './policy/policy.controller.js';
 import { SharingPolicyModule } from './policy/sharing-policy.module.js';
-import { EventEnricher } from './relay/event-enricher.js';
 import { ExchangeRelay } from './relay/exchange-relay.js';
 import { ExchangeRepository } from './relay/exchange.repository.js';
 import { PublishedSignal } from './relay/published-signal.js';
@@ -26,11 +24,10 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
  * and the access log's API.
  */
 @Module({
-  imports: [SharingPolicyModule, RegistryModule, TelematicsModule, WaybillModule],
+  imports: [SharingPolicyModule, RegistryModule, TelematicsModule],
   controllers: [FeedController, WebhooksController, PolicyController, AccessLogController, DataRequestsController],
   providers: [
     ExchangeRepository,
-    EventEnricher,
     PublishedSignal,
     ExchangeRelay,
     FeedService,

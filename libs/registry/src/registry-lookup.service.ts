@@ -17,6 +17,7 @@ import { FacilityRepository } from './facilities/facility.repository.js';
 import { toFacilityView } from './facilities/facility.service.js';
 import type { PersonView } from './personnel/person.dto.js';
 import { PersonRepository } from './personnel/person.repository.js';
+import { TerminalBindingRepository } from './terminals/terminal-binding.repository.js';
 import { toPersonView } from './personnel/person.service.js';
 import type { VehicleView } from './vehicles/vehicle.dto.js';
 import { VehicleRepository } from './vehicles/vehicle.repository.js';
@@ -36,6 +37,7 @@ export class RegistryLookup {
     private readonly people: PersonRepository,
     private readonly licences: LicenceRepository,
     private readonly controlled: ControlledChemicalsService,
+    private readonly bindings: TerminalBindingRepository,
   ) {}
 
   /** Permits and filings of a kind held by these enterprises, as the trip rules judge them. */
@@ -75,6 +77,11 @@ export class RegistryLookup {
   }
 
   /** People by id; personal data masked for `viewer` unless entitled (null: internal rules, unmasked). */
+  /** Each vehicle's plate colour (JT/T 808 code: 1 blue, 2 yellow, …) as its bound terminal registered it. */
+  plateColours(vehicleIds: string[]): Promise<Map<string, number>> {
+    return this.bindings.plateColours([...new Set(vehicleIds)]);
+  }
+
   async personMap(ids: string[], viewer: Principal | null = null): Promise<Map<string, PersonView>> {
     return new Map((await this.people.findByIds([...new Set(ids)])).map((p) => [p.id, toPersonView(p, viewer)]));
   }

@@ -3,6 +3,7 @@ export * from './telematics.module.js';
 export { IngestService, type IngestReport } from './fixes/ingest.service.js';
 export type { IncomingFix } from './fixes/fix.js';
 export { AssignmentsService, type AssignmentInput } from './assignments/assignments.service.js';
+export type { AlertFacts, WaybillAlertFacts } from './assignments/alert-facts.js';
 export { FencesService } from './fences/fences.service.js';
 export type { RouteView, ZoneView } from './fences/fences.dto.js';
 export { ViolationsService } from './violations/violations.service.js';

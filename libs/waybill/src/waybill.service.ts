@@ -115,25 +115,6 @@ export const assetsOf = (w: WaybillEntity, idNumbers: Map<string, string>): Arra
  * Filing an e-waybill: drafts, submission with every rule checked (all failures reported
  * together), amendments that create a new version, cancellation; and reading.
  */
-export interface WaybillFacts {
-  waybillId: string;
-  number: string;
-  status: string;
-  consignorId: string;
-  carrierId: string;
-  consigneeId: string;
-  driverId: string;
-  escortId: string;
-  routeId: string;
-  items: Array<{
-    chemicalId: string;
-    unNumber: string | null;
-    properShippingName: string;
-    unClass: string | null;
-    quantityKg: number;
-  }>;
-}
-
 @Injectable()
 export class WaybillService {
   constructor(
@@ -156,34 +137,6 @@ export class WaybillService {
       w.carrierId === id && 'carrier',
       w.consigneeId === id && 'consignee',
     ].filter((x): x is Party => !!x);
-  }
-
-  /**
-   * What the exchange attaches to an alert about a vehicle on this waybill (the trip, its crew and
-   * load), for internal use: the sharing policy decides what each agency then sees.
-   */
-  async facts(id: string): Promise<WaybillFacts | null> {
-    const w = await this.waybills.findById(id);
-    if (!w) return null;
-    const items = (await this.waybills.itemsOf([id])).get(id) ?? [];
-    return {
-      waybillId: w.id,
-      number: w.number,
-      status: w.status,
-      consignorId: w.consignorId,
-      carrierId: w.carrierId,
-      consigneeId: w.consigneeId,
-      driverId: w.driverId,
-      escortId: w.escortId,
-      routeId: w.routeId,
-      items: items.map((i) => ({
-        chemicalId: i.chemicalId,
-        unNumber: i.unNumber,
-        properShippingName: i.properShippingName,
-        unClass: i.unClass,
-        quantityKg: Number(i.quantityKg),
-      })),
-    };
   }
 
   /** Loads (and locks) a waybill the principal may see; `need` is the part a step belongs to. */
@@ -251,7 +204,17 @@ export class WaybillService {
     at: Date,
     source: 'api' | 'gps' | 'sweep' = 'api',
   ): Promise<void> {
-    const vehicle = (await this.registry.vehicleMap([w.vehicleId])).get(w.vehicleId);
+    const [vehicles, people] = await Promise.all([
+      this.registry.vehicleMap([w.vehicleId]),
+      // The crew as the agencies need them: the event carries them (in clear here; the sharing
+      // policy masks them per agency), so the exchange never asks back.
+      this.registry.personMap([w.driverId, w.escortId]),
+    ]);
+    const vehicle = vehicles.get(w.vehicleId);
+    const crew = (id: string) => {
+      const p = people.get(id);
+      return p ? { id: p.id, name: p.name, idNumber: p.idNumber, phone: p.phone } : undefined;
+    };
     await this.outbox.append(
       type,
       {
@@ -269,6 +232,8 @@ export class WaybillService {
         trailerId: w.trailerId,
         driverId: w.driverId,
         escortId: w.escortId,
+        driver: crew(w.driverId),
+        escort: crew(w.escortId),
         routeId: w.routeId,
         loadingFacilityId: w.loadingFacilityId,
         unloadingFacilityId: w.unloadingFacilityId,

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig, BackgroundLoops, Database, JobName, JobQueue } from '@lib/platform';
 import { PolicyService } from '../policy/policy.service.js';
-import { audienceOf, typeMatches } from '../policy/sharing-policy.js';
+import { type Agency } from '@lib/platform';
+import { audienceOf, shapeFor, typeMatches } from '../policy/sharing-policy.js';
 import { WebhookRepository } from '../webhooks/webhook.repository.js';
-import { EventEnricher } from './event-enricher.js';
 import type { PublishedEvent } from './exchange-event.js';
 import { ExchangeRepository } from './exchange.repository.js';
 import { PublishedSignal } from './published-signal.js';
@@ -13,8 +13,11 @@ const BATCH = 500;
 /**
  * The relay (outbox → published stream): takes outbox rows in order under one advisory lock,
  * numbers them (a gap-free global cursor in commit order, and a sequence per stream), decides
- * each event's audience from the sharing policy, and creates the webhook deliveries, all in one
- * transaction with marking the rows relayed: nothing is published twice or lost in between.
+ * each event's audience from the sharing policy, and creates the webhook deliveries, each with
+ * the payload shaped for its agency, all in one transaction with marking the rows relayed:
+ * nothing is published twice or lost in between. It publishes what the outbox row holds (its
+ * writer completed it: an alert names its vehicle, target, trip and crew) and reads the policy
+ * once; the webhook sender sends what was decided here.
  */
 @Injectable()
 export class ExchangeRelay implements OnModuleInit {
@@ -24,7 +27,6 @@ export class ExchangeRelay implements OnModuleInit {
     private readonly db: Database,
     private readonly repo: ExchangeRepository,
     private readonly policies: PolicyService,
-    private readonly enricher: EventEnricher,
     private readonly webhooks: WebhookRepository,
     private readonly queue: JobQueue,
     private readonly loops: BackgroundLoops,
@@ -53,14 +55,13 @@ export class ExchangeRelay implements OnModuleInit {
       const rows = await this.repo.pendingOutbox(BATCH);
       if (rows.length === 0) return 0;
       const policy = (await this.policies.current()).document;
-      const payloads = await this.enricher.enrich(rows);
       const heads = await this.repo.heads();
       let global = heads.get('*') ?? 0n;
-      const events: Array<Omit<PublishedEvent, 'publishedAt'>> = rows.map((r, i) => {
+      const events: Array<Omit<PublishedEvent, 'publishedAt'>> = rows.map((r) => {
         global += 1n;
         const streamSeq = (heads.get(r.stream) ?? 0n) + 1n;
         heads.set(r.stream, streamSeq);
-        const payload = payloads[i]!;
+        const payload = r.payload;
         return {
           seq: global.toString(),
           id: r.id,
@@ -68,10 +69,10 @@ export class ExchangeRelay implements OnModuleInit {
           streamSeq: streamSeq.toString(),
           type: r.type,
           version: r.version,
-          subjectId: r.subject_id,
+          subjectId: r.subjectId,
           payload,
           audience: audienceOf(policy, r.type, payload),
-          occurredAt: new Date(r.occurred_at).toISOString(),
+          occurredAt: r.occurredAt.toISOString(),
         };
       });
       heads.set('*', global);
@@ -79,13 +80,20 @@ export class ExchangeRelay implements OnModuleInit {
       await this.repo.saveHeads(heads);
       await this.repo.markRelayed(rows.map((r) => r.position));
       const endpoints = await this.webhooks.activeEndpoints();
-      const deliveries: Array<{ endpointId: string; eventSeq: string }> = [];
-      for (const e of events)
+      const deliveries: Parameters<WebhookRepository['insertDeliveries']>[0] = [];
+      for (const e of events) {
+        const shaped = new Map<string, Record<string, unknown>>();
         for (const ep of endpoints)
           if (e.audience.includes(ep.agency) && ep.types.some((p) => typeMatches(p, e.type))) {
-            deliveries.push({ endpointId: ep.id, eventSeq: e.seq });
+            let data = shaped.get(ep.agency);
+            if (!data) {
+              data = shapeFor(policy, ep.agency as Agency, e.type, e.payload) ?? {};
+              shaped.set(ep.agency, data);
+            }
+            deliveries.push({ endpointId: ep.id, eventSeq: e.seq, data });
             touched.add(ep.id);
           }
+      }
       await this.webhooks.insertDeliveries(deliveries);
       return rows.length;
     });

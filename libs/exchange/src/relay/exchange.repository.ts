@@ -5,7 +5,19 @@ import type { PublishedEvent } from './exchange-event.js';
 /** Arbitrary constant: the relay's advisory lock (one relay turn at a time across all processes). */
 const RELAY_LOCK = 7_102_808;
 
-export interface OutboxRow {
+/** An outbox row waiting for the relay: its payload is the event as its writer completed it. */
+export interface OutboxEntry {
+  position: string;
+  id: string;
+  stream: string;
+  type: string;
+  version: number;
+  subjectId: string | null;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+interface OutboxRow {
   position: string;
   id: string;
   stream: string;
@@ -13,7 +25,7 @@ export interface OutboxRow {
   version: number;
   subject_id: string | null;
   payload: Record<string, unknown>;
-  occurred_at: Date;
+  occurred_at: Date | string;
 }
 
 interface EventRow {
@@ -55,13 +67,23 @@ export class ExchangeRepository {
     return rows[0]!.ok;
   }
 
-  pendingOutbox(limit: number): Promise<OutboxRow[]> {
-    return this.db.query<OutboxRow>(
+  async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.db.query<OutboxRow>(
       // (ORDER BY names the table's column: the text alias would sort 10 before 9.)
       `SELECT position::text AS position, id, stream, type, version, subject_id, payload, occurred_at
          FROM outbox WHERE relayed_at IS NULL ORDER BY outbox.position LIMIT $1 FOR UPDATE`,
       [limit],
     );
+    return rows.map((r) => ({
+      position: r.position,
+      id: r.id,
+      stream: r.stream,
+      type: r.type,
+      version: r.version,
+      subjectId: r.subject_id,
+      payload: r.payload,
+      occurredAt: new Date(r.occurred_at),
+    }));
   }
 
   async heads(): Promise<Map<string, bigint>> {

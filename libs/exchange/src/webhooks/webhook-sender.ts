@@ -14,11 +14,9 @@ import {
   JobQueue,
   subjectsOf,
 } from '@lib/platform';
-import { PolicyService } from '../policy/policy.service.js';
-import { shapeFor } from '../policy/sharing-policy.js';
 import { envelope, type PublishedEvent } from '../relay/exchange-event.js';
 import { sign } from './signature.js';
-import { type EndpointRow, WebhookRepository } from './webhook.repository.js';
+import { type Delivery, type Endpoint, WebhookRepository } from './webhook.repository.js';
 
 const LEASE_MS = 60_000;
 const MAX_PER_TURN = 500;
@@ -49,7 +47,6 @@ export class WebhookSender {
   constructor(
     private readonly db: Database,
     private readonly repo: WebhookRepository,
-    private readonly policies: PolicyService,
     private readonly access: AccessLog,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
@@ -72,17 +69,17 @@ export class WebhookSender {
     }
     try {
       const endpoint = await this.repo.endpoint(endpointId);
-      if (!endpoint || endpoint.deleted_at) return;
+      if (!endpoint || endpoint.deletedAt) return;
       const turnEnds = Date.now() + TURN_MS;
       for (let sent = 0; sent < MAX_PER_TURN && Date.now() < turnEnds; sent++) {
         const head = await this.repo.head(endpointId);
         if (!head) return;
-        const due = new Date(head.delivery.next_attempt_at);
+        const due = head.delivery.nextAttemptAt;
         if (due.getTime() > Date.now()) {
           await this.retryAt(endpointId, due);
           return;
         }
-        const ok = await this.send(endpoint, head.event, head.delivery.first_attempt_at, head.delivery.attempts);
+        const ok = await this.send(endpoint, head.event, head.delivery);
         if (!ok) return;
         await this.repo.lease(endpointId, owner, LEASE_MS);
       }
@@ -92,23 +89,21 @@ export class WebhookSender {
     }
   }
 
-  /** One attempt; true when the endpoint may go on to its next delivery (delivered, or dead-lettered). */
-  private async send(
-    endpoint: EndpointRow,
-    event: PublishedEvent,
-    firstAttemptAt: Date | null,
-    attempts: number,
-  ): Promise<boolean> {
+  /**
+   * One attempt; true when the endpoint may go on to its next delivery (delivered, or dead-lettered).
+   * It sends what the relay decided the agency sees (the delivery's data): the sharing policy is
+   * read once, at relay, on the way from the outbox to the receiver.
+   */
+  private async send(endpoint: Endpoint, event: PublishedEvent, delivery: Delivery): Promise<boolean> {
+    const { firstAttemptAt, attempts } = delivery;
     const agency = endpoint.agency as Agency;
-    const policy = (await this.policies.current()).document;
-    const data = shapeFor(policy, agency, event.type, event.payload) ?? {};
-    const body = JSON.stringify(envelope(event, data));
+    const body = JSON.stringify(envelope(event, delivery.data ?? {}));
     const { timeoutMs, retryBaseMs, retryCapMs, retryForMs, egress } = this.config.exchange.webhook;
     let status: number | null = null;
     let error = '';
     // An endpoint speaks for the key that registered it: once that key is revoked or expired its
     // deliveries are held (failed attempts, nothing dropped) until a current key adopts it.
-    const ownerActive = (await this.keys.stillActive([endpoint.created_by])).has(endpoint.created_by);
+    const ownerActive = (await this.keys.stillActive([endpoint.createdBy])).has(endpoint.createdBy);
     if (!ownerActive)
       error = `WEBHOOK_OWNER_INACTIVE: the key that registered this endpoint was revoked or has expired; a current key of ${agency} adopts it (POST /v1/exchange/webhooks/${endpoint.id}/adopt)`;
     else {
@@ -135,7 +130,7 @@ export class WebhookSender {
             await this.repo.delivered(endpoint.id, event.seq, res.status);
             await this.access.record([
               {
-                principal: { kind: 'agency', agency, keyId: endpoint.created_by },
+                principal: { kind: 'agency', agency, keyId: endpoint.createdBy },
                 channel: 'webhook',
                 action: event.type,
                 subjects: subjectsOf(event.payload),
@@ -160,7 +155,7 @@ export class WebhookSender {
               : String(err);
       }
     }
-    const first = firstAttemptAt ? new Date(firstAttemptAt) : new Date();
+    const first = firstAttemptAt ?? new Date();
     const dead = Date.now() - first.getTime() >= retryForMs;
     const next = new Date(Date.now() + retryDelayMs(attempts + 1, retryBaseMs, retryCapMs));
     await this.repo.failed(endpoint.id, event.seq, { status, error, nextAttemptAt: next, dead, firstAttemptAt: first });

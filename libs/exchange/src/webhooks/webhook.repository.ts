@@ -3,30 +3,88 @@ import { Database } from '@lib/platform';
 import type { PublishedEvent } from '../relay/exchange-event.js';
 import { toPublished } from '../relay/exchange.repository.js';
 
-export interface EndpointRow {
+/** A registered webhook endpoint. */
+export interface Endpoint {
+  id: string;
+  agency: string;
+  url: string;
+  types: string[];
+  secret: string;
+  createdBy: string;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
+
+/** One event's delivery to one endpoint, with the payload as the sharing policy shaped it for the endpoint's agency at relay. */
+export interface Delivery {
+  endpointId: string;
+  eventSeq: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  firstAttemptAt: Date | null;
+  nextAttemptAt: Date;
+  lastAttemptAt: Date | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  replays: number;
+  /** null only on deliveries made before the relay shaped them, all of which were sent. */
+  data: Record<string, unknown> | null;
+}
+
+interface EndpointRow {
   id: string;
   agency: string;
   url: string;
   types: string[];
   secret: string;
   created_by: string;
-  created_at: Date;
-  deleted_at: Date | null;
+  created_at: Date | string;
+  deleted_at: Date | string | null;
 }
 
-export interface DeliveryRow {
+interface DeliveryRow {
   endpoint_id: string;
   event_seq: string;
-  status: 'pending' | 'delivered' | 'dead';
+  status: Delivery['status'];
   attempts: number;
-  first_attempt_at: Date | null;
-  next_attempt_at: Date;
-  last_attempt_at: Date | null;
+  first_attempt_at: Date | string | null;
+  next_attempt_at: Date | string;
+  last_attempt_at: Date | string | null;
   last_status: number | null;
   last_error: string | null;
-  delivered_at: Date | null;
+  delivered_at: Date | string | null;
   replays: number;
+  data: Record<string, unknown> | null;
 }
+
+const date = (d: Date | string | null): Date | null => (d === null ? null : new Date(d));
+
+const toEndpoint = (r: EndpointRow): Endpoint => ({
+  id: r.id,
+  agency: r.agency,
+  url: r.url,
+  types: r.types,
+  secret: r.secret,
+  createdBy: r.created_by,
+  createdAt: new Date(r.created_at),
+  deletedAt: date(r.deleted_at),
+});
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  endpointId: r.endpoint_id,
+  eventSeq: String(r.event_seq),
+  status: r.status,
+  attempts: Number(r.attempts),
+  firstAttemptAt: date(r.first_attempt_at),
+  nextAttemptAt: new Date(r.next_attempt_at),
+  lastAttemptAt: date(r.last_attempt_at),
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+  deliveredAt: date(r.delivered_at),
+  replays: Number(r.replays),
+  data: r.data,
+});
 
 /** Webhook endpoints and deliveries: the SQL only. */
 @Injectable()
@@ -37,12 +95,10 @@ export class WebhookRepository {
     return this.db.query('SELECT id, agency, types FROM webhook_endpoints WHERE deleted_at IS NULL');
   }
 
-  async insertEndpoint(
-    e: Pick<EndpointRow, 'id' | 'agency' | 'url' | 'types' | 'secret' | 'created_by'>,
-  ): Promise<void> {
+  async insertEndpoint(e: Pick<Endpoint, 'id' | 'agency' | 'url' | 'types' | 'secret' | 'createdBy'>): Promise<void> {
     await this.db.query(
       'INSERT INTO webhook_endpoints (id, agency, url, types, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
-      [e.id, e.agency, e.url, e.types, e.secret, e.created_by],
+      [e.id, e.agency, e.url, e.types, e.secret, e.createdBy],
     );
   }
 
@@ -56,13 +112,13 @@ export class WebhookRepository {
     return Number(rows[0]!.n);
   }
 
-  async endpoint(id: string): Promise<EndpointRow | null> {
+  async endpoint(id: string): Promise<Endpoint | null> {
     const rows = await this.db.query<EndpointRow>('SELECT * FROM webhook_endpoints WHERE id = $1', [id]);
-    return rows[0] ?? null;
+    return rows[0] ? toEndpoint(rows[0]) : null;
   }
 
-  listEndpoints(agency: string | null): Promise<Array<EndpointRow & { pending: string; dead: string }>> {
-    return this.db.query(
+  async listEndpoints(agency: string | null): Promise<Array<Endpoint & { pending: number; dead: number }>> {
+    const rows = await this.db.query<EndpointRow & { pending: string; dead: string }>(
       `SELECT e.*,
               (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending')::text AS pending,
               (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'dead')::text AS dead
@@ -71,19 +127,23 @@ export class WebhookRepository {
         ORDER BY e.created_at`,
       [agency],
     );
+    return rows.map((r) => ({ ...toEndpoint(r), pending: Number(r.pending), dead: Number(r.dead) }));
   }
 
   async deleteEndpoint(id: string): Promise<void> {
     await this.db.query('UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
   }
 
-  async insertDeliveries(rows: Array<{ endpointId: string; eventSeq: string }>): Promise<void> {
+  async insertDeliveries(
+    rows: Array<Pick<Delivery, 'endpointId' | 'eventSeq'> & { data: Record<string, unknown> }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await this.db.query(
-      `INSERT INTO webhook_deliveries (endpoint_id, event_seq, status)
-       SELECT endpoint_id, event_seq, 'pending' FROM unnest($1::uuid[], $2::bigint[]) AS t(endpoint_id, event_seq)
+      `INSERT INTO webhook_deliveries (endpoint_id, event_seq, status, data)
+       SELECT endpoint_id, event_seq, 'pending', data
+         FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]) AS t(endpoint_id, event_seq, data)
        ON CONFLICT DO NOTHING`,
-      [rows.map((r) => r.endpointId), rows.map((r) => r.eventSeq)],
+      [rows.map((r) => r.endpointId), rows.map((r) => r.eventSeq), rows.map((r) => JSON.stringify(r.data))],
     );
   }
 
@@ -109,10 +169,10 @@ export class WebhookRepository {
   }
 
   /** The endpoint's oldest pending delivery with its event (deliveries go out in sequence order). */
-  async head(endpointId: string): Promise<{ delivery: DeliveryRow; event: PublishedEvent } | null> {
-    const rows = await this.db.query<Record<string, unknown>>(
+  async head(endpointId: string): Promise<{ delivery: Delivery; event: PublishedEvent } | null> {
+    const rows = await this.db.query<DeliveryRow & { event: never }>(
       `SELECT d.endpoint_id, d.event_seq::text AS event_seq, d.status, d.attempts, d.first_attempt_at, d.next_attempt_at,
-              d.last_attempt_at, d.last_status, d.last_error, d.delivered_at, d.replays, row_to_json(e) AS event
+              d.last_attempt_at, d.last_status, d.last_error, d.delivered_at, d.replays, d.data, row_to_json(e) AS event
          FROM webhook_deliveries d JOIN exchange_events e ON e.seq = d.event_seq
         WHERE d.endpoint_id = $1 AND d.status = 'pending'
         ORDER BY d.event_seq LIMIT 1`,
@@ -121,7 +181,7 @@ export class WebhookRepository {
     const r = rows[0];
     if (!r) return null;
     const { event, ...delivery } = r;
-    return { delivery: delivery as unknown as DeliveryRow, event: toPublished(event as never) };
+    return { delivery: toDelivery(delivery), event: toPublished(event) };
   }
 
   async delivered(endpointId: string, seq: string, status: number): Promise<void> {
@@ -146,16 +206,14 @@ export class WebhookRepository {
     );
   }
 
-  async deadLetters(
-    endpointId: string,
-    limit: number,
-  ): Promise<Array<DeliveryRow & { event_id: string; type: string }>> {
-    return this.db.query(
+  async deadLetters(endpointId: string, limit: number): Promise<Array<Delivery & { eventId: string; type: string }>> {
+    const rows = await this.db.query<DeliveryRow & { event_id: string; type: string }>(
       `SELECT d.*, d.event_seq::text AS event_seq, e.id AS event_id, e.type
          FROM webhook_deliveries d JOIN exchange_events e ON e.seq = d.event_seq
         WHERE d.endpoint_id = $1 AND d.status = 'dead' ORDER BY d.event_seq LIMIT $2`,
       [endpointId, limit],
     );
+    return rows.map((r) => ({ ...toDelivery(r), eventId: r.event_id, type: r.type }));
   }
 
   /** Puts dead deliveries (all, or the given sequence numbers) back at the head of the endpoint's queue. */

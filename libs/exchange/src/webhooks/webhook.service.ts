@@ -18,9 +18,9 @@ import type { CreatedWebhookView, DeadLetterView, RegisterWebhookDto, WebhookVie
 import { PolicyService } from '../policy/policy.service.js';
 import { typeProblems } from '../feed/type-filter.js';
 import { covers, typeMatches } from '../policy/sharing-policy.js';
-import { type EndpointRow, WebhookRepository } from './webhook.repository.js';
+import { type Endpoint, WebhookRepository } from './webhook.repository.js';
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /**
  * Live endpoints per agency. With five agencies this keeps every endpoint's sender in a lane of
@@ -76,10 +76,10 @@ export class WebhookService {
         url: dto.url,
         types: dto.types,
         secret,
-        created_by: principal.keyId,
+        createdBy: principal.keyId,
       });
     });
-    const view = this.view({ ...(await this.repo.endpoint(id))!, pending: '0', dead: '0' });
+    const view = this.view({ ...(await this.repo.endpoint(id))!, pending: 0, dead: 0 });
     return { ...view, secret };
   }
 
@@ -102,14 +102,14 @@ export class WebhookService {
   async deadLetters(id: string, principal: Principal): Promise<DeadLetterView[]> {
     await this.owned(id, principal);
     return (await this.repo.deadLetters(id, 1000)).map((d) => ({
-      cursor: String(d.event_seq),
-      eventId: d.event_id,
+      cursor: d.eventSeq,
+      eventId: d.eventId,
       type: d.type,
       attempts: d.attempts,
-      firstAttemptAt: iso(d.first_attempt_at),
-      lastAttemptAt: iso(d.last_attempt_at),
-      lastStatus: d.last_status,
-      lastError: d.last_error,
+      firstAttemptAt: iso(d.firstAttemptAt),
+      lastAttemptAt: iso(d.lastAttemptAt),
+      lastStatus: d.lastStatus,
+      lastError: d.lastError,
     }));
   }
 
@@ -144,22 +144,22 @@ export class WebhookService {
     return [{ path: 'url', rule: `WEBHOOK_URL_${verdict.rule}`, message: `url ${verdict.reason}` }];
   }
 
-  private async owned(id: string, principal: Principal): Promise<EndpointRow> {
+  private async owned(id: string, principal: Principal): Promise<Endpoint> {
     const ep = await this.repo.endpoint(id);
-    if (!ep || ep.deleted_at || (principal.kind === 'agency' && principal.agency !== (ep.agency as Agency)))
+    if (!ep || ep.deletedAt || (principal.kind === 'agency' && principal.agency !== (ep.agency as Agency)))
       throw new NotFound('webhook endpoint', id);
     return ep;
   }
 
-  private view(r: EndpointRow & { pending: string; dead: string }): WebhookView {
+  private view(r: Endpoint & { pending: number; dead: number }): WebhookView {
     return {
       id: r.id,
       agency: r.agency,
       url: r.url,
       types: r.types,
-      createdAt: new Date(r.created_at).toISOString(),
-      pending: Number(r.pending),
-      dead: Number(r.dead),
+      createdAt: r.createdAt.toISOString(),
+      pending: r.pending,
+      dead: r.dead,
     };
   }
 }

@@ -91,6 +91,16 @@ export class TerminalBindingRepository {
     return rows[0] ? toBinding(rows[0]) : null;
   }
 
+  /** The plate colour (JT/T 808 code) each vehicle's active binding records; vehicles without one are absent. */
+  async plateColours(vehicleIds: string[]): Promise<Map<string, number>> {
+    if (vehicleIds.length === 0) return new Map();
+    const rows = await this.db.query<{ vehicle_id: string; plate_colour: number }>(
+      'SELECT vehicle_id, plate_colour FROM terminal_bindings WHERE vehicle_id = ANY($1::uuid[]) AND unbound_at IS NULL',
+      [vehicleIds],
+    );
+    return new Map(rows.map((r) => [r.vehicle_id, Number(r.plate_colour)]));
+  }
+
   /** Registration state of these terminals' active bindings (terminal → binding id and registration instant). */
   async registrations(terminalIds: string[]): Promise<Map<string, { bindingId: string; registeredAt: Date | null }>> {
     if (terminalIds.length === 0) return new Map();

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { AlertFacts } from './alert-facts.js';
 
 /** What a vehicle carries and which route it must keep: the engine's one input about the load. */
 @Entity({ name: 'vehicle_assignments' })
@@ -19,4 +20,6 @@ export class AssignmentEntity {
   @Column({ type: 'text', nullable: true }) reason: string | null;
   @Column({ type: 'uuid', nullable: true }) setBy: string | null;
   @Column('timestamptz') updatedAt: Date;
+  /** What an alert raised under this assignment names (plate, route, the waybill's parties, load and crew); null on rows set before it was kept. */
+  @Column({ type: 'jsonb', nullable: true }) alertFacts: AlertFacts | null;
 }

@@ -12,6 +12,7 @@ import {
 import { RegistryLookup } from '@lib/registry';
 import { normaliseQualification } from '../crew/qualification.js';
 import { FencesRepository } from '../fences/fences.repository.js';
+import type { AlertFacts, WaybillAlertFacts } from './alert-facts.js';
 import type { AssignmentEntity } from './assignment.entity.js';
 import { AssignmentsRepository } from './assignments.repository.js';
 import type { AssignmentView, SetAssignmentDto } from './assignment.dto.js';
@@ -41,6 +42,8 @@ export interface AssignmentInput {
   reason?: string | null;
   /** The waybill's driver's and escort's qualification certificate numbers (从业资格证号). */
   crewQualifications?: string[];
+  /** The e-waybill's part of what alerts under this assignment name (its number, parties, load, crew) as it stands at loading. */
+  waybillFacts?: WaybillAlertFacts | null;
 }
 
 /**
@@ -94,8 +97,9 @@ export class AssignmentsService {
           // An override stays the trip's: the carrier cannot change it either, and receipt releases it.
           waybillId: trip,
           reason: dto.reason ?? null,
-          // The trip's crew stays the trip's.
+          // The trip's crew stays the trip's, and so do the facts its alerts name.
           crewQualifications: trip ? current!.crewQualifications : [],
+          waybillFacts: trip ? (current!.alertFacts?.waybill ?? null) : null,
         },
         trip ? 'override' : 'manual',
         principal.keyId,
@@ -113,8 +117,10 @@ export class AssignmentsService {
     const problems: ProblemItem[] = [];
     if (input.validTo <= input.validFrom)
       problems.push({ path: 'validTo', rule: 'ASSIGNMENT_WINDOW', message: 'validTo must be after validFrom' });
+    let routeName: string | null = null;
     if (input.routeId) {
       const route = await this.fences.route(input.routeId);
+      routeName = route?.name ?? null;
       if (!route)
         problems.push({
           path: 'routeId',
@@ -138,6 +144,17 @@ export class AssignmentsService {
         });
     });
     if (problems.length) throw new RulesViolated(problems);
+    const [vehicle, colours] = await Promise.all([
+      this.registry.vehicleMap([vehicleId]),
+      this.registry.plateColours([vehicleId]),
+    ]);
+    const alertFacts: AlertFacts = {
+      plate: vehicle.get(vehicleId)?.plate ?? null,
+      plateColour: colours.get(vehicleId) ?? null,
+      routeName,
+      // A hand-set assignment knows no trip: an override keeps the trip's facts, since it stays the trip's.
+      waybill: input.waybillFacts ?? null,
+    };
     const row: AssignmentEntity = {
       vehicleId,
       routeId: input.routeId,
@@ -154,6 +171,7 @@ export class AssignmentsService {
       setBy,
       reason: input.reason ?? null,
       updatedAt: new Date(),
+      alertFacts,
     };
     await this.db.transaction(async () => {
       await this.assignments.upsert(row);

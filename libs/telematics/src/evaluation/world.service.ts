@@ -58,6 +58,8 @@ export class WorldService {
   private checkedAt = 0;
   private builtAt = 0;
   private building: Promise<GeofenceEngine> | null = null;
+  /** Route, zone and facility names by id, from the same read the engine was built from (alerts name their target). */
+  private names = new Map<string, string>();
 
   constructor(
     private readonly fences: FencesRepository,
@@ -71,6 +73,17 @@ export class WorldService {
       return this.engine;
     this.building ??= this.refresh(now).finally(() => (this.building = null));
     return this.building;
+  }
+
+  /** The names of these routes, zones or facilities as the current engine knows them; unknown ids are absent. */
+  async namesOf(ids: Array<string | null>): Promise<Map<string, string>> {
+    await this.current();
+    const out = new Map<string, string>();
+    for (const id of ids) {
+      const name = id ? this.names.get(id) : undefined;
+      if (id && name !== undefined) out.set(id, name);
+    }
+    return out;
   }
 
   /** Forget the engine (tests change fences and want the next batch to see them at once). */
@@ -95,6 +108,7 @@ export class WorldService {
       recentWindowMs: 120_000,
       clockToleranceMs: this.config.telematics.clockToleranceMs,
     });
+    this.names = new Map([...routes, ...zones, ...facilities].map((x) => [x.id, x.name]));
     this.version = version;
     this.builtAt = now;
     this.log.log(

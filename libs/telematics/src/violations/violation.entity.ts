@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ViolationFacts } from './violation-facts.js';
 
 export interface PointRecord {
   ts: string;
@@ -33,6 +34,8 @@ export class ViolationEntity {
   @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
   @Column('uuid', { array: true }) chemicalIds: string[];
   @Column('jsonb') detail: Record<string, unknown>;
+  /** Plate, target name and the trip as the assignment carried them when it opened (null on older rows). */
+  @Column({ type: 'jsonb', nullable: true }) facts: ViolationFacts | null;
 }
 
 @Entity({ name: 'violation_acknowledgements' })

@@ -10,8 +10,8 @@ export class ViolationsRepository {
   async insertOpened(v: ViolationEntity): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
       `INSERT INTO violations (id, vehicle_id, rule, target_id, target_kind, severity, status, opened_at, detected_at, trigger_received_at,
-         closed_at, close_detected_at, first_point, worst_point, max_value, points, waybill_id, chemical_ids, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+         closed_at, close_detected_at, first_point, worst_point, max_value, points, waybill_id, chemical_ids, detail, facts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
        ON CONFLICT DO NOTHING RETURNING id`,
       [
         v.id,
@@ -33,22 +33,26 @@ export class ViolationsRepository {
         v.waybillId,
         v.chemicalIds,
         JSON.stringify(v.detail),
+        v.facts === null ? null : JSON.stringify(v.facts),
       ],
     );
     return rows.length > 0;
   }
 
-  /** Closes an open violation; false when it is not open (already closed by a replay, or unknown). */
+  /**
+   * Closes an open violation; null when it is not open (already closed by a replay, or unknown),
+   * else the facts it opened with (its closing event names what its opening named).
+   */
   async close(
     id: string,
     patch: Pick<ViolationEntity, 'closedAt' | 'closeDetectedAt' | 'worstPoint' | 'maxValue' | 'points'>,
-  ): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }>(
+  ): Promise<{ facts: ViolationEntity['facts'] } | null> {
+    const rows = await this.db.query<{ id: string; facts: ViolationEntity['facts'] }>(
       // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], never empty.
       `WITH closed AS (
          UPDATE violations SET status = 'closed', closed_at = $2, close_detected_at = $3, worst_point = $4, max_value = $5, points = $6
-          WHERE id = $1 AND status = 'open' RETURNING id)
-       SELECT id FROM closed`,
+          WHERE id = $1 AND status = 'open' RETURNING id, facts)
+       SELECT id, facts FROM closed`,
       [
         id,
         patch.closedAt,
@@ -58,7 +62,7 @@ export class ViolationsRepository {
         JSON.stringify(patch.points),
       ],
     );
-    return rows.length > 0;
+    return rows[0] ? { facts: rows[0].facts ?? null } : null;
   }
 
   findById(id: string): Promise<ViolationEntity | null> {

@@ -20,7 +20,10 @@ import {
 import { RegistryLookup, VehicleService } from '@lib/registry';
 import type { ViolationPage, ViolationQuery, ViolationView } from './violation.dto.js';
 import type { AcknowledgementEntity, PointRecord, ViolationEntity } from './violation.entity.js';
+import { AssignmentsService } from '../assignments/assignments.service.js';
 import { type OpenedViolation, SpokenWarningsService } from '../commands/spoken-warnings.service.js';
+import { WorldService } from '../evaluation/world.service.js';
+import { factsPayload, type ViolationFacts, violationFacts } from './violation-facts.js';
 import { ViolationsRepository } from './violations.repository.js';
 
 const point = (p: EvidencePoint): PointRecord => ({
@@ -89,12 +92,23 @@ export class ViolationsService {
     private readonly vehicles: VehicleService,
     @Inject(READ_POLICY) private readonly reads: ReadPolicy,
     private readonly spokenWarnings: SpokenWarningsService,
+    private readonly assignments: AssignmentsService,
+    private readonly world: WorldService,
   ) {}
 
   /** Applies engine events inside the caller's transaction. `receivedAt` maps vehicle|ts → receipt time of that fix. */
   async record(events: ViolationEvent[], receivedAt: Map<string, number>): Promise<{ opened: number; closed: number }> {
     if (events.length === 0) return { opened: 0, closed: 0 };
-    const plates = await this.registry.vehicleMap(events.map((e) => e.vehicleId));
+    // What the alerts name, read once per batch here (where it is known), never again on the way out:
+    // the assignment's facts, the target's name from the engine's world, the registry's plate for a
+    // vehicle without an assignment that carries them.
+    const vehicleIds = [...new Set(events.map((e) => e.vehicleId))];
+    const [assignments, names] = await Promise.all([
+      this.assignments.forVehicles(vehicleIds),
+      this.world.namesOf(events.map((e) => e.targetId)),
+    ]);
+    const bare = vehicleIds.filter((id) => !assignments.get(id)?.alertFacts?.plate);
+    const [plates, colours] = await Promise.all([this.registry.vehicleMap(bare), this.registry.plateColours(bare)]);
     let opened = 0;
     let closed = 0;
     const now = new Date();
@@ -102,12 +116,19 @@ export class ViolationsService {
     for (const e of events) {
       const id = violationId(e);
       const received = receivedAt.get(`${e.vehicleId}|${e.at}`);
+      const targetKind = TARGET_KIND[e.rule as string] ?? null;
+      const facts = violationFacts(
+        assignments.get(e.vehicleId),
+        e.waybillId,
+        { plate: plates.get(e.vehicleId)?.plate ?? null, plateColour: colours.get(e.vehicleId) ?? null },
+        { kind: targetKind, name: e.targetId ? (names.get(e.targetId) ?? null) : null },
+      );
       const entity: ViolationEntity = {
         id,
         vehicleId: e.vehicleId,
         rule: e.rule,
         targetId: e.targetId,
-        targetKind: TARGET_KIND[e.rule as string] ?? null,
+        targetKind,
         severity: e.severity,
         status: 'open',
         openedAt: new Date(e.openedAt),
@@ -122,11 +143,11 @@ export class ViolationsService {
         waybillId: e.waybillId,
         chemicalIds: e.chemicalIds,
         detail: e.detail,
+        facts,
       };
-      const payload = (status: 'open' | 'closed', closedAt: Date | null) => ({
+      const payload = (status: 'open' | 'closed', closedAt: Date | null, f: ViolationFacts | null) => ({
         violationId: id,
         vehicleId: e.vehicleId,
-        plate: plates.get(e.vehicleId)?.plate,
         rule: e.rule,
         targetId: e.targetId,
         targetKind: entity.targetKind,
@@ -140,6 +161,7 @@ export class ViolationsService {
         waybillId: e.waybillId,
         chemicalIds: e.chemicalIds,
         detail: e.detail,
+        ...factsPayload(f),
       });
       if (e.kind === 'opened') {
         if (await this.violations.insertOpened(entity)) {
@@ -148,10 +170,10 @@ export class ViolationsService {
             violationId: id,
             vehicleId: e.vehicleId,
             rule: e.rule,
-            plate: plates.get(e.vehicleId)?.plate,
+            plate: facts.plate ?? undefined,
             openedAt: entity.openedAt,
           });
-          await this.outbox.append('violation.opened', payload('open', null), {
+          await this.outbox.append('violation.opened', payload('open', null, facts), {
             id: uuidFromName(`${id}|opened`),
             subjectId: e.vehicleId,
             occurredAt: new Date(e.at),
@@ -161,17 +183,17 @@ export class ViolationsService {
         const closedAt = new Date(e.closedAt ?? e.at);
         // An episode that opened and closed in one batch (a zone crossed between two sparse fixes) may not be stored yet.
         await this.violations.insertOpened(entity);
-        if (
-          await this.violations.close(id, {
-            closedAt,
-            closeDetectedAt: now,
-            worstPoint: entity.worstPoint,
-            maxValue: entity.maxValue,
-            points: entity.points,
-          })
-        ) {
+        const stored = await this.violations.close(id, {
+          closedAt,
+          closeDetectedAt: now,
+          worstPoint: entity.worstPoint,
+          maxValue: entity.maxValue,
+          points: entity.points,
+        });
+        if (stored) {
           closed++;
-          await this.outbox.append('violation.closed', payload('closed', closedAt), {
+          // It names what it opened with (the trip may have been received and its assignment gone since).
+          await this.outbox.append('violation.closed', payload('closed', closedAt, stored.facts ?? facts), {
             id: uuidFromName(`${id}|closed`),
             subjectId: e.vehicleId,
             occurredAt: closedAt,

@@ -10,7 +10,7 @@ import {
   shanghaiDate,
 } from '@lib/platform';
 import { ControlledChemicalsService, RegistryLookup } from '@lib/registry';
-import { AssignmentsService } from '@lib/telematics';
+import { AssignmentsService, type WaybillAlertFacts } from '@lib/telematics';
 import { settle } from './closing.js';
 import { controlledTrip, tripShortfall } from '../rules/controlled.js';
 import type { LoadDto, ReceiveDto, ResolveDiscrepancyDto, WaybillView } from '../waybill.dto.js';
@@ -133,6 +133,8 @@ export class WaybillTransitions {
           waybillId: w.id,
           // Whose driver cards may drive it (CREW_MISMATCH): the qualifications just checked.
           crewQualifications: crew.flatMap((p) => (p?.qualificationNumber ? [p.qualificationNumber] : [])),
+          // What its alerts name, as loaded: the exchange publishes them without asking the waybill again.
+          waybillFacts: alertFacts(w, items, resolved),
         },
         'waybill',
         principal.keyId,
@@ -412,4 +414,35 @@ function underManifest(w: WaybillEntity, lotId: string | null, wasteLots: Map<st
  */
 function carriedByManifest(w: WaybillEntity, i: WaybillItemEntity): boolean {
   return w.manifestId !== null && i.shipMovementId === null;
+}
+
+/** The trip as an alert about its vehicle names it: number, parties, facilities, route, load and crew, at loading. */
+function alertFacts(
+  w: WaybillEntity,
+  items: WaybillItemEntity[],
+  r: Awaited<ReturnType<WaybillValidator['resolve']>>,
+): WaybillAlertFacts {
+  const crew = (p: typeof r.driver) => (p ? { id: p.id, name: p.name, idNumber: p.idNumber, phone: p.phone } : null);
+  return {
+    id: w.id,
+    number: w.number,
+    status: 'loaded',
+    consignor: { id: w.consignorId, name: r.consignor?.name ?? null },
+    carrier: { id: w.carrierId, name: r.carrier?.name ?? null },
+    consignee: { id: w.consigneeId, name: r.consignee?.name ?? null },
+    loadingFacility: { id: w.loadingFacilityId, name: r.loading?.name ?? null },
+    unloadingFacility: { id: w.unloadingFacilityId, name: r.unloading?.name ?? null },
+    route: w.routeId ? { id: w.routeId, name: r.route?.name ?? null } : null,
+    items: items.map((i) => ({
+      chemicalId: i.chemicalId,
+      name: r.chemicals.get(i.chemicalId)?.nameZh ?? null,
+      unNumber: i.unNumber,
+      properShippingName: i.properShippingName,
+      unClass: i.unClass,
+      packingGroup: i.packingGroup,
+      quantityKg: Number(i.quantityKg),
+    })),
+    driver: crew(r.driver),
+    escort: crew(r.escort),
+  };
 }
