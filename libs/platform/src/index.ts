@@ -85,6 +85,7 @@ export * from './anchoring/chain-keys.js';
 export { Checkpoints } from './anchoring/checkpoints.service.js';
 export type { StoredCheckpoint } from './anchoring/checkpoint.repository.js';
 // for tests and benches
+export { createDataSource, runMigrations, closeDataSource } from './database/database.module.js'; // test/support/global-setup.mjs
 export { ACCESS_METADATA } from './auth/access.decorators.js';
 export { wgs84ToGcj02 } from './geo/gcj02.js';
 export { canonicalJson } from './access/access-log.js';
