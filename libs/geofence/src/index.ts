@@ -8,6 +8,7 @@ export {
   type VehicleState,
 } from './types.js';
 export { GeofenceEngine } from './engine.js';
+export { classCovers } from './hazard-class.js';
 // for tests and benches
 export {
   type RuleCode,

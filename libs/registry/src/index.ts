@@ -1,7 +1,6 @@
 // The registry's public door: other contexts use these services (never the repositories).
 export * from './registry.module.js';
 export {
-  classCovers,
   DISTRICTS,
   PROVINCE_CODES,
   type LicenceKind,

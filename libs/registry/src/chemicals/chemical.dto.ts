@@ -23,8 +23,12 @@ import { CONTROL_STATUSES, type ControlStatus, DISTRICTS, type District } from '
 import type { PhysicalState } from './chemical.entity.js';
 
 const PHYSICAL_STATES = ['solid', 'liquid', 'gas', 'liquefied_gas'] as const;
-/** ADR class, division and (for class 1) compatibility group: "3", "2.3", "6.1", "1.1D". */
-export const UN_CLASS_PATTERN = /^([1-9]|[1-6]\.[1-6])([A-HJLN-S])?$/;
+/**
+ * ADR class, division and (for class 1) compatibility group: "3", "2.3", "6.1", "1.1D". Only the
+ * divisions of class 1 have compatibility groups (ADR 2.2.1.1.6: 1.1A … 1.6N, 1.4S), so "4.1D" or
+ * "3A" is no class at all.
+ */
+export const UN_CLASS_PATTERN = /^([1-9]|[2-6]\.[1-6]|1\.[1-6][A-HJLN-S]?)$/;
 
 export class CreateChemicalDto {
   @ApiPropertyOptional({ description: 'CAS Registry Number, check digit verified.', example: '7782-50-5' })
