@@ -1,21 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import * as v from 'class-validator';
 import { ValidationFailed } from '../errors/domain-error.js';
 
 /** Query parameters every list route accepts. */
 export class PageQuery {
   @ApiPropertyOptional({ description: 'Items per page (1 to 500).', default: 50, example: 50 })
-  @IsOptional()
+  @v.IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
+  @v.IsOptional()
+  @v.Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
   cursor?: string;
 }
 

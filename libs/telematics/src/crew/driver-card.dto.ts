@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import * as v from 'class-validator';
 
 export class DriverCardQuery {
   @ApiPropertyOptional({
@@ -9,11 +9,11 @@ export class DriverCardQuery {
     default: 20,
     description: 'Newest first; 1 gives the card in the reader now.',
   })
-  @IsOptional()
+  @v.IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(500)
   limit?: number;
 }
 
