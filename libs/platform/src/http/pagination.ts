@@ -1,22 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import * as v from 'class-validator';
 import { ValidationFailed } from '../errors/domain-error.js';
 
+/**
+ * `limit` of a list route: optional, a whole number from 1 to `max` (PageQuery's is 500; a route
+ * whose items are large takes a smaller page). Listed in the order stacked decorators would apply,
+ * so that validation messages keep their order.
+ */
+export function PageLimit(max: number, byDefault: number, description = `Items per page (1 to ${max}).`) {
+  return applyDecorators(
+    v.Max(max),
+    v.Min(1),
+    v.IsInt(),
+    Type(() => Number),
+    v.IsOptional(),
+    ApiPropertyOptional({ description, minimum: 1, maximum: max, default: byDefault, example: byDefault }),
+  );
+}
+
+/** `cursor` of a list route: the opaque nextCursor of the page before. */
+export function PageCursor() {
+  return applyDecorators(
+    v.Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' }),
+    v.IsOptional(),
+    ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." }),
+  );
+}
+
 /** Query parameters every list route accepts. */
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'Items per page (1 to 500).', default: 50, example: 50 })
-  @v.IsOptional()
-  @Type(() => Number)
-  @v.IsInt()
-  @v.Min(1)
-  @v.Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
-  @v.IsOptional()
-  @v.Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
+  @PageLimit(500, 50) limit?: number;
+  @PageCursor() cursor?: string;
 }
 
 export interface Page<T> {
