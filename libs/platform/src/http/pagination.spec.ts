@@ -17,7 +17,7 @@ class StackedPageQuery {
   cursor?: string;
 }
 
-const messages = async (cls: new () => object, query: Record<string, string>): Promise<string[]> =>
+const messages = async (cls: new () => object, query: { limit?: string; cursor?: string }): Promise<string[]> =>
   (await v.validate(plainToInstance(cls, query))).flatMap((e) => Object.values(e.constraints ?? {}));
 
 describe('PageQuery', () => {
