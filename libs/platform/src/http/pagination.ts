@@ -60,6 +60,20 @@ export function decodeCursor<T>(cursor: string | undefined, check: (k: unknown) 
 export const isUuidString = (k: unknown): k is string =>
   typeof k === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(k);
 
+/**
+ * One page of a list keyed by id, newest or oldest first as the repository sorts: `read` gets the
+ * id to start after (from the cursor) and one row more than the page, so the page knows whether
+ * another follows.
+ */
+export async function pageById<T extends { id: string }>(
+  q: PageQuery,
+  read: (window: { after: string | null; limit: number }) => Promise<T[]>,
+): Promise<Page<T>> {
+  const limit = q.limit ?? 50;
+  const rows = await read({ after: decodeCursor(q.cursor, isUuidString), limit: limit + 1 });
+  return toPage(rows, limit, (row) => row.id);
+}
+
 /** Builds a page from `limit + 1` fetched rows keyed by `key`. */
 export function toPage<T>(rows: T[], limit: number, key: (row: T) => unknown): Page<T> {
   const items = rows.slice(0, limit);
