@@ -14,6 +14,7 @@ import {
 } from '@lib/geofence';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { prng } from '../libs/geofence/src/spec-helpers.js';
 
 /**
  * bench:geofence — the geofence engine must evaluate at least 1,000,000 fixes per second on one
@@ -43,18 +44,7 @@ const M_PER_DEG = (6_371_008.8 * Math.PI) / 180;
 const LOAD_CLASSES = ['3', '2.1', '2.3', '8', '6.1', '1.1D', '5.1'];
 const ZONE_CLASSES = ['2', '3', '2.1', '8', '6.1', '1'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const rand = mulberry32(SEED);
+const rand = prng(SEED);
 const between = (lo: number, hi: number): number => lo + (hi - lo) * rand();
 const chance = (p: number): boolean => rand() < p;
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;

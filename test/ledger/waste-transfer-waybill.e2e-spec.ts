@@ -1,6 +1,14 @@
-import { party, type Party, recorded, stockKg } from '../support/ledger.js';
+import { type Party, stockKg } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { content, LOADING_CHECK, post, rulesOf, square, B, tripWorld, type TripWorld } from '../support/waybill.js';
+import {
+  content,
+  LOADING_CHECK,
+  post,
+  rulesOf,
+  tripWorld,
+  type TripWorld,
+  wasteForDisposal,
+} from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,26 +35,7 @@ describe('a waste lot on a waybill under its transfer manifest (危险废物转�
   /** A trip world whose consignor holds 2 t of methanol waste (HW06), a disposer at B licensed for it. */
   async function wasteTrip(): Promise<{ w: TripWorld; disposer: Party; wasteLot: string }> {
     const w = await tripWorld(t);
-    const disposer = await party(t, {
-      roles: ['disposer'],
-      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
-      facilityKind: 'disposal',
-    });
-    await t
-      .http()
-      .patch(`/v1/facilities/${disposer.facilityId}`)
-      .set(...bearer(t.adminKey))
-      .send({ geometry: square(B) });
-    const waste = await recorded(t, w.consignor.key, {
-      operation: 'waste_generate',
-      facilityId: w.consignor.facilityId,
-      chemicalId: w.chemicalId,
-      lotId: w.lotId,
-      wasteCode: 'HW06',
-      quantity: { value: 2000, unit: 'kg' },
-      occurredAt: hoursAgo(2),
-    });
-    return { w, disposer, wasteLot: waste[1]!.lotId as string };
+    return { w, ...(await wasteForDisposal(t, w, hoursAgo(2))) };
   }
 
   const manifestOf = (w: TripWorld, disposer: Party, wasteLot: string): Json => ({

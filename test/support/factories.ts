@@ -162,3 +162,24 @@ export const makeFacility = (t: TestApp, enterpriseId: string, over: Json = {}):
     peopleWithin500m: 120,
     ...over,
   });
+
+/** A loaded assignment of a vehicle to a route for `chemicalIds`, from `validFrom` to `validTo`. */
+export async function assignLoaded(
+  t: TestApp,
+  transportKey: string,
+  vehicleId: string,
+  over: { routeId: string; chemicalIds: string[]; validFrom: Date; validTo: Date },
+): Promise<void> {
+  const res = await t
+    .http()
+    .put(`/v1/vehicles/${vehicleId}/assignment`)
+    .set(...bearer(transportKey))
+    .send({
+      routeId: over.routeId,
+      loaded: true,
+      chemicalIds: over.chemicalIds,
+      validFrom: over.validFrom.toISOString(),
+      validTo: over.validTo.toISOString(),
+    });
+  if (res.status !== 200) throw new Error(`assignment refused: ${res.status} ${JSON.stringify(res.body)}`);
+}

@@ -223,3 +223,34 @@ export function deviatingTrack(vehicleId: string, start: number): Json[] {
   for (let i = 0; i < 16; i++, x += 40) fix();
   return fixes;
 }
+
+/**
+ * Hazardous waste to carry on a trip: 2 t of methanol waste (HW06) generated at `occurredAt` from
+ * the consignor's lot, and a disposer at B licensed for it.
+ */
+export async function wasteForDisposal(
+  t: TestApp,
+  w: TripWorld,
+  occurredAt: string,
+): Promise<{ disposer: Party; wasteLot: string }> {
+  const disposer = await party(t, {
+    roles: ['disposer'],
+    licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
+    facilityKind: 'disposal',
+  });
+  await t
+    .http()
+    .patch(`/v1/facilities/${disposer.facilityId}`)
+    .set(...bearer(t.adminKey))
+    .send({ geometry: square(B) });
+  const waste = await recorded(t, w.consignor.key, {
+    operation: 'waste_generate',
+    facilityId: w.consignor.facilityId,
+    chemicalId: w.chemicalId,
+    lotId: w.lotId,
+    wasteCode: 'HW06',
+    quantity: { value: 2000, unit: 'kg' },
+    occurredAt,
+  });
+  return { disposer, wasteLot: waste[1]!.lotId as string };
+}

@@ -1,5 +1,6 @@
-import { chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
+import { assignLoaded, chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { approvedRoute } from '../support/waybill.js';
 import { buildTrack, DETOUR, ROUTE, SPIKE, ZONE } from './track.js';
 
 /**
@@ -27,23 +28,7 @@ describe('geofencing through ingest, the stream and the engine', () => {
     vehicleId = (await makeVehicle(t, carrier)).id as string;
     chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
 
-    const route = await t
-      .http()
-      .post('/v1/routes')
-      .set(...bearer(transport))
-      .send({
-        name: '测试路线',
-        geometry: ROUTE,
-        halfWidthM: 50,
-        hazardClasses: ['2'],
-        validFrom: '2026-01-01',
-        validTo: '2030-12-31',
-      });
-    routeId = route.body.id as string;
-    await t
-      .http()
-      .post(`/v1/routes/${routeId}/approve`)
-      .set(...bearer(transport));
+    routeId = await approvedRoute(t, transport, { geometry: ROUTE, halfWidthM: 50, hazardClasses: ['2'] });
     const zone = await t
       .http()
       .post('/v1/zones')
@@ -60,18 +45,12 @@ describe('geofencing through ingest, the stream and the engine', () => {
 
   /** Loaded with chlorine on the route from a minute before the track until an hour from now. */
   async function assign(vehicle: string): Promise<void> {
-    const res = await t
-      .http()
-      .put(`/v1/vehicles/${vehicle}/assignment`)
-      .set(...bearer(transport))
-      .send({
-        routeId,
-        loaded: true,
-        chemicalIds: [chlorine],
-        validFrom: new Date(start - 60_000).toISOString(),
-        validTo: new Date(start + 3 * 3600_000).toISOString(),
-      });
-    expect(res.status).toBe(200);
+    await assignLoaded(t, transport, vehicle, {
+      routeId,
+      chemicalIds: [chlorine],
+      validFrom: new Date(start - 60_000),
+      validTo: new Date(start + 3 * 3600_000),
+    });
   }
 
   /** Posts the track in batches of 50; every 4 consecutive batches go together, in shuffled order. */

@@ -1,7 +1,8 @@
 import { MSG, RESULT, writeLocation } from '@lib/jt808';
 import { Jt808Gateway } from '@lib/telematics';
-import { chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
+import { assignLoaded, chemicalByCas, makeEnterprise, makeVehicle } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { approvedRoute } from '../support/waybill.js';
 import { Terminal } from './terminal.js';
 import { ROUTE } from './track.js';
 
@@ -36,23 +37,7 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
     transport = await t.mintKey({ principal: 'agency', agency: 'transport' });
     carrier = (await makeEnterprise(t, { roles: ['carrier'] })).id as string;
     chlorine = (await chemicalByCas(t, '7782-50-5')).id as string;
-    const route = await t
-      .http()
-      .post('/v1/routes')
-      .set(...bearer(transport))
-      .send({
-        name: '测试路线',
-        geometry: ROUTE,
-        halfWidthM: 50,
-        hazardClasses: ['2'],
-        validFrom: '2026-01-01',
-        validTo: '2030-12-31',
-      });
-    routeId = route.body.id as string;
-    await t
-      .http()
-      .post(`/v1/routes/${routeId}/approve`)
-      .set(...bearer(transport));
+    routeId = await approvedRoute(t, transport, { geometry: ROUTE, halfWidthM: 50, hazardClasses: ['2'] });
   });
   afterAll(() => t.close());
 
@@ -62,20 +47,13 @@ describe('JT/T 808 fixes and alarms (issue 16)', () => {
   };
 
   /** Loaded with chlorine on the test route for the hour around now. */
-  const assign = async (vehicleId: string): Promise<void> => {
-    const res = await t
-      .http()
-      .put(`/v1/vehicles/${vehicleId}/assignment`)
-      .set(...bearer(transport))
-      .send({
-        routeId,
-        loaded: true,
-        chemicalIds: [chlorine],
-        validFrom: new Date(Date.now() - 3600_000).toISOString(),
-        validTo: new Date(Date.now() + 3600_000).toISOString(),
-      });
-    expect(res.status).toBe(200);
-  };
+  const assign = (vehicleId: string): Promise<void> =>
+    assignLoaded(t, transport, vehicleId, {
+      routeId,
+      chemicalIds: [chlorine],
+      validFrom: new Date(Date.now() - 3600_000),
+      validTo: new Date(Date.now() + 3600_000),
+    });
 
   const location = (
     at: number,

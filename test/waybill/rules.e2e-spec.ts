@@ -7,7 +7,6 @@ import {
   makeVehicle,
   yearsFromNow,
 } from '../support/factories.js';
-import { party, recorded } from '../support/ledger.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import {
   A,
@@ -17,10 +16,10 @@ import {
   LOADING_CHECK,
   post,
   rulesOf,
-  square,
   submit,
   tripWorld,
   type TripWorld,
+  wasteForDisposal,
 } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
@@ -385,26 +384,7 @@ describe('e-waybill validation at submission', () => {
 
   it('WASTE_MANIFEST_REQUIRED and _CARRIER: a hazardous-waste load names its transfer manifest, and the carrier is on it', async () => {
     const w = await world();
-    const disposer = await party(t, {
-      roles: ['disposer'],
-      licences: [{ kind: 'hazardous_waste', scope: { wasteCodes: ['HW06'] } }],
-      facilityKind: 'disposal',
-    });
-    await t
-      .http()
-      .patch(`/v1/facilities/${disposer.facilityId}`)
-      .set(...bearer(t.adminKey))
-      .send({ geometry: square(B) });
-    const waste = await recorded(t, w.consignor.key, {
-      operation: 'waste_generate',
-      facilityId: w.consignor.facilityId,
-      chemicalId: w.chemicalId,
-      lotId: w.lotId,
-      wasteCode: 'HW06',
-      quantity: { value: 2000, unit: 'kg' },
-      occurredAt: new Date(Date.now() - 3600_000).toISOString(),
-    });
-    const wasteLot = waste[1]!.lotId as string;
+    const { disposer, wasteLot } = await wasteForDisposal(t, w, new Date(Date.now() - 3600_000).toISOString());
     const trip = { consigneeId: disposer.enterpriseId, unloadingFacilityId: disposer.facilityId };
     const item = { lotId: wasteLot, quantity: { value: 1000, unit: 'kg' } };
     expect(await refused(w, trip, item)).toEqual(['WASTE_MANIFEST_REQUIRED']);

@@ -1,23 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { AGENCIES, type Agency, ACCESS_CHANNELS } from '@lib/platform';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -28,38 +11,38 @@ export class FeedQuery {
     description: 'Cursor of the last event already received (0 or absent: from the start).',
     example: '1042',
   })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by the feed (digits)' })
+  @v.IsOptional()
+  @v.Matches(/^\d{1,18}$/, { message: 'after must be a cursor returned by the feed (digits)' })
   after?: string;
 
   @ApiPropertyOptional({
     description: 'Comma-separated event types or stream.* patterns.',
     example: 'violation.*,waybill.departed',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(500)
   types?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'limit must be an integer from 1 to 1000' })
-  @Min(1, { message: 'limit must be an integer from 1 to 1000' })
-  @Max(1000, { message: 'limit must be an integer from 1 to 1000' })
+  @v.IsInt({ message: 'limit must be an integer from 1 to 1000' })
+  @v.Min(1, { message: 'limit must be an integer from 1 to 1000' })
+  @v.Max(1000, { message: 'limit must be an integer from 1 to 1000' })
   limit?: number;
 }
 
 export class StreamQuery {
   @ApiPropertyOptional({ description: 'Resume after this cursor (the Last-Event-ID header wins when both are given).' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'after must be a cursor (digits)' })
+  @v.IsOptional()
+  @v.Matches(/^\d{1,18}$/, { message: 'after must be a cursor (digits)' })
   after?: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated event types or stream.* patterns.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(500)
   types?: string;
 }
 
@@ -88,26 +71,26 @@ export class RegisterWebhookDto {
     description:
       'http or https, without credentials. Public addresses only, or private ones inside WEBHOOK_ALLOW_CIDRS (agency intranets); never metadata, link-local, unspecified or (in production) loopback addresses. A host name is resolved and its addresses checked at each delivery. Redirects are not followed.',
   })
-  @IsUrl(
+  @v.IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'url must be an http(s) URL' },
   )
-  @MaxLength(2000)
+  @v.MaxLength(2000)
   url: string;
 
   @ApiProperty({
     example: ['violation.*'],
     description: 'Event types or stream.* patterns; delivered within the sharing policy.',
   })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.ArrayMaxSize(50)
+  @v.IsString({ each: true })
   types: string[];
 
   @ApiPropertyOptional({ enum: AGENCIES, description: 'Admin only: the agency the endpoint belongs to.' })
-  @IsOptional()
-  @IsIn(AGENCIES)
+  @v.IsOptional()
+  @v.IsIn(AGENCIES)
   agency?: Agency;
 }
 
@@ -152,28 +135,28 @@ export class DeadLetterView {
 
 export class ReplayDto {
   @ApiPropertyOptional({ type: [String], description: 'Cursors of the dead letters to replay; all when absent.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10000)
-  @Matches(/^\d{1,18}$/, { each: true, message: 'each cursor is digits' })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(10000)
+  @v.Matches(/^\d{1,18}$/, { each: true, message: 'each cursor is digits' })
   cursors?: string[];
 }
 
 export class PolicyChangeDto {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'The whole policy document (see GET).' })
-  @IsObject()
+  @v.IsObject()
   document: Record<string, unknown>;
 
   @ApiProperty({ example: '市场监管局联合执法：临时接收路线偏离告警' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(500)
   reason: string;
 
   @ApiPropertyOptional({ description: 'The version this change was made from; refused (409) if the policy moved on.' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
   basedOn?: number;
 }
 
@@ -182,33 +165,33 @@ export class AccessLogQuery {
     example: 'person:0190b1c2-…',
     description: 'kind:id — vehicle, person, enterprise, waybill, violation.',
   })
-  @IsOptional()
-  @Matches(/^(vehicle|person|enterprise|waybill|violation):[0-9a-f-]{36}$/, {
+  @v.IsOptional()
+  @v.Matches(/^(vehicle|person|enterprise|waybill|violation):[0-9a-f-]{36}$/, {
     message: 'subject must be kind:uuid with kind one of vehicle, person, enterprise, waybill, violation',
   })
   subject?: string;
 
   @ApiPropertyOptional({ enum: AGENCIES })
-  @IsOptional()
-  @IsIn(AGENCIES)
+  @v.IsOptional()
+  @v.IsIn(AGENCIES)
   agency?: Agency;
 
   @ApiPropertyOptional({ enum: ACCESS_CHANNELS })
-  @IsOptional()
-  @IsIn(ACCESS_CHANNELS)
+  @v.IsOptional()
+  @v.IsIn(ACCESS_CHANNELS)
   channel?: string;
 
   @ApiPropertyOptional({ description: 'Older than this sequence number (paging backwards).' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'before must be a sequence number' })
+  @v.IsOptional()
+  @v.Matches(/^\d{1,18}$/, { message: 'before must be a sequence number' })
   before?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(500)
   limit?: number;
 }
 
@@ -219,42 +202,42 @@ export class DataRequestDto {
     enum: DATA_REQUEST_KINDS,
     description: "vehicle-track: a vehicle's full track for a period; person: a person's record in clear.",
   })
-  @IsIn(DATA_REQUEST_KINDS)
+  @v.IsIn(DATA_REQUEST_KINDS)
   kind: (typeof DATA_REQUEST_KINDS)[number];
 
   @ApiProperty({ format: 'uuid', description: 'The vehicle or the person.' })
-  @IsUUID()
+  @v.IsUUID()
   subjectId: string;
 
   @ApiPropertyOptional({ example: '2026-11-29T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   to?: string;
 
   @ApiProperty({ example: '锡公(刑)立字〔2026〕123号案件侦查' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason: string;
 }
 
 export class DecisionDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 720, default: 72, description: 'approve: hours the grant lasts.' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(720)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(720)
   validHours?: number;
 
   @ApiPropertyOptional({ example: '同意，限本案使用' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(1000)
   note?: string;
 }
 

@@ -1,5 +1,6 @@
 import { GeofenceEngine } from './engine.js';
-import { DEFAULT_ENGINE_CONFIG, violationKey } from './index.js';
+import { DEFAULT_ENGINE_CONFIG } from './config.js';
+import { violationKey } from './violation-key.js';
 import { at, Drive, eastbound, fix, loaded, SECOND, squareZone, T0, VEHICLE, world } from './spec-helpers.js';
 import type { EvaluationResult, Fix, VehicleState, ViolationEvent } from './types.js';
 

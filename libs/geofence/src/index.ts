@@ -1,4 +1,20 @@
-export * from './types.js';
-export { DEFAULT_ENGINE_CONFIG, type EngineOptions } from './config.js';
+export {
+  type Fix,
+  type World,
+  type Assignment,
+  type DriverCardEvent,
+  type EvidencePoint,
+  type ViolationEvent,
+  type VehicleState,
+} from './types.js';
 export { GeofenceEngine } from './engine.js';
-export { violationKey } from './violation-key.js';
+export { classCovers } from './hazard-class.js';
+// for tests and benches
+export {
+  type RuleCode,
+  type RouteDef,
+  type ZoneKind,
+  type ZoneDef,
+  type FacilityFence,
+  type Disposition,
+} from './types.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChainKeys, Database, Outbox, type ProblemItem, RulesViolated, uuid7 } from '@lib/platform';
-import { type ChemicalView, classCovers, type FacilityView, RegistryLookup } from '@lib/registry';
+import { classCovers } from '@lib/geofence';
+import { type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
 import { chainHash, type ChainedFields } from './chain/hash-chain.js';
 import { LedgerRepository } from './ledger.repository.js';
 import type { LotEntity, MovementEntity } from './movement.entity.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import * as v from 'class-validator';
 import {
   AGENCIES,
   type Agency,
@@ -39,10 +39,10 @@ export class ChangeReasonDto {
       'Why: kept with the change in the subject’s filings (GET /v1/filings?subjectId=). The issuing agency gives it when it suspends or corrects a fact.',
     example: '罐体检验不合格，暂停使用',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
@@ -66,8 +66,8 @@ export const toPendingChange = (f: Filing): PendingChangeView => ({
 
 /** Two field values are the same (string lists compared as sets: media, classes). */
 function same(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown): unknown =>
-    Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...(v as string[])].sort() : v;
+  const norm = (value: unknown): unknown =>
+    Array.isArray(value) && value.every((x) => typeof x === 'string') ? [...(value as string[])].sort() : value;
   return JSON.stringify(norm(a) ?? null) === JSON.stringify(norm(b) ?? null);
 }
 

@@ -141,15 +141,5 @@ export const HAZARD_CLASSES = [
   '9',
 ] as const;
 
-/** Does a class named in a scope ("2", "6.1") cover a chemical's class ("2.3", "1.1D")? */
-export function classCovers(scope: string, chemicalClass: string | null): boolean {
-  if (!chemicalClass) return false;
-  if (scope === chemicalClass) return true;
-  const main = chemicalClass.split('.')[0]!;
-  if (scope === main) return true;
-  // Class 1 divisions carry a compatibility group letter: 1.1D is in division 1.1.
-  return /^1\.\d$/.test(scope) && chemicalClass.startsWith(scope);
-}
-
 /** National Hazardous Waste List (国家危险废物名录) category codes, HW01 to HW50. */
 export const WASTE_CODE = /^HW(0[1-9]|[1-4]\d|50)$/;

@@ -1,16 +1,11 @@
 // The telematics context's public door.
 export * from './telematics.module.js';
-export { IngestService, type IngestReport } from './fixes/ingest.service.js';
-export type { IncomingFix } from './fixes/fix.js';
-export { AssignmentsService, type AssignmentInput } from './assignments/assignments.service.js';
+export { AssignmentsService } from './assignments/assignments.service.js';
 export type { AlertFacts, WaybillAlertFacts } from './assignments/alert-facts.js';
 export { FencesService } from './fences/fences.service.js';
-export type { RouteView, ZoneView } from './fences/fences.dto.js';
+export type { RouteView } from './fences/fences.dto.js';
 export { ViolationsService } from './violations/violations.service.js';
-export { WorldService } from './evaluation/world.service.js';
 export { TrackReader } from './fixes/track-reader.js';
 export type { StoredFix } from './fixes/fixes.repository.js';
-export { PositionsStore } from './fixes/positions.store.js';
 export { PositionsService } from './fixes/positions.service.js';
 export { Jt808Gateway } from './gateway/jt808-gateway.js';
-export { DriverCardsService } from './crew/driver-cards.service.js';

@@ -1,25 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { UNITS, type Unit } from '@lib/ledger';
 import { DISTRICTS } from '@lib/registry';
@@ -27,11 +8,11 @@ import { DISCREPANCY_FINDINGS, type DiscrepancyFinding, WAYBILL_STATUSES } from 
 
 export class WaybillQuantityDto {
   @ApiProperty({ example: 20 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e7)
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e7)
   value: number;
-  @ApiProperty({ enum: UNITS, example: 't' }) @IsIn(UNITS) unit: Unit;
+  @ApiProperty({ enum: UNITS, example: 't' }) @v.IsIn(UNITS) unit: Unit;
 }
 
 export class WaybillItemDto {
@@ -39,188 +20,188 @@ export class WaybillItemDto {
     format: 'uuid',
     description: 'Catalogue id; UN number, class and packing group come from the catalogue.',
   })
-  @IsUUID('all')
+  @v.IsUUID('all')
   chemicalId: string;
   @ApiPropertyOptional({
     description: "正式运输名称 (default: the catalogue's English and Chinese names).",
     example: 'CHLORINE 氯',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(300)
   properShippingName?: string;
   @ApiProperty({ type: WaybillQuantityDto })
-  @ValidateNested()
+  @v.ValidateNested()
   @Type(() => WaybillQuantityDto)
   quantity: WaybillQuantityDto;
   @ApiPropertyOptional({ format: 'uuid', description: 'The lot shipped (required by loading).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   lotId?: string;
   @ApiProperty({ enum: ['tank', 'packaged'], description: 'In a tank (compartment) or in packages.' })
-  @IsIn(['tank', 'packaged'])
+  @v.IsIn(['tank', 'packaged'])
   packaging: 'tank' | 'packaged';
   @ApiPropertyOptional({ description: 'Tank compartment number (one chemical per compartment).', example: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(20)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(20)
   compartment?: number;
   @ApiPropertyOptional({ description: 'Number of packages.', example: 40 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(1_000_000)
   packages?: number;
 }
 
 export class ToxicPassDto {
   @ApiProperty({ description: '剧毒化学品道路运输通行证号', example: '锡公剧通字[2026]0088号' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(100)
   number: string;
   @ApiProperty({ example: '2026-11-01' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validFrom must be YYYY-MM-DD' })
+  @v.Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validFrom must be YYYY-MM-DD' })
   validFrom: string;
   @ApiProperty({ example: '2026-12-31' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validTo must be YYYY-MM-DD' })
+  @v.Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'validTo must be YYYY-MM-DD' })
   validTo: string;
-  @ApiProperty({ format: 'uuid', description: 'The route the pass permits.' }) @IsUUID('all') routeId: string;
+  @ApiProperty({ format: 'uuid', description: 'The route the pass permits.' }) @v.IsUUID('all') routeId: string;
 }
 
 /** The content of an e-waybill: filed as a draft, changed freely until submitted, versioned after. */
 export class WaybillContentDto {
   @ApiPropertyOptional({ format: 'uuid', description: '托运人 (an enterprise key files its own).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   consignorId?: string;
-  @ApiProperty({ format: 'uuid', description: '承运人' }) @IsUUID('all') carrierId: string;
-  @ApiProperty({ format: 'uuid', description: '收货人' }) @IsUUID('all') consigneeId: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') loadingFacilityId: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') unloadingFacilityId: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') vehicleId: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') trailerId?: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') driverId: string;
-  @ApiProperty({ format: 'uuid', description: '押运员' }) @IsUUID('all') escortId: string;
-  @ApiProperty({ format: 'uuid', description: 'The approved route to follow.' }) @IsUUID('all') routeId: string;
-  @ApiProperty({ example: '2026-12-01T01:00:00Z' }) @IsISO8601({ strict: true }) plannedDeparture: string;
-  @ApiProperty({ example: '2026-12-01T05:00:00Z' }) @IsISO8601({ strict: true }) plannedArrival: string;
+  @ApiProperty({ format: 'uuid', description: '承运人' }) @v.IsUUID('all') carrierId: string;
+  @ApiProperty({ format: 'uuid', description: '收货人' }) @v.IsUUID('all') consigneeId: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') loadingFacilityId: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') unloadingFacilityId: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') vehicleId: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') trailerId?: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') driverId: string;
+  @ApiProperty({ format: 'uuid', description: '押运员' }) @v.IsUUID('all') escortId: string;
+  @ApiProperty({ format: 'uuid', description: 'The approved route to follow.' }) @v.IsUUID('all') routeId: string;
+  @ApiProperty({ example: '2026-12-01T01:00:00Z' }) @v.IsISO8601({ strict: true }) plannedDeparture: string;
+  @ApiProperty({ example: '2026-12-01T05:00:00Z' }) @v.IsISO8601({ strict: true }) plannedArrival: string;
   @ApiProperty({ type: [WaybillItemDto] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.ArrayMaxSize(50)
+  @v.ValidateNested({ each: true })
   @Type(() => WaybillItemDto)
   items: WaybillItemDto[];
   @ApiPropertyOptional({ type: ToxicPassDto, description: 'Required when a highly toxic (剧毒) chemical is on board.' })
-  @IsOptional()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.ValidateNested()
   @Type(() => ToxicPassDto)
   toxicPass?: ToxicPassDto;
   @ApiPropertyOptional({ format: 'uuid', description: 'Hazardous waste loads: the transfer manifest.' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   manifestId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) notes?: string;
+  @ApiPropertyOptional() @v.IsOptional() @v.IsString() @v.MaxLength(2000) notes?: string;
   @ApiPropertyOptional({ description: 'Why a submitted waybill is changed (kept with the version).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
 export class LoadDto {
-  @ApiProperty() @IsBoolean() vehicleOk: boolean;
-  @ApiProperty() @IsBoolean() tankOk: boolean;
-  @ApiProperty() @IsBoolean() documentsOk: boolean;
-  @ApiProperty() @IsBoolean() goodsMatch: boolean;
+  @ApiProperty() @v.IsBoolean() vehicleOk: boolean;
+  @ApiProperty() @v.IsBoolean() tankOk: boolean;
+  @ApiProperty() @v.IsBoolean() documentsOk: boolean;
+  @ApiProperty() @v.IsBoolean() goodsMatch: boolean;
   @ApiProperty({ description: '装货人 who signs.', example: '周建华' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(100)
   loaderName: string;
   @ApiPropertyOptional({ description: 'When loading finished (default now).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   at?: string;
 }
 
 export class MoveDto {
   @ApiPropertyOptional({ description: 'When it happened (default now).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   at?: string;
 }
 
 export class ReceivedLineDto {
-  @ApiProperty({ example: 1 }) @IsInt() @Min(1) line: number;
+  @ApiProperty({ example: 1 }) @v.IsInt() @v.Min(1) line: number;
   @ApiProperty({ type: WaybillQuantityDto })
-  @ValidateNested()
+  @v.ValidateNested()
   @Type(() => WaybillQuantityDto)
   quantity: WaybillQuantityDto;
 }
 
 export class ReceiveDto {
   @ApiProperty({ type: [ReceivedLineDto], description: 'What was received, per line (every line).' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.ValidateNested({ each: true })
   @Type(() => ReceivedLineDto)
   lines: ReceivedLineDto[];
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @ApiPropertyOptional() @v.IsOptional() @v.IsISO8601({ strict: true }) at?: string;
 }
 
 export class ResolveDiscrepancyDto {
   @ApiProperty({ enum: DISCREPANCY_FINDINGS, description: 'What the missing quantity was found to be.' })
-  @IsIn(DISCREPANCY_FINDINGS)
+  @v.IsIn(DISCREPANCY_FINDINGS)
   finding: DiscrepancyFinding;
   @ApiProperty({ example: '罐车卸料口密封垫老化渗漏，现场核查确认' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason: string;
 }
 
 export class CancelDto {
-  @ApiProperty({ example: '客户取消订单' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+  @ApiProperty({ example: '客户取消订单' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(1000) reason: string;
 }
 
 export class WaybillQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: WAYBILL_STATUSES }) @IsOptional() @IsIn(WAYBILL_STATUSES) status?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') vehicleId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') chemicalId?: string;
+  @ApiPropertyOptional({ enum: WAYBILL_STATUSES }) @v.IsOptional() @v.IsIn(WAYBILL_STATUSES) status?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') vehicleId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') chemicalId?: string;
   @ApiPropertyOptional({ enum: DISTRICTS, description: 'Loading or unloading district.' })
-  @IsOptional()
-  @IsIn(DISTRICTS)
+  @v.IsOptional()
+  @v.IsIn(DISTRICTS)
   district?: string;
   @ApiPropertyOptional({ description: 'Planned departure on or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   from?: string;
   @ApiPropertyOptional({ description: 'Planned departure before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   to?: string;
   @ApiPropertyOptional({ enum: ['true'], description: 'Still on the road 24 h after the planned arrival.' })
-  @IsOptional()
-  @IsIn(['true'])
+  @v.IsOptional()
+  @v.IsIn(['true'])
   overdue?: 'true';
   @ApiPropertyOptional({
     enum: ['true', 'open'],
     description: 'true: received with a discrepancy between shipped and received; open: one not yet resolved.',
   })
-  @IsOptional()
-  @IsIn(['true', 'open'])
+  @v.IsOptional()
+  @v.IsIn(['true', 'open'])
   discrepancy?: 'true' | 'open';
   @ApiPropertyOptional({
     enum: ['consignor', 'carrier', 'consignee'],
     description: 'An enterprise: only waybills where it has this part.',
   })
-  @IsOptional()
-  @IsIn(['consignor', 'carrier', 'consignee'])
+  @v.IsOptional()
+  @v.IsIn(['consignor', 'carrier', 'consignee'])
   as?: 'consignor' | 'carrier' | 'consignee';
-  @ApiPropertyOptional({ example: 'DG20261130000123X' }) @IsOptional() @Matches(/^DG\d{14}[\dX]$/) number?: string;
+  @ApiPropertyOptional({ example: 'DG20261130000123X' }) @v.IsOptional() @v.Matches(/^DG\d{14}[\dX]$/) number?: string;
 }
 
 export class WaybillView {

@@ -2,13 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   Conflict,
   Database,
-  decodeCursor,
   DomainError,
   Forbidden,
-  isUuidString,
   NotFound,
   Outbox,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   READ_POLICY,
@@ -16,7 +15,6 @@ import {
   type Reads,
   RulesViolated,
   shanghaiDate,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { MovementService } from '@lib/ledger';
@@ -501,23 +499,22 @@ export class WaybillService {
 
   async list(q: WaybillQuery, principal: Principal): Promise<Page<WaybillView>> {
     const reads = await this.readsOf(principal);
-    const limit = q.limit ?? 50;
-    const rows = await this.waybills.list({
-      partyId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
-      as: principal.kind === 'enterprise' ? q.as : undefined,
-      status: q.status,
-      vehicleId: q.vehicleId,
-      chemicalId: q.chemicalId,
-      district: q.district,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      overdueBefore: q.overdue === 'true' ? new Date(Date.now() - OVERDUE_AFTER_MS) : undefined,
-      discrepancy: q.discrepancy || reads.waybills === 'with-discrepancy',
-      number: q.number,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (w) => w.id);
+    const page = await pageById(q, (window) =>
+      this.waybills.list({
+        partyId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
+        as: principal.kind === 'enterprise' ? q.as : undefined,
+        status: q.status,
+        vehicleId: q.vehicleId,
+        chemicalId: q.chemicalId,
+        district: q.district,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        overdueBefore: q.overdue === 'true' ? new Date(Date.now() - OVERDUE_AFTER_MS) : undefined,
+        discrepancy: q.discrepancy || reads.waybills === 'with-discrepancy',
+        number: q.number,
+        ...window,
+      }),
+    );
     const items = await this.waybills.itemsOf(page.items.map((w) => w.id));
     return {
       items: page.items.map((w) => reads.shape('waybills', toWaybillView(w, items.get(w.id) ?? [], principal))),

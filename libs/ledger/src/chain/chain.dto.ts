@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { CHECKPOINT_KINDS, type CheckpointKind } from '@lib/platform';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -37,41 +23,41 @@ export class CheckpointView {
 /** A checkpoint as received (the integrity.checkpoint event's data), to be checked against the database. */
 export class ReceivedCheckpoint {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'checkpoint.id must be a UUID' })
+  @v.IsUUID('all', { message: 'checkpoint.id must be a UUID' })
   id: string;
 
   @ApiProperty({ enum: CHECKPOINT_KINDS })
-  @IsIn(CHECKPOINT_KINDS, { message: `kind must be one of ${CHECKPOINT_KINDS.join(', ')}` })
+  @v.IsIn(CHECKPOINT_KINDS, { message: `kind must be one of ${CHECKPOINT_KINDS.join(', ')}` })
   kind: CheckpointKind;
 
   @ApiProperty({ example: '2026-12-07T14' })
-  @IsString()
-  @MaxLength(40)
+  @v.IsString()
+  @v.MaxLength(40)
   period: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @v.IsISO8601({ strict: true })
   takenAt: string;
 
   @ApiProperty({ example: 10000 })
-  @IsInt({ message: 'chains must be an integer' })
-  @Min(0)
+  @v.IsInt({ message: 'chains must be an integer' })
+  @v.Min(0)
   chains: number;
 
   @ApiProperty()
-  @Matches(HEX64, { message: 'root must be 64 lowercase hex digits' })
+  @v.Matches(HEX64, { message: 'root must be 64 lowercase hex digits' })
   root: string;
 
   @ApiProperty()
-  @Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 lowercase hex digits' })
+  @v.Matches(/^[0-9a-f]{16}$/, { message: 'keyId must be 16 lowercase hex digits' })
   keyId: string;
 
   @ApiProperty({ enum: ['Ed25519'] })
-  @IsIn(['Ed25519'], { message: 'algorithm must be Ed25519' })
+  @v.IsIn(['Ed25519'], { message: 'algorithm must be Ed25519' })
   algorithm: 'Ed25519';
 
   @ApiProperty()
-  @Matches(/^[A-Za-z0-9+/]{86}==$/, { message: 'signature must be a base64 Ed25519 signature (88 characters)' })
+  @v.Matches(/^[A-Za-z0-9+/]{86}==$/, { message: 'signature must be a base64 Ed25519 signature (88 characters)' })
   signature: string;
 }
 
@@ -80,21 +66,21 @@ export class ChainHeadView {
     example: 'facility:0190f7a2-6b1e-7c3d-9a4b-2f1e0d9c8b7a',
     description: '`facility:<id>` or `access-log`',
   })
-  @Matches(CHAIN, { message: 'chain must be access-log or facility:<uuid>' })
+  @v.Matches(CHAIN, { message: 'chain must be access-log or facility:<uuid>' })
   chain: string;
 
   @ApiProperty({ example: '17' })
-  @Matches(/^[1-9]\d{0,17}$/, { message: 'seq must be a sequence number (digits, from 1)' })
+  @v.Matches(/^[1-9]\d{0,17}$/, { message: 'seq must be a sequence number (digits, from 1)' })
   seq: string;
 
   @ApiProperty()
-  @Matches(HEX64, { message: 'hash must be 64 lowercase hex digits' })
+  @v.Matches(HEX64, { message: 'hash must be 64 lowercase hex digits' })
   hash: string;
 }
 
 export class CheckpointSubmission {
   @ApiProperty({ type: ReceivedCheckpoint, description: 'The integrity.checkpoint event data exactly as received.' })
-  @ValidateNested()
+  @v.ValidateNested()
   @Type(() => ReceivedCheckpoint)
   checkpoint: ReceivedCheckpoint;
 
@@ -103,41 +89,41 @@ export class CheckpointSubmission {
     description:
       'The head list as fetched when the checkpoint was received (GET /v1/checkpoints/{id}/heads): used instead of the stored one, which an insider could have rewritten. It must give the signed root.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50_000)
-  @ValidateNested({ each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(50_000)
+  @v.ValidateNested({ each: true })
   @Type(() => ChainHeadView)
   heads?: ChainHeadView[];
 }
 
 export class CheckpointListQuery {
   @ApiPropertyOptional({ description: 'Only checkpoints older than this number (the page before).', example: '120' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'before must be a checkpoint number (digits)' })
+  @v.IsOptional()
+  @v.Matches(/^\d{1,18}$/, { message: 'before must be a checkpoint number (digits)' })
   before?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'limit must be an integer from 1 to 500' })
-  @Min(1, { message: 'limit must be an integer from 1 to 500' })
-  @Max(500, { message: 'limit must be an integer from 1 to 500' })
+  @v.IsInt({ message: 'limit must be an integer from 1 to 500' })
+  @v.Min(1, { message: 'limit must be an integer from 1 to 500' })
+  @v.Max(500, { message: 'limit must be an integer from 1 to 500' })
   limit?: number;
 }
 
 export class CheckpointHeadsQuery {
   @ApiPropertyOptional({ description: 'The last chain of the previous page.', example: 'access-log' })
-  @IsOptional()
-  @Matches(CHAIN, { message: 'after must be a chain name from the previous page' })
+  @v.IsOptional()
+  @v.Matches(CHAIN, { message: 'after must be a chain name from the previous page' })
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 1000 })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(toInt)
-  @IsInt({ message: 'limit must be an integer from 1 to 5000' })
-  @Min(1, { message: 'limit must be an integer from 1 to 5000' })
-  @Max(5000, { message: 'limit must be an integer from 1 to 5000' })
+  @v.IsInt({ message: 'limit must be an integer from 1 to 5000' })
+  @v.Min(1, { message: 'limit must be an integer from 1 to 5000' })
+  @v.Max(5000, { message: 'limit must be an integer from 1 to 5000' })
   limit?: number;
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import * as v from 'class-validator';
 import { MovementView } from '../movements/movement.dto.js';
 
 export class TraceQuery {
@@ -8,8 +8,8 @@ export class TraceQuery {
     default: 'forward',
     description: 'forward: to every use, sale, waste and disposal; backward: back to the producer.',
   })
-  @IsOptional()
-  @IsIn(['forward', 'backward'])
+  @v.IsOptional()
+  @v.IsIn(['forward', 'backward'])
   direction?: 'forward' | 'backward';
 }
 

@@ -1,23 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { WASTE_CODE } from '@lib/registry';
 import {
@@ -35,9 +18,9 @@ const LOT_NUMBER = /^[\p{L}\p{N}][\p{L}\p{N}\-_/.#]{0,63}$/u;
 
 export class QuantityDto {
   @ApiProperty({ description: 'A positive amount in the unit.', example: 1200 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e9)
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e9)
   value: number;
 
   @ApiProperty({
@@ -45,27 +28,27 @@ export class QuantityDto {
     description: 'Volumes are converted to kg by the catalogue density; both are kept.',
     example: 'kg',
   })
-  @IsIn(UNITS)
+  @v.IsIn(UNITS)
   unit: Unit;
 }
 
 export class SplitPartDto {
   @ApiProperty({ example: 'CL-20261101-A' })
-  @Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
+  @v.Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
   lotNumber: string;
   @ApiProperty({ example: 500 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e9)
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e9)
   value: number;
 }
 
 export class MergeSourceDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') lotId: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') lotId: string;
   @ApiProperty({ example: 500 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e9)
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e9)
   value: number;
 }
 
@@ -80,40 +63,40 @@ const needs =
  * 禁限控) in the transaction that writes it.
  */
 export class RecordMovementDto {
-  @ApiProperty({ enum: OPERATIONS, example: 'produce' }) @IsIn(OPERATIONS) operation: Operation;
+  @ApiProperty({ enum: OPERATIONS, example: 'produce' }) @v.IsIn(OPERATIONS) operation: Operation;
 
   @ApiProperty({
     format: 'uuid',
     description: "Where it happens (the seller's, shipper's, sender's facility for two-sided operations).",
   })
-  @IsUUID('all')
+  @v.IsUUID('all')
   facilityId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'Catalogue id of the chemical.' }) @IsUUID('all') chemicalId: string;
+  @ApiProperty({ format: 'uuid', description: 'Catalogue id of the chemical.' }) @v.IsUUID('all') chemicalId: string;
 
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'The lot (all operations but produce, merge and receive of outside material).',
   })
-  @ValidateIf(
+  @v.ValidateIf(
     (o: RecordMovementDto) =>
       !['produce', 'merge'].includes(o.operation) &&
       !(o.operation === 'receive' && (o.lotNumber || o.sourceMovementId)),
   )
-  @IsUUID('all', { message: 'lotId must be the UUID of a lot' })
+  @v.IsUUID('all', { message: 'lotId must be the UUID of a lot' })
   lotId?: string;
 
   @ApiPropertyOptional({
     description: 'produce: the lot number (批号); receive: a lot from outside the system; merge: the new lot.',
     example: 'CL-20261101',
   })
-  @ValidateIf((o: RecordMovementDto) => ['produce', 'merge'].includes(o.operation) || o.lotNumber !== undefined)
-  @Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
+  @v.ValidateIf((o: RecordMovementDto) => ['produce', 'merge'].includes(o.operation) || o.lotNumber !== undefined)
+  @v.Matches(LOT_NUMBER, { message: 'lotNumber must be 1 to 64 letters, digits or - _ / . #' })
   lotNumber?: string;
 
   @ApiPropertyOptional({ type: QuantityDto, description: 'All operations but split and merge.' })
-  @ValidateIf((o: RecordMovementDto) => !['split', 'merge'].includes(o.operation))
-  @ValidateNested()
+  @v.ValidateIf((o: RecordMovementDto) => !['split', 'merge'].includes(o.operation))
+  @v.ValidateNested()
   @Type(() => QuantityDto)
   quantity?: QuantityDto;
 
@@ -122,7 +105,7 @@ export class RecordMovementDto {
       "When it happened (UTC, ISO 8601): at most 5 minutes ahead of the clock. Further back than LEDGER_BACKDATE_HOURS (72 h) it is a correction: it needs correctionReason, and an enterprise's is filed for emergency management (202) instead of booked.",
     example: '2026-11-28T02:30:00Z',
   })
-  @IsISO8601({ strict: true })
+  @v.IsISO8601({ strict: true })
   occurredAt: string;
 
   @ApiPropertyOptional({
@@ -130,10 +113,10 @@ export class RecordMovementDto {
       'Why a movement dated beyond the backdating window is recorded only now; required then, refused otherwise. Kept on the booked movement.',
     example: '系统停机期间的纸质出入库记录补录',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   correctionReason?: string;
 
   @ApiPropertyOptional({
@@ -141,21 +124,21 @@ export class RecordMovementDto {
     description:
       "transfer: the receiving facility of the same enterprise; sell: the buyer's facility (the sale stays in transit until the buyer receives it there).",
   })
-  @ValidateIf(needs('transfer', 'sell'))
-  @IsUUID('all')
+  @v.ValidateIf(needs('transfer', 'sell'))
+  @v.IsUUID('all')
   toFacilityId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'ship: the destination facility (if registered).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   counterpartyFacilityId?: string;
 
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'ship: the consignee enterprise; receive: the supplier (if registered).',
   })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   counterpartyEnterpriseId?: string;
 
   @ApiPropertyOptional({
@@ -163,82 +146,86 @@ export class RecordMovementDto {
     description:
       "receive: the ship or sell movement this receipt completes (keeps the lot); only the consignee it names (the shipper, when it names none) receives it. A sale's receipt is booked as buy.",
   })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   sourceMovementId?: string;
 
   @ApiPropertyOptional({
     description: 'waste_generate: the category of the National Hazardous Waste List.',
     example: 'HW06',
   })
-  @ValidateIf(needs('waste_generate'))
-  @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50 (国家危险废物名录)' })
+  @v.ValidateIf(needs('waste_generate'))
+  @v.Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50 (国家危险废物名录)' })
   wasteCode?: string;
 
   @ApiPropertyOptional({
     description: 'waste_generate: number of the new waste lot (default: the lot number and the waste code).',
   })
-  @IsOptional()
-  @Matches(LOT_NUMBER)
+  @v.IsOptional()
+  @v.Matches(LOT_NUMBER)
   wasteLotNumber?: string;
 
   @ApiPropertyOptional({ enum: DISPOSAL_METHODS })
-  @ValidateIf(needs('dispose'))
-  @IsIn(DISPOSAL_METHODS)
+  @v.ValidateIf(needs('dispose'))
+  @v.IsIn(DISPOSAL_METHODS)
   disposalMethod?: DisposalMethod;
 
   @ApiPropertyOptional({ description: 'loss and adjust: why.', example: '储罐呼吸阀泄漏' })
-  @ValidateIf(needs('loss', 'adjust'))
-  @IsString()
-  @IsNotEmpty({ message: 'reason is required for loss and adjust' })
-  @MaxLength(1000)
+  @v.ValidateIf(needs('loss', 'adjust'))
+  @v.IsString()
+  @v.IsNotEmpty({ message: 'reason is required for loss and adjust' })
+  @v.MaxLength(1000)
   reason?: string;
 
   @ApiPropertyOptional({ enum: ['increase', 'decrease'], description: 'adjust: which way the count moved the stock.' })
-  @ValidateIf(needs('adjust'))
-  @IsIn(['increase', 'decrease'])
+  @v.ValidateIf(needs('adjust'))
+  @v.IsIn(['increase', 'decrease'])
   direction?: 'increase' | 'decrease';
 
   @ApiPropertyOptional({ format: 'uuid', description: 'adjust: the stock count it came from.' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   countId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') waybillId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') waybillId?: string;
 
   @ApiPropertyOptional({
     type: [SplitPartDto],
     description: 'split: the new lots and their quantities (unit: quantity.unit or kg).',
   })
-  @ValidateIf(needs('split'))
-  @IsArray()
-  @ArrayMinSize(2)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @v.ValidateIf(needs('split'))
+  @v.IsArray()
+  @v.ArrayMinSize(2)
+  @v.ArrayMaxSize(100)
+  @v.ValidateNested({ each: true })
   @Type(() => SplitPartDto)
   parts?: SplitPartDto[];
 
   @ApiPropertyOptional({ type: [MergeSourceDto], description: 'merge: the lots merged and how much of each (kg).' })
-  @ValidateIf(needs('merge'))
-  @IsArray()
-  @ArrayMinSize(2)
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @v.ValidateIf(needs('merge'))
+  @v.IsArray()
+  @v.ArrayMinSize(2)
+  @v.ArrayMaxSize(100)
+  @v.ValidateNested({ each: true })
   @Type(() => MergeSourceDto)
   sources?: MergeSourceDto[];
 }
 
 export class ReverseMovementDto {
-  @ApiProperty({ example: '录入数量错误，应为 1000 kg' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+  @ApiProperty({ example: '录入数量错误，应为 1000 kg' })
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
+  reason: string;
 }
 
 export class MovementQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') facilityId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') chemicalId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') lotId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') waybillId?: string;
-  @ApiPropertyOptional({ enum: MOVEMENT_TYPES }) @IsOptional() @IsIn(MOVEMENT_TYPES) type?: MovementType;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') facilityId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') chemicalId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') lotId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') waybillId?: string;
+  @ApiPropertyOptional({ enum: MOVEMENT_TYPES }) @v.IsOptional() @v.IsIn(MOVEMENT_TYPES) type?: MovementType;
+  @ApiPropertyOptional({ format: 'date-time' }) @v.IsOptional() @v.IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @v.IsOptional() @v.IsISO8601({ strict: true }) to?: string;
 }
 
 export class MovementView {
@@ -294,8 +281,8 @@ export class CorrectionView {
 
 export class InTransitQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only what is addressed to this facility.' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   facilityId?: string;
 }
 

@@ -2,16 +2,14 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AppConfig,
   Database,
-  decodeCursor,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   READ_POLICY,
   type ReadPolicy,
   RulesViolated,
-  toPage,
 } from '@lib/platform';
 import {
   AuthorizationService,
@@ -279,32 +277,30 @@ export class MovementService {
    * receive, with how much is still open); for agencies and admin, all of them.
    */
   async inTransit(q: InTransitQuery, principal: Principal): Promise<Page<InTransitView>> {
-    const limit = q.limit ?? 50;
-    const rows = await this.repo.inTransit({
-      consigneeId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
-      facilityId: q.facilityId,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (m) => m.id);
+    const page = await pageById(q, (window) =>
+      this.repo.inTransit({
+        consigneeId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
+        facilityId: q.facilityId,
+        ...window,
+      }),
+    );
     return { items: page.items.map(toInTransitView), nextCursor: page.nextCursor };
   }
 
   async list(q: MovementQuery, principal: Principal): Promise<Page<MovementView>> {
-    const limit = q.limit ?? 50;
-    const rows: MovementEntity[] = await this.repo.list({
-      enterpriseId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
-      facilityId: q.facilityId,
-      chemicalId: q.chemicalId,
-      lotId: q.lotId,
-      type: q.type,
-      waybillId: q.waybillId,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (m) => m.id);
+    const page = await pageById(q, (window) =>
+      this.repo.list({
+        enterpriseId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
+        facilityId: q.facilityId,
+        chemicalId: q.chemicalId,
+        lotId: q.lotId,
+        type: q.type,
+        waybillId: q.waybillId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        ...window,
+      }),
+    );
     const views = page.items.map(toMovementView);
     const shown = (await showsCarriage(this.reads, principal)) ? views : views.map(withoutCarriage);
     return { items: shown, nextCursor: page.nextCursor };

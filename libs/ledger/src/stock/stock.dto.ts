@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import * as v from 'class-validator';
 
 export class StockQuery {
   @ApiPropertyOptional({
     description: 'Stock as of this instant (by occurred-at); default now.',
     example: '2026-11-01T00:00:00Z',
   })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   at?: string;
 }
 

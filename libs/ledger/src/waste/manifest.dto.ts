@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { PROVINCE_CODES, WASTE_CODE } from '@lib/registry';
 import { QuantityDto } from '../movements/movement.dto.js';
@@ -23,44 +10,46 @@ export const MANIFEST_STATES = ['created', 'shipped', 'picked_up', 'received', '
 
 export class CreateManifestDto {
   @ApiProperty({ format: 'uuid', description: "The generator's facility holding the waste lot." })
-  @IsUUID('all')
+  @v.IsUUID('all')
   generatorFacilityId: string;
-  @ApiProperty({ format: 'uuid', description: 'The waste lot (from waste_generate).' }) @IsUUID('all') lotId: string;
+  @ApiProperty({ format: 'uuid', description: 'The waste lot (from waste_generate).' }) @v.IsUUID('all') lotId: string;
   @ApiProperty({ example: 'HW06' })
-  @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
+  @v.Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
   wasteCode: string;
   @ApiProperty({
     example: '900-041-49',
     description:
       '废物代码: the 8-digit code of 《国家危险废物名录（2021年版）》 (NNN-NNN-NN), its last two digits the category of wasteCode (WASTE_CODE_FORMAT, WASTE_CODE_CATEGORY).',
   })
-  @IsString()
-  @MaxLength(20)
+  @v.IsString()
+  @v.MaxLength(20)
   wasteListCode: string;
-  @ApiProperty({ format: 'uuid', description: 'The licensed carrier.' }) @IsUUID('all') transporterEnterpriseId: string;
+  @ApiProperty({ format: 'uuid', description: 'The licensed carrier.' })
+  @v.IsUUID('all')
+  transporterEnterpriseId: string;
   @ApiProperty({ format: 'uuid', description: 'The receiving disposal facility (licensed for the waste code).' })
-  @IsUUID('all')
+  @v.IsUUID('all')
   receiverFacilityId: string;
-  @ApiProperty({ type: QuantityDto }) @ValidateNested() @Type(() => QuantityDto) quantity: QuantityDto;
+  @ApiProperty({ type: QuantityDto }) @v.ValidateNested() @Type(() => QuantityDto) quantity: QuantityDto;
   @ApiProperty({
     enum: ['bulk', 'packaged'],
     description: 'Tolerance on receipt: 1% for bulk, 0 for packaged (default).',
   })
-  @IsIn(['bulk', 'packaged'])
+  @v.IsIn(['bulk', 'packaged'])
   packaging: 'bulk' | 'packaged';
   @ApiPropertyOptional({ description: 'Override the tolerance (fraction, e.g. 0.01).', example: 0.01 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(0.2)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(0)
+  @v.Max(0.2)
   toleranceRatio?: number;
   @ApiPropertyOptional({
     enum: PROVINCE_CODES,
     description:
       "The generator facility's province (GB/T 2260) as the generator states it: a claim, recorded beside the province the registry holds. What decides a cross-province transfer is the facility's province as emergency management confirmed it (a Wuxi district is Jiangsu, 32); an unconfirmed one outside Wuxi ('市外') counts as another province.",
   })
-  @IsOptional()
-  @IsIn(PROVINCE_CODES)
+  @v.IsOptional()
+  @v.IsIn(PROVINCE_CODES)
   generatorProvince?: string;
   @ApiPropertyOptional({
     enum: PROVINCE_CODES,
@@ -68,37 +57,37 @@ export class CreateManifestDto {
       "The receiver facility's province as the generator states it: a claim; the facility's confirmed province decides (unconfirmed outside Wuxi: another province).",
     example: '31',
   })
-  @IsOptional()
-  @IsIn(PROVINCE_CODES)
+  @v.IsOptional()
+  @v.IsIn(PROVINCE_CODES)
   receiverProvince?: string;
   @ApiPropertyOptional({
     description:
       '跨省转移审批: the approval number of a cross-province transfer, as the generator cites it: a claim until ecology/environment asserts it (固废法 Art. 82).',
     example: '苏环危转〔2026〕123号',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(100)
   approvalNumber?: string;
 }
 
 export class PickupManifestDto {
-  @ApiProperty({ example: '2026-11-28T02:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ example: '2026-11-28T02:00:00Z' }) @v.IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class ApprovalDto {
   @ApiProperty({ example: '苏环危转〔2026〕123号', description: 'The approval number ecology/environment issued.' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(100)
   number: string;
 }
 
 export class OverdueStorageQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'Judge as of this instant (default: now).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   asOf?: string;
 }
 
@@ -117,41 +106,41 @@ export class OverdueStorageView {
 
 export class ShipManifestDto {
   @ApiPropertyOptional({ type: QuantityDto, description: 'What left (default: the planned quantity).' })
-  @IsOptional()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.ValidateNested()
   @Type(() => QuantityDto)
   quantity?: QuantityDto;
-  @ApiProperty({ example: '2026-11-28T01:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ example: '2026-11-28T01:00:00Z' }) @v.IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class ReceiveManifestDto {
   @ApiProperty({ type: QuantityDto, description: 'What was weighed in at the receiver.' })
-  @ValidateNested()
+  @v.ValidateNested()
   @Type(() => QuantityDto)
   quantity: QuantityDto;
-  @ApiProperty({ example: '2026-11-28T05:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ example: '2026-11-28T05:00:00Z' }) @v.IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class DisposeManifestDto {
-  @ApiProperty({ enum: DISPOSAL_METHODS }) @IsIn(DISPOSAL_METHODS) method: DisposalMethod;
-  @ApiProperty({ example: '2026-11-29T05:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ enum: DISPOSAL_METHODS }) @v.IsIn(DISPOSAL_METHODS) method: DisposalMethod;
+  @ApiProperty({ example: '2026-11-29T05:00:00Z' }) @v.IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class RejectManifestDto {
-  @ApiProperty({ example: '包装破损，拒收' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
-  @ApiProperty({ example: '2026-11-28T05:00:00Z' }) @IsISO8601({ strict: true }) occurredAt: string;
+  @ApiProperty({ example: '包装破损，拒收' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(1000) reason: string;
+  @ApiProperty({ example: '2026-11-28T05:00:00Z' }) @v.IsISO8601({ strict: true }) occurredAt: string;
 }
 
 export class ManifestQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: MANIFEST_STATES }) @IsOptional() @IsIn(MANIFEST_STATES) state?: string;
+  @ApiPropertyOptional({ enum: MANIFEST_STATES }) @v.IsOptional() @v.IsIn(MANIFEST_STATES) state?: string;
   @ApiPropertyOptional({
     enum: ['true'],
     description: 'Only manifests whose receipt differed from the shipment beyond the tolerance.',
   })
-  @IsOptional()
-  @IsIn(['true'])
+  @v.IsOptional()
+  @v.IsIn(['true'])
   discrepancy?: 'true';
-  @ApiPropertyOptional({ example: 'HW06' }) @IsOptional() @Matches(WASTE_CODE) wasteCode?: string;
+  @ApiPropertyOptional({ example: 'HW06' }) @v.IsOptional() @v.Matches(WASTE_CODE) wasteCode?: string;
 }
 
 export class ManifestView {

@@ -4,16 +4,14 @@ import {
   AppConfig,
   Conflict,
   Database,
-  decodeCursor,
-  isUuidString,
   NotFound,
   Outbox,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   RulesViolated,
   shanghaiDate,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { AuthorizationService, type ChemicalView, type FacilityView, RegistryLookup } from '@lib/registry';
@@ -659,16 +657,15 @@ export class ManifestService {
   }
 
   async list(q: ManifestQuery, principal: Principal): Promise<Page<ManifestView>> {
-    const limit = q.limit ?? 50;
-    const rows = await this.manifests.list({
-      enterpriseId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
-      state: q.state,
-      discrepancy: q.discrepancy === 'true',
-      wasteCode: q.wasteCode,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (m) => m.id);
+    const page = await pageById(q, (window) =>
+      this.manifests.list({
+        enterpriseId: principal.kind === 'enterprise' ? principal.enterpriseId : null,
+        state: q.state,
+        discrepancy: q.discrepancy === 'true',
+        wasteCode: q.wasteCode,
+        ...window,
+      }),
+    );
     return { items: page.items.map(toManifestView), nextCursor: page.nextCursor };
   }
 }

@@ -1,39 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { AGENCIES, type Agency, PRINCIPAL_KINDS, type PrincipalKind } from './principal.js';
 
 export class MintApiKeyDto {
   @ApiProperty({ enum: PRINCIPAL_KINDS, example: 'agency' })
-  @IsIn(PRINCIPAL_KINDS)
+  @v.IsIn(PRINCIPAL_KINDS)
   principal: PrincipalKind;
 
   @ApiPropertyOptional({
     description: 'Required when principal is enterprise.',
     example: '0190a1b2-0000-7000-8000-000000000001',
   })
-  @ValidateIf((o: MintApiKeyDto) => o.principal === 'enterprise' || o.enterpriseId !== undefined)
-  @IsUUID('all', { message: 'enterpriseId must be a UUID (required for an enterprise key)' })
+  @v.ValidateIf((o: MintApiKeyDto) => o.principal === 'enterprise' || o.enterpriseId !== undefined)
+  @v.IsUUID('all', { message: 'enterpriseId must be a UUID (required for an enterprise key)' })
   enterpriseId?: string;
 
   @ApiPropertyOptional({ enum: AGENCIES, description: 'Required when principal is agency.', example: 'police' })
-  @ValidateIf((o: MintApiKeyDto) => o.principal === 'agency' || o.agency !== undefined)
-  @IsIn(AGENCIES, { message: `agency must be one of ${AGENCIES.join(', ')} (required for an agency key)` })
+  @v.ValidateIf((o: MintApiKeyDto) => o.principal === 'agency' || o.agency !== undefined)
+  @v.IsIn(AGENCIES, { message: `agency must be one of ${AGENCIES.join(', ')} (required for an agency key)` })
   agency?: Agency;
 
   @ApiProperty({ example: 'Wuxi traffic police duty desk' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(200)
   name: string;
 
   @ApiPropertyOptional({
@@ -42,10 +32,10 @@ export class MintApiKeyDto {
     description:
       'When the key stops working (a contractor, an exercise). After it every request with the key gets 401 and its open SSE streams close. Absent: until revoked.',
   })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' })
   // Without an offset the instant would depend on the server's time zone.
-  @Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'expiresAt must be a date-time with its offset (Z or +08:00)' })
+  @v.Matches(/T.*(Z|[+-]\d{2}:?\d{2})$/, { message: 'expiresAt must be a date-time with its offset (Z or +08:00)' })
   expiresAt?: string;
 }
 

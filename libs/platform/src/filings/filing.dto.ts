@@ -1,42 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { AGENCIES, type Agency } from '../auth/principal.js';
 import { PageQuery } from '../http/pagination.js';
 import { FILING_KINDS, FILING_STATUSES, type FilingKind, type FilingStatus } from './filing-kinds.js';
 
 export class FilingQuery extends PageQuery {
   @ApiPropertyOptional({ enum: FILING_STATUSES, description: 'The work queue is `status=pending`.' })
-  @IsOptional()
-  @IsIn(FILING_STATUSES)
+  @v.IsOptional()
+  @v.IsIn(FILING_STATUSES)
   status?: FilingStatus;
-  @ApiPropertyOptional({ enum: FILING_KINDS }) @IsOptional() @IsIn(FILING_KINDS) kind?: FilingKind;
+  @ApiPropertyOptional({ enum: FILING_KINDS }) @v.IsOptional() @v.IsIn(FILING_KINDS) kind?: FilingKind;
   @ApiPropertyOptional({ format: 'uuid', description: 'Whose filings (the enterprise that filed).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   enterpriseId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'About which licence, vehicle, person, facility or enterprise.' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   subjectId?: string;
   @ApiPropertyOptional({
     enum: AGENCIES,
     description: "Admin only: one agency's queue. An agency always reads its own queue.",
   })
-  @IsOptional()
-  @IsIn(AGENCIES)
+  @v.IsOptional()
+  @v.IsIn(AGENCIES)
   agency?: Agency;
 }
 
@@ -45,15 +33,15 @@ export class DecideFilingDto {
     description: 'Why (required to refuse): kept with the decision and shown to the filer.',
     example: '检验报告编号与特种设备检验机构记录不符',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
 export class RefuseFilingDto {
-  @ApiProperty({ example: '道路运输证已注销' }) @IsString() @IsNotEmpty() @MaxLength(1000) reason: string;
+  @ApiProperty({ example: '道路运输证已注销' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(1000) reason: string;
 }
 
 export class FilingView {
@@ -88,22 +76,22 @@ export class FilingPage {
 }
 
 export class FilingDecisionDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') filingId: string;
-  @ApiProperty({ enum: ['confirm', 'refuse'] }) @IsIn(['confirm', 'refuse']) decision: 'confirm' | 'refuse';
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') filingId: string;
+  @ApiProperty({ enum: ['confirm', 'refuse'] }) @v.IsIn(['confirm', 'refuse']) decision: 'confirm' | 'refuse';
   @ApiPropertyOptional({ description: 'Required to refuse.', example: '证件已过期' })
-  @ValidateIf((o: FilingDecisionDto) => o.decision === 'refuse' || o.reason !== undefined)
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.ValidateIf((o: FilingDecisionDto) => o.decision === 'refuse' || o.reason !== undefined)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
 export class FilingDecisionsDto {
   @ApiProperty({ type: [FilingDecisionDto], description: 'Up to 500 decisions, each taken on its own.' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.ArrayMaxSize(500)
+  @v.ValidateNested({ each: true })
   @Type(() => FilingDecisionDto)
   decisions: FilingDecisionDto[];
 }

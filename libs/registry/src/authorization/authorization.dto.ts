@@ -1,31 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsNumber, IsOptional, IsPositive, IsUUID, Matches } from 'class-validator';
+import * as v from 'class-validator';
 import { ACTIVITIES, type Activity, LICENCE_KINDS, type LicenceKind, WASTE_CODE } from '../vocabulary.js';
 
 export class AuthorizationQuery {
-  @ApiProperty({ enum: ACTIVITIES, example: 'buy' }) @IsIn(ACTIVITIES) activity: Activity;
-  @ApiProperty({ format: 'uuid', description: 'Catalogue id of the chemical.' }) @IsUUID('all') chemicalId: string;
+  @ApiProperty({ enum: ACTIVITIES, example: 'buy' }) @v.IsIn(ACTIVITIES) activity: Activity;
+  @ApiProperty({ format: 'uuid', description: 'Catalogue id of the chemical.' }) @v.IsUUID('all') chemicalId: string;
   @ApiPropertyOptional({ description: 'The instant to judge (default: now).', example: '2026-11-29T08:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   at?: string;
   @ApiPropertyOptional({ description: 'For activity dispose: the hazardous waste category.', example: 'HW06' })
-  @IsOptional()
-  @Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
+  @v.IsOptional()
+  @v.Matches(WASTE_CODE, { message: 'wasteCode must be HW01 to HW50' })
   wasteCode?: string;
   @ApiPropertyOptional({
     description: 'A purchase: its quantity (kg), judged against the remaining quantity of a permit or filing.',
     example: 200,
   })
-  @IsOptional()
+  @v.IsOptional()
   @Type(() => Number)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
   quantityKg?: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'A purchase: the seller a permit must name.' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   counterpartyId?: string;
 }
 

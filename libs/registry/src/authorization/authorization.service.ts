@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { classCovers } from '@lib/geofence';
 import { NotFound, RulesViolated, shanghaiDate } from '@lib/platform';
 import type { ChemicalEntity } from '../chemicals/chemical.entity.js';
 import { type PermitFacts, permitProblems } from '../controlled/permit-rules.js';
@@ -8,7 +9,7 @@ import { isBlacklisted } from '../enterprises/enterprise.service.js';
 import { LICENCE_ISSUERS, licenceIssuer } from '../issuers.js';
 import type { LicenceEntity } from '../licences/licence.entity.js';
 import { LicenceRepository } from '../licences/licence.repository.js';
-import { type Activity, classCovers, type District, isPermitKind, type LicenceKind } from '../vocabulary.js';
+import { type Activity, type District, isPermitKind, type LicenceKind } from '../vocabulary.js';
 import type { AuthorizationAnswer, AuthorizationReason, RequirementView } from './authorization.dto.js';
 import { requirements } from './requirements.js';
 

@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
   Database,
-  decodeCursor,
-  isUuidString,
   JobHandler,
   JobName,
   Outbox,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   RulesViolated,
-  toPage,
   uuid7,
   uuidFromName,
 } from '@lib/platform';
@@ -233,14 +231,13 @@ export class ControlledChemicalsService {
   /** Sales and their filing duty: police and admin see all, an enterprise its own sales. */
   async listSales(q: ControlledSaleQuery, principal: Principal): Promise<Page<ControlledSaleView>> {
     const now = new Date();
-    const limit = q.limit ?? 50;
-    const rows = await this.sales.list({
-      sellerId: ownerFilter(principal),
-      overdueAt: q.overdue ? now : null,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (s) => s.id);
+    const page = await pageById(q, (window) =>
+      this.sales.list({
+        sellerId: ownerFilter(principal),
+        overdueAt: q.overdue ? now : null,
+        ...window,
+      }),
+    );
     return { items: page.items.map((s) => toView(s, now)), nextCursor: page.nextCursor };
   }
 }

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 
 export class ControlledSaleQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only sales past their 5 days with no filing recorded.', example: true })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(({ value }) => value === true || value === 'true')
-  @IsBoolean()
+  @v.IsBoolean()
   overdue?: boolean;
 }
 

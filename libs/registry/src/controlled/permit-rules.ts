@@ -8,7 +8,8 @@
  * - 易制毒 purchase permits and filings (《易制毒化学品管理条例》 Art. 15, 17) and transport permits
  *   and filings (Art. 20–22: 品种、数量、运输工具、收货人 on the document).
  */
-import { classCovers, type LicenceKind, type LicenceStatus } from '../vocabulary.js';
+import { classCovers } from '@lib/geofence';
+import type { LicenceKind, LicenceStatus } from '../vocabulary.js';
 
 export interface PermitFacts {
   id: string;

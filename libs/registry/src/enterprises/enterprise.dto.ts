@@ -1,20 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDateString,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { PageQuery } from '@lib/platform';
 import { IsCreditCode } from '../identifiers/validators.js';
@@ -30,14 +16,14 @@ import {
 } from '../vocabulary.js';
 
 export class ContactDto {
-  @ApiProperty({ example: '王建国' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
-  @ApiPropertyOptional({ example: '安全负责人' }) @IsOptional() @IsString() @MaxLength(100) role?: string;
+  @ApiProperty({ example: '王建国' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(100) name: string;
+  @ApiPropertyOptional({ example: '安全负责人' }) @v.IsOptional() @v.IsString() @v.MaxLength(100) role?: string;
   @ApiPropertyOptional({
     description: 'Personal data: masked for all but the enterprise itself and admin.',
     example: '13912345678',
   })
-  @IsOptional()
-  @Matches(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, {
+  @v.IsOptional()
+  @v.Matches(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, {
     message: 'phone must be a mainland mobile (13912345678) or landline (0510-82345678) number',
   })
   phone?: string;
@@ -51,16 +37,16 @@ export class CreateEnterpriseDto {
   @IsCreditCode()
   creditCode: string;
 
-  @ApiProperty({ example: '无锡锡化化工有限公司' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ example: '无锡锡化化工有限公司' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(200) name: string;
 
   @ApiProperty({ enum: ENTERPRISE_ROLES, isArray: true, example: ['producer', 'storer'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @IsIn(ENTERPRISE_ROLES, { each: true })
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.IsIn(ENTERPRISE_ROLES, { each: true })
   roles: EnterpriseRole[];
 
   @ApiProperty({ enum: DISTRICTS, description: 'District of Wuxi (市外 for out-of-town parties).', example: '新吴' })
-  @IsIn(DISTRICTS)
+  @v.IsIn(DISTRICTS)
   district: District;
 
   @ApiPropertyOptional({
@@ -69,8 +55,8 @@ export class CreateEnterpriseDto {
       'Decree 591 Art. 29: chemical (化工企业) or hospital, laboratory, school, other user. Only a chemical enterprise using above the thresholds needs a safe use licence. Filed for emergency management to confirm; default chemical.',
     example: 'chemical',
   })
-  @IsOptional()
-  @IsIn(ENTERPRISE_SECTORS)
+  @v.IsOptional()
+  @v.IsIn(ENTERPRISE_SECTORS)
   sector?: EnterpriseSector;
 
   @ApiPropertyOptional({
@@ -78,17 +64,17 @@ export class CreateEnterpriseDto {
       'Uses listed chemicals as production raw material above 《危险化学品使用量的数量标准》 (2013). Filed for emergency management to confirm; default true.',
     example: true,
   })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   usesAboveThreshold?: boolean;
 
-  @ApiProperty({ example: '无锡市新吴区长江路 88 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
+  @ApiProperty({ example: '无锡市新吴区长江路 88 号' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(300) address: string;
 
   @ApiPropertyOptional({ type: [ContactDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(20)
+  @v.ValidateNested({ each: true })
   @Type(() => ContactDto)
   contacts?: ContactDto[];
 }
@@ -113,32 +99,32 @@ export class UpdateEnterpriseDto extends IntersectionType(
 ) {}
 
 export class SetCreditStatusDto {
-  @ApiProperty({ enum: CREDIT_STATUSES, example: 'blacklisted' }) @IsIn(CREDIT_STATUSES) status: CreditStatus;
+  @ApiProperty({ enum: CREDIT_STATUSES, example: 'blacklisted' }) @v.IsIn(CREDIT_STATUSES) status: CreditStatus;
 
   @ApiPropertyOptional({
     description: 'Required for warned and blacklisted.',
     example: '2026年10月违规储存剧毒化学品，列入失信名单',
   })
-  @ValidateIf((o: SetCreditStatusDto) => o.status !== 'normal' || o.reason !== undefined)
-  @IsString()
-  @IsNotEmpty({ message: 'reason is required when the status is warned or blacklisted' })
-  @MaxLength(1000)
+  @v.ValidateIf((o: SetCreditStatusDto) => o.status !== 'normal' || o.reason !== undefined)
+  @v.IsString()
+  @v.IsNotEmpty({ message: 'reason is required when the status is warned or blacklisted' })
+  @v.MaxLength(1000)
   reason?: string;
 
   @ApiPropertyOptional({ description: 'When the status takes effect (default: now).', example: '2026-11-01T00:00:00Z' })
-  @IsOptional()
-  @IsDateString({ strict: true })
+  @v.IsOptional()
+  @v.IsDateString({ strict: true })
   effectiveAt?: string;
 }
 
 export class EnterpriseQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: DISTRICTS }) @IsOptional() @IsIn(DISTRICTS) district?: District;
-  @ApiPropertyOptional({ enum: ENTERPRISE_ROLES }) @IsOptional() @IsIn(ENTERPRISE_ROLES) role?: EnterpriseRole;
-  @ApiPropertyOptional({ enum: CREDIT_STATUSES }) @IsOptional() @IsIn(CREDIT_STATUSES) creditStatus?: CreditStatus;
+  @ApiPropertyOptional({ enum: DISTRICTS }) @v.IsOptional() @v.IsIn(DISTRICTS) district?: District;
+  @ApiPropertyOptional({ enum: ENTERPRISE_ROLES }) @v.IsOptional() @v.IsIn(ENTERPRISE_ROLES) role?: EnterpriseRole;
+  @ApiPropertyOptional({ enum: CREDIT_STATUSES }) @v.IsOptional() @v.IsIn(CREDIT_STATUSES) creditStatus?: CreditStatus;
   @ApiPropertyOptional({ description: 'Part of the name or of the credit code.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(100)
   q?: string;
 }
 

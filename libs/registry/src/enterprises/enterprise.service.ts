@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import {
   Database,
-  decodeCursor,
   type Filing,
   type FilingDecision,
   type FilingHandler,
   FilingKind,
   HandlesFiling,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
@@ -103,15 +101,14 @@ export class EnterpriseService {
   }
 
   async list(query: EnterpriseQuery, principal: Principal): Promise<Page<EnterpriseView>> {
-    const limit = query.limit ?? 50;
     const own = ownerFilter(principal);
-    const rows = await this.enterprises.list({
-      ...query,
-      ids: own ? [own] : undefined,
-      after: decodeCursor(query.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (e) => e.id);
+    const page = await pageById(query, (window) =>
+      this.enterprises.list({
+        ...query,
+        ids: own ? [own] : undefined,
+        ...window,
+      }),
+    );
     return { items: page.items.map((e) => toEnterpriseView(e, principal)), nextCursor: page.nextCursor };
   }
 

@@ -1,25 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { PageQuery } from '@lib/platform';
 import { UN_CLASS_PATTERN } from '../chemicals/chemical.dto.js';
@@ -35,72 +16,72 @@ import {
 
 export class CapacityDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'The chemical (or give unClass).' })
-  @ValidateIf((o: CapacityDto) => o.unClass === undefined)
-  @IsUUID('all', { message: 'chemicalId must be a UUID (give chemicalId or unClass)' })
+  @v.ValidateIf((o: CapacityDto) => o.unClass === undefined)
+  @v.IsUUID('all', { message: 'chemicalId must be a UUID (give chemicalId or unClass)' })
   chemicalId?: string;
 
   @ApiPropertyOptional({ description: 'A hazard class (or give chemicalId).', example: '3' })
-  @ValidateIf((o: CapacityDto) => o.chemicalId === undefined)
-  @Matches(UN_CLASS_PATTERN, { message: 'unClass must be an ADR class (give chemicalId or unClass)' })
+  @v.ValidateIf((o: CapacityDto) => o.chemicalId === undefined)
+  @v.Matches(UN_CLASS_PATTERN, { message: 'unClass must be an ADR class (give chemicalId or unClass)' })
   unClass?: string;
 
   @ApiProperty({ description: 'Design maximum quantity, kg.', example: 60000 })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e10)
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e10)
   maxKg: number;
 }
 
 /** GB 18218-2018 Table 2 W5.1/W5.2 process conditions of the unit (工艺条件). */
 export class ProcessConditionsDto {
   @ApiPropertyOptional({ description: '工作温度高于沸点: flammable liquids of categories 2 and 3 become W5.1.' })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   aboveBoilingPoint?: boolean;
 
   @ApiPropertyOptional({ description: '危险化工工艺 used in the unit (W5.2).', example: '氯化工艺' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(100)
   hazardousProcess?: string;
 
   @ApiPropertyOptional({ description: '爆炸极限范围或附近操作 (W5.2).' })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   nearExplosionLimits?: boolean;
 
   @ApiPropertyOptional({ description: 'Operating pressure, MPa; above 1.6 gives W5.2.', example: 2.5 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1000)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(0)
+  @v.Max(1000)
   operatingPressureMPa?: number;
 
   @ApiPropertyOptional({
     type: [String],
     description: 'The chemicals the conditions apply to; absent: every flammable liquid of the unit.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(500)
+  @v.IsUUID('all', { each: true })
   chemicalIds?: string[];
 }
 
 export class CreateFacilityDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Owning enterprise. An enterprise key may omit it (its own).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   enterpriseId?: string;
 
-  @ApiProperty({ example: '液氯储罐区 T-101' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiProperty({ enum: FACILITY_KINDS, example: 'storage' }) @IsIn(FACILITY_KINDS) kind: FacilityKind;
+  @ApiProperty({ example: '液氯储罐区 T-101' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(200) name: string;
+  @ApiProperty({ enum: FACILITY_KINDS, example: 'storage' }) @v.IsIn(FACILITY_KINDS) kind: FacilityKind;
   @ApiPropertyOptional({
     enum: HAZARD_UNIT_KINDS,
     description: 'GB 18218 unit kind (default: storage_unit for storage, else production_unit).',
   })
-  @IsOptional()
-  @IsIn(HAZARD_UNIT_KINDS)
+  @v.IsOptional()
+  @v.IsIn(HAZARD_UNIT_KINDS)
   hazardUnitKind?: HazardUnitKind;
 
   @ApiProperty({
@@ -118,44 +99,44 @@ export class CreateFacilityDto {
       ],
     },
   })
-  @IsObject()
+  @v.IsObject()
   geometry: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description: 'Arrival/departure fence in metres around the geometry (default 200 for a point, 50 for a polygon).',
     example: 100,
   })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(1)
-  @Max(5000)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(1)
+  @v.Max(5000)
   fenceRadiusM?: number;
 
-  @ApiProperty({ enum: DISTRICTS, example: '新吴' }) @IsIn(DISTRICTS) district: District;
-  @ApiProperty({ example: '无锡市新吴区化工路 1 号' }) @IsString() @IsNotEmpty() @MaxLength(300) address: string;
+  @ApiProperty({ enum: DISTRICTS, example: '新吴' }) @v.IsIn(DISTRICTS) district: District;
+  @ApiProperty({ example: '无锡市新吴区化工路 1 号' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(300) address: string;
   @ApiPropertyOptional({
     enum: PROVINCE_CODES,
     example: '31',
     description:
       "GB/T 2260 province of a facility outside Wuxi ('市外'), part of its siting: emergency management confirms it. Until it does, a waste transfer to or from the facility counts as crossing a provincial border. A Wuxi district is Jiangsu (32).",
   })
-  @IsOptional()
-  @IsIn(PROVINCE_CODES)
+  @v.IsOptional()
+  @v.IsIn(PROVINCE_CODES)
   province?: string;
 
   @ApiPropertyOptional({ type: [CapacityDto], description: 'Design capacity per chemical or class.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @ValidateNested({ each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(500)
+  @v.ValidateNested({ each: true })
   @Type(() => CapacityDto)
   capacities?: CapacityDto[];
 
   @ApiPropertyOptional({ description: 'People living within 500 m (GB 18218 α).', example: 120 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(0)
+  @v.Max(10_000_000)
   peopleWithin500m?: number;
 
   @ApiPropertyOptional({
@@ -163,8 +144,8 @@ export class CreateFacilityDto {
     description:
       'GB 18218 process conditions (W5.1/W5.2). The enterprise’s statement is filed for emergency management with the siting.',
   })
-  @IsOptional()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.ValidateNested()
   @Type(() => ProcessConditionsDto)
   processConditions?: ProcessConditionsDto;
 }
@@ -173,17 +154,17 @@ export class UpdateFacilityDto extends IntersectionType(
   PartialType(OmitType(CreateFacilityDto, ['enterpriseId'] as const)),
   ChangeReasonDto,
 ) {
-  @ApiPropertyOptional({ enum: ['active', 'closed'] }) @IsOptional() @IsIn(['active', 'closed']) status?:
+  @ApiPropertyOptional({ enum: ['active', 'closed'] }) @v.IsOptional() @v.IsIn(['active', 'closed']) status?:
     'active' | 'closed';
 }
 
 export class FacilityQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') enterpriseId?: string;
-  @ApiPropertyOptional({ enum: FACILITY_KINDS }) @IsOptional() @IsIn(FACILITY_KINDS) kind?: FacilityKind;
-  @ApiPropertyOptional({ enum: DISTRICTS }) @IsOptional() @IsIn(DISTRICTS) district?: District;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') enterpriseId?: string;
+  @ApiPropertyOptional({ enum: FACILITY_KINDS }) @v.IsOptional() @v.IsIn(FACILITY_KINDS) kind?: FacilityKind;
+  @ApiPropertyOptional({ enum: DISTRICTS }) @v.IsOptional() @v.IsIn(DISTRICTS) district?: District;
   @ApiPropertyOptional({ description: 'Bounding box minLon,minLat,maxLon,maxLat.', example: '120.2,31.4,120.5,31.7' })
-  @IsOptional()
-  @Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
+  @v.IsOptional()
+  @v.Matches(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
   bbox?: string;
 }
 

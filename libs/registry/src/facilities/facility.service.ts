@@ -2,22 +2,20 @@ import { Injectable } from '@nestjs/common';
 import {
   bbox,
   Database,
-  decodeCursor,
   type Filing,
   type FilingDecision,
   type FilingHandler,
   FilingKind,
   HandlesFiling,
-  isUuidString,
   normaliseGeometry,
   NotFound,
   type Page,
+  pageById,
   type PointGeometry,
   type PolygonGeometry,
   type Principal,
   type ProblemItem,
   RulesViolated,
-  toPage,
   uuid7,
   validateGeometry,
   ValidationFailed,
@@ -193,18 +191,17 @@ export class FacilityService {
   }
 
   async list(q: FacilityQuery, principal: Principal): Promise<Page<FacilityView>> {
-    const limit = q.limit ?? 50;
     const own = ownerFilter(principal);
     if (own && q.enterpriseId && q.enterpriseId !== own) return { items: [], nextCursor: null };
-    const rows = await this.facilities.list({
-      enterpriseId: own ?? q.enterpriseId,
-      kind: q.kind,
-      district: q.district,
-      bbox: q.bbox?.split(',').map(Number),
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (f) => f.id);
+    const page = await pageById(q, (window) =>
+      this.facilities.list({
+        enterpriseId: own ?? q.enterpriseId,
+        kind: q.kind,
+        district: q.district,
+        bbox: q.bbox?.split(',').map(Number),
+        ...window,
+      }),
+    );
     const pending = await this.claims.pendingBySubject(page.items.map((f) => f.id));
     return {
       items: page.items.map((f) => ({ ...toFacilityView(f), pendingChanges: pending.get(f.id) ?? [] })),

@@ -8,7 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import * as v from 'class-validator';
 import { Allow, CurrentPrincipal, Forbidden, type Principal } from '@lib/platform';
 import { IMPORT_KINDS, type ImportKind } from './import.spec-columns.js';
 import { type ImportReport, ImportService } from './import.service.js';
@@ -18,8 +18,8 @@ class ImportQuery {
     enum: ['true', 'false'],
     description: 'true: import nothing if any row is bad (422 listing them). Default false: the good rows land.',
   })
-  @IsOptional()
-  @IsIn(['true', 'false'])
+  @v.IsOptional()
+  @v.IsIn(['true', 'false'])
   atomic?: 'true' | 'false';
 }
 

@@ -1,24 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { AGENCIES, type Agency, PageQuery } from '@lib/platform';
 import {
   HAZARD_CLASSES,
@@ -33,10 +15,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class LicenceScopeDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Catalogue ids of the chemicals covered.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(2000)
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(2000)
+  @v.IsUUID('all', { each: true })
   chemicalIds?: string[];
 
   @ApiPropertyOptional({
@@ -45,18 +27,18 @@ export class LicenceScopeDto {
     description: 'ADR classes or divisions covered ("2" covers 2.1 to 2.3).',
     example: ['2.3', '8'],
   })
-  @IsOptional()
-  @IsArray()
-  @IsIn(HAZARD_CLASSES, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsIn(HAZARD_CLASSES, { each: true })
   classes?: string[];
 
   @ApiPropertyOptional({
     description: 'Hazardous waste categories covered (国家危险废物名录), for disposal licences.',
     example: ['HW06', 'HW34'],
   })
-  @IsOptional()
-  @IsArray()
-  @Matches(WASTE_CODE, { each: true, message: 'wasteCodes must be HW01 to HW50' })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.Matches(WASTE_CODE, { each: true, message: 'wasteCodes must be HW01 to HW50' })
   wasteCodes?: string[];
 
   @ApiPropertyOptional({
@@ -64,37 +46,37 @@ export class LicenceScopeDto {
     format: 'uuid',
     description: 'A road pass (剧毒化学品道路运输通行证): the approved routes it is valid on.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(50)
+  @v.IsUUID('all', { each: true })
   routeIds?: string[];
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'A road pass: the vehicles it names.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(50)
+  @v.IsUUID('all', { each: true })
   vehicleIds?: string[];
 }
 
 export class CreateLicenceDto {
-  @ApiProperty({ enum: LICENCE_KINDS, example: 'safety_production' }) @IsIn(LICENCE_KINDS) kind: LicenceKind;
-  @ApiProperty({ example: '(苏)WH安许证字[B00123]' }) @IsString() @IsNotEmpty() @MaxLength(100) number: string;
-  @ApiProperty({ example: '江苏省应急管理厅' }) @IsString() @IsNotEmpty() @MaxLength(200) issuer: string;
+  @ApiProperty({ enum: LICENCE_KINDS, example: 'safety_production' }) @v.IsIn(LICENCE_KINDS) kind: LicenceKind;
+  @ApiProperty({ example: '(苏)WH安许证字[B00123]' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(100) number: string;
+  @ApiProperty({ example: '江苏省应急管理厅' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(200) issuer: string;
   @ApiProperty({ description: 'First valid day (local date, Asia/Shanghai).', example: '2024-03-01' })
-  @Matches(DATE, { message: 'validFrom must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'validFrom must be a real date' })
+  @v.Matches(DATE, { message: 'validFrom must be a date YYYY-MM-DD' })
+  @v.IsISO8601({ strict: true }, { message: 'validFrom must be a real date' })
   validFrom: string;
   @ApiProperty({ description: 'Last valid day, inclusive (local date).', example: '2027-02-28' })
-  @Matches(DATE, { message: 'validTo must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'validTo must be a real date' })
+  @v.Matches(DATE, { message: 'validTo must be a date YYYY-MM-DD' })
+  @v.IsISO8601({ strict: true }, { message: 'validTo must be a real date' })
   validTo: string;
   @ApiProperty({
     type: LicenceScopeDto,
     description: 'What the licence covers: chemicals, classes and/or waste codes (at least one).',
   })
-  @ValidateNested()
+  @v.ValidateNested()
   @Type(() => LicenceScopeDto)
   scope: LicenceScopeDto;
   @ApiPropertyOptional({
@@ -102,45 +84,45 @@ export class CreateLicenceDto {
       'A permit or filing (purchase, sale, road pass, drug precursor): the quantity it allows, kg. Required for those kinds; each purchase, sale or trip under it consumes it.',
     example: 500,
   })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(1e9)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(1e9)
   permittedQuantityKg?: number;
   @ApiPropertyOptional({
     format: 'uuid',
     description:
       'A permit or filing: the counterparty it names (the seller of a purchase, the buyer of a sale, the consignee of a trip).',
   })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   counterpartyId?: string;
   @ApiPropertyOptional({
     description:
       'A business licence: with storage (带储存, true) or without (不带储存, false: may sell but not store). Not stated: with storage.',
     example: false,
   })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   withStorage?: boolean;
   @ApiPropertyOptional({
     type: [String],
     description: 'References to the documents the licence rests on (scan ids, archive numbers), for the issuer.',
     example: ['scan:2026-11-0042'],
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(500, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(20)
+  @v.IsString({ each: true })
+  @v.MaxLength(500, { each: true })
   documents?: string[];
 }
 
 /** A row of a licence import: a licence and whose it is (or enterpriseCreditCode in CSV). */
 export class ImportLicenceDto extends CreateLicenceDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Whose licence (an enterprise key may omit it: its own).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   enterpriseId?: string;
 }
 
@@ -155,27 +137,27 @@ export class SetLicenceStatusDto {
       'verified: verify a pending licence or reinstate a suspended one; refused: refuse a pending one; suspended, revoked.',
     example: 'suspended',
   })
-  @IsIn(LICENCE_DECISIONS)
+  @v.IsIn(LICENCE_DECISIONS)
   status: LicenceDecision;
   @ApiPropertyOptional({ description: 'Why; required for every act but verifying.', example: '2026年11月停产整顿' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
 export class LicenceQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only valid licences whose last day falls within this many days.', example: 30 })
-  @IsOptional()
+  @v.IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(3650)
+  @v.IsInt()
+  @v.Min(0)
+  @v.Max(3650)
   expiringWithinDays?: number;
 
-  @ApiPropertyOptional({ enum: LICENCE_KINDS }) @IsOptional() @IsIn(LICENCE_KINDS) kind?: LicenceKind;
-  @ApiPropertyOptional({ enum: LICENCE_STATUSES }) @IsOptional() @IsIn(LICENCE_STATUSES) status?: LicenceStatus;
+  @ApiPropertyOptional({ enum: LICENCE_KINDS }) @v.IsOptional() @v.IsIn(LICENCE_KINDS) kind?: LicenceKind;
+  @ApiPropertyOptional({ enum: LICENCE_STATUSES }) @v.IsOptional() @v.IsIn(LICENCE_STATUSES) status?: LicenceStatus;
 }
 
 export class LicenceView {

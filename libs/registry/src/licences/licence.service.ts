@@ -3,7 +3,6 @@ import {
   addDays,
   Conflict,
   Database,
-  decodeCursor,
   describePrincipal,
   type Filing,
   type FilingDecision,
@@ -12,14 +11,13 @@ import {
   FilingsService,
   Forbidden,
   HandlesFiling,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   RulesViolated,
   shanghaiDate,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
@@ -280,18 +278,17 @@ export class LicenceService {
       if (!(await this.enterprises.findById(enterpriseId))) throw new NotFound('enterprise', enterpriseId);
       assertReadable(principal, enterpriseId, 'enterprise', enterpriseId);
     }
-    const limit = query.limit ?? 50;
     const today = shanghaiDate(new Date());
-    const rows = await this.licences.list({
-      enterpriseId: enterpriseId ?? ownerFilter(principal),
-      kind: query.kind,
-      status: query.status,
-      today,
-      expiringBy: query.expiringWithinDays === undefined ? undefined : addDays(today, query.expiringWithinDays),
-      after: decodeCursor(query.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (l) => l.id);
+    const page = await pageById(query, (window) =>
+      this.licences.list({
+        enterpriseId: enterpriseId ?? ownerFilter(principal),
+        kind: query.kind,
+        status: query.status,
+        today,
+        expiringBy: query.expiringWithinDays === undefined ? undefined : addDays(today, query.expiringWithinDays),
+        ...window,
+      }),
+    );
     return { items: page.items.map((l) => toLicenceView(l, today)), nextCursor: page.nextCursor };
   }
 

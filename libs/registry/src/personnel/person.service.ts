@@ -3,21 +3,19 @@ import {
   AccessLog,
   Conflict,
   Database,
-  decodeCursor,
   type Filing,
   type FilingDecision,
   type FilingHandler,
   FilingKind,
   HandlesFiling,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   READ_POLICY,
   type ReadPolicy,
   RulesViolated,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter, seesPersonalData } from '../access.js';
@@ -177,17 +175,16 @@ export class PersonService {
 
   async list(q: PersonQuery, principal: Principal, purpose: string | null = null): Promise<Page<PersonView>> {
     const view = await this.crewView(principal);
-    const limit = q.limit ?? 50;
     const own = ownerFilter(principal);
     if (own && q.employerId && q.employerId !== own) return { items: [], nextCursor: null };
-    const rows = await this.people.list({
-      employerId: own ?? q.employerId,
-      role: q.role,
-      expiringBy: q.qualificationExpiringBy,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (p) => p.id);
+    const page = await pageById(q, (window) =>
+      this.people.list({
+        employerId: own ?? q.employerId,
+        role: q.role,
+        expiringBy: q.qualificationExpiringBy,
+        ...window,
+      }),
+    );
     await this.logRead(
       principal,
       'person.list',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { IsTerminalId } from '../identifiers/validators.js';
 
@@ -12,24 +12,24 @@ export class BindTerminalDto {
   @IsTerminalId()
   terminalId: string;
 
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all') vehicleId: string;
+  @ApiProperty({ format: 'uuid' }) @v.IsUUID('all') vehicleId: string;
 
   @ApiProperty({ description: 'Maker id the terminal sends in 0x0100 (制造商ID).', example: 'HZCM' })
-  @IsString()
-  @Matches(ASCII, { message: 'makerId must be printable ASCII, as terminals send it' })
-  @MaxLength(11)
+  @v.IsString()
+  @v.Matches(ASCII, { message: 'makerId must be printable ASCII, as terminals send it' })
+  @v.MaxLength(11)
   makerId: string;
 
   @ApiPropertyOptional({ description: 'Terminal model (终端型号).', example: 'T-808' })
-  @IsOptional()
-  @IsString()
-  @Matches(ASCII, { message: 'model must be printable ASCII, as terminals send it' })
-  @MaxLength(30)
+  @v.IsOptional()
+  @v.IsString()
+  @v.Matches(ASCII, { message: 'model must be printable ASCII, as terminals send it' })
+  @v.MaxLength(30)
   model?: string;
 
   @ApiPropertyOptional({ description: 'SIM card number (MSISDN or ICCID).', example: '13912345678' })
-  @IsOptional()
-  @Matches(/^\d{11,20}$/, { message: 'simNumber must be 11 to 20 digits' })
+  @v.IsOptional()
+  @v.Matches(/^\d{11,20}$/, { message: 'simNumber must be 11 to 20 digits' })
   simNumber?: string;
 
   @ApiPropertyOptional({
@@ -37,37 +37,37 @@ export class BindTerminalDto {
     default: 2,
     example: 2,
   })
-  @IsOptional()
-  @IsInt()
-  @IsIn([1, 2, 3, 4, 5, 9])
+  @v.IsOptional()
+  @v.IsInt()
+  @v.IsIn([1, 2, 3, 4, 5, 9])
   plateColour?: number;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the terminal was installed (安装时间).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   installedAt?: string;
 
   @ApiPropertyOptional({ example: '新车安装' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 
 export class BindingChangeDto {
   @ApiProperty({ description: 'Why (kept in the binding’s history).', example: '终端更换，原终端报废' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason: string;
 }
 
 export class TerminalBindingQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') vehicleId?: string;
-  @ApiPropertyOptional({ example: '013912345678' }) @IsOptional() @Matches(/^\d{11,20}$/) terminalId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') vehicleId?: string;
+  @ApiPropertyOptional({ example: '013912345678' }) @v.IsOptional() @v.Matches(/^\d{11,20}$/) terminalId?: string;
   @ApiPropertyOptional({ description: 'Also the bindings that ended (unbound or replaced).', default: false })
-  @IsOptional()
+  @v.IsOptional()
   @Transform(({ value }) => value === 'true' || value === true)
   includeEnded?: boolean;
 }

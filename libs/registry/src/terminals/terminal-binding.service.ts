@@ -4,14 +4,12 @@ import {
   AppConfig,
   Conflict,
   Database,
-  decodeCursor,
   describePrincipal,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
   RulesViolated,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { assertReadable, ownerFilter } from '../access.js';
@@ -161,16 +159,15 @@ export class TerminalBindingService {
   }
 
   async list(q: TerminalBindingQuery, principal: Principal): Promise<Page<TerminalBindingView>> {
-    const limit = q.limit ?? 50;
-    const rows = await this.bindings.list({
-      vehicleId: q.vehicleId,
-      terminalId: q.terminalId ? (canonicalTerminalId(q.terminalId) ?? q.terminalId) : undefined,
-      carrierId: ownerFilter(principal),
-      includeEnded: q.includeEnded ?? false,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (b) => b.id);
+    const page = await pageById(q, (window) =>
+      this.bindings.list({
+        vehicleId: q.vehicleId,
+        terminalId: q.terminalId ? (canonicalTerminalId(q.terminalId) ?? q.terminalId) : undefined,
+        carrierId: ownerFilter(principal),
+        includeEnded: q.includeEnded ?? false,
+        ...window,
+      }),
+    );
     const events = await this.bindings.events(page.items.map((b) => b.id));
     return { items: page.items.map((b) => toView(b, events)), nextCursor: page.nextCursor };
   }

@@ -1,20 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType, PartialType } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { ChangeReasonDto, PendingChangeView } from '../gating.js';
 import { IsPlate, IsTerminalId } from '../identifiers/validators.js';
@@ -23,7 +8,7 @@ import { HAZARD_CLASSES, VEHICLE_KINDS, type VehicleKind, VEHICLE_STATUSES } fro
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateVehicleDto {
-  @ApiProperty({ enum: VEHICLE_KINDS, example: 'tanker' }) @IsIn(VEHICLE_KINDS) kind: VehicleKind;
+  @ApiProperty({ enum: VEHICLE_KINDS, example: 'tanker' }) @v.IsIn(VEHICLE_KINDS) kind: VehicleKind;
 
   @ApiProperty({
     description: 'Plate: province character, letter, 5 (6 for new energy) characters; trailers end in 挂.',
@@ -33,8 +18,8 @@ export class CreateVehicleDto {
   plate: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Owning carrier. An enterprise key may omit it (its own).' })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   carrierId?: string;
 
   @ApiProperty({
@@ -43,15 +28,15 @@ export class CreateVehicleDto {
     description: 'Classes the vehicle is approved for (道路运输证经营范围).',
     example: ['2.3', '8'],
   })
-  @IsArray()
-  @IsIn(HAZARD_CLASSES, { each: true })
+  @v.IsArray()
+  @v.IsIn(HAZARD_CLASSES, { each: true })
   permittedClasses: string[];
 
   @ApiPropertyOptional({ description: 'Tank volume (m3), for tankers and tank trailers.', example: 24.5 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(100)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(100)
   tankVolumeM3?: number;
 
   @ApiPropertyOptional({
@@ -60,30 +45,30 @@ export class CreateVehicleDto {
       'Capacity of each tank compartment in litres, compartment 1 first (a single-compartment tank: [its volume]; omitted: one compartment of tankVolumeM3). Confirmed by market supervision with the tank.',
     example: [8000, 8000, 8500],
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(8)
-  @IsInt({ each: true })
-  @IsPositive({ each: true })
-  @Max(100_000, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMinSize(1)
+  @v.ArrayMaxSize(8)
+  @v.IsInt({ each: true })
+  @v.IsPositive({ each: true })
+  @v.Max(100_000, { each: true })
   tankCompartmentsL?: number[];
 
   @ApiPropertyOptional({
     description: '罐体编号: the tank number on its inspection certificate.',
     example: 'RG-320200-0815',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(60)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(60)
   tankNumber?: string;
 
   @ApiPropertyOptional({ description: 'Approved load, kg (核定载质量).', example: 30000 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @IsPositive()
-  @Max(100_000)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.IsPositive()
+  @v.Max(100_000)
   approvedLoadKg?: number;
 
   @ApiPropertyOptional({
@@ -91,32 +76,32 @@ export class CreateVehicleDto {
     format: 'uuid',
     description: '适装介质列表: catalogue ids the tank may carry.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(500)
+  @v.IsUUID('all', { each: true })
   approvedMedia?: string[];
 
   @ApiPropertyOptional({ example: '2027-06-30' })
-  @IsOptional()
-  @Matches(DATE, { message: 'tankInspectionExpiry must be a date YYYY-MM-DD' })
+  @v.IsOptional()
+  @v.Matches(DATE, { message: 'tankInspectionExpiry must be a date YYYY-MM-DD' })
   tankInspectionExpiry?: string;
   @ApiPropertyOptional({ description: '道路运输证号', example: '苏交运管无字320200123456号' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(60)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(60)
   transportCertNumber?: string;
   @ApiPropertyOptional({ example: '2027-12-31' })
-  @IsOptional()
-  @Matches(DATE, { message: 'transportCertExpiry must be a date YYYY-MM-DD' })
+  @v.IsOptional()
+  @v.Matches(DATE, { message: 'transportCertExpiry must be a date YYYY-MM-DD' })
   transportCertExpiry?: string;
 
   @ApiPropertyOptional({
     description: 'GPS terminal: JT/T 808 terminal phone number (12 digits; 11 are padded).',
     example: '013912345678',
   })
-  @IsOptional()
+  @v.IsOptional()
   @IsTerminalId()
   terminalId?: string;
 }
@@ -125,20 +110,20 @@ export class UpdateVehicleDto extends IntersectionType(
   PartialType(OmitType(CreateVehicleDto, ['kind', 'plate', 'carrierId'] as const)),
   ChangeReasonDto,
 ) {
-  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @IsOptional() @IsIn(VEHICLE_STATUSES) status?:
+  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @v.IsOptional() @v.IsIn(VEHICLE_STATUSES) status?:
     'active' | 'suspended' | 'retired';
 }
 
 export class VehicleQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') carrierId?: string;
-  @ApiPropertyOptional({ enum: VEHICLE_KINDS }) @IsOptional() @IsIn(VEHICLE_KINDS) kind?: VehicleKind;
-  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @IsOptional() @IsIn(VEHICLE_STATUSES) status?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') carrierId?: string;
+  @ApiPropertyOptional({ enum: VEHICLE_KINDS }) @v.IsOptional() @v.IsIn(VEHICLE_KINDS) kind?: VehicleKind;
+  @ApiPropertyOptional({ enum: VEHICLE_STATUSES }) @v.IsOptional() @v.IsIn(VEHICLE_STATUSES) status?: string;
   @ApiPropertyOptional({ description: 'Part of the plate.', example: '苏B' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(20)
   plate?: string;
-  @ApiPropertyOptional({ example: '013912345678' }) @IsOptional() @Matches(/^\d{11,20}$/) terminalId?: string;
+  @ApiPropertyOptional({ example: '013912345678' }) @v.IsOptional() @v.Matches(/^\d{11,20}$/) terminalId?: string;
 }
 
 export class VehicleView {

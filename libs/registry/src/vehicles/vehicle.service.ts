@@ -2,19 +2,17 @@ import { Injectable } from '@nestjs/common';
 import {
   Conflict,
   Database,
-  decodeCursor,
   type Filing,
   type FilingDecision,
   type FilingHandler,
   FilingKind,
   HandlesFiling,
-  isUuidString,
   NotFound,
   type Page,
+  pageById,
   type Principal,
   type ProblemItem,
   RulesViolated,
-  toPage,
   uuid7,
 } from '@lib/platform';
 import { assertReadable, assertWritable, ownerFilter } from '../access.js';
@@ -239,17 +237,16 @@ export class VehicleService {
   }
 
   async list(q: VehicleQuery, principal: Principal): Promise<Page<VehicleView>> {
-    const limit = q.limit ?? 50;
     const own = ownerFilter(principal);
     if (own && q.carrierId && q.carrierId !== own) return { items: [], nextCursor: null };
-    const rows = await this.vehicles.list({
-      ...q,
-      carrierId: own ?? q.carrierId,
-      terminalId: q.terminalId ? (canonicalTerminalId(q.terminalId) ?? q.terminalId) : undefined,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (v) => v.id);
+    const page = await pageById(q, (window) =>
+      this.vehicles.list({
+        ...q,
+        carrierId: own ?? q.carrierId,
+        terminalId: q.terminalId ? (canonicalTerminalId(q.terminalId) ?? q.terminalId) : undefined,
+        ...window,
+      }),
+    );
     const pending = await this.claims.pendingBySubject(page.items.map((v) => v.id));
     return {
       items: page.items.map((v) => ({ ...toVehicleView(v), pendingChanges: pending.get(v.id) ?? [] })),

@@ -1,15 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsISO8601,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
+import * as v from 'class-validator';
 
 export class SetAssignmentDto {
   @ApiPropertyOptional({
@@ -17,26 +7,26 @@ export class SetAssignmentDto {
     nullable: true,
     description: 'The approved route the vehicle must keep (null: none).',
   })
-  @IsOptional()
-  @IsUUID('all')
+  @v.IsOptional()
+  @v.IsUUID('all')
   routeId?: string | null;
-  @ApiProperty({ description: 'Loaded with dangerous goods.' }) @IsBoolean() loaded: boolean;
+  @ApiProperty({ description: 'Loaded with dangerous goods.' }) @v.IsBoolean() loaded: boolean;
   @ApiProperty({ type: [String], format: 'uuid', description: 'What it carries (catalogue ids).' })
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true })
+  @v.IsArray()
+  @v.ArrayMaxSize(50)
+  @v.IsUUID('all', { each: true })
   chemicalIds: string[];
-  @ApiProperty({ example: '2026-11-30T00:00:00Z' }) @IsISO8601({ strict: true }) validFrom: string;
-  @ApiProperty({ example: '2026-11-30T12:00:00Z' }) @IsISO8601({ strict: true }) validTo: string;
+  @ApiProperty({ example: '2026-11-30T00:00:00Z' }) @v.IsISO8601({ strict: true }) validFrom: string;
+  @ApiProperty({ example: '2026-11-30T12:00:00Z' }) @v.IsISO8601({ strict: true }) validTo: string;
   @ApiPropertyOptional({
     description:
       'Why. Required of the transport bureau when it changes the assignment of a vehicle on a loaded or in-transit e-waybill.',
     example: '事故绕行，经交通运输局批准改走 S228',
   })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   reason?: string;
 }
 

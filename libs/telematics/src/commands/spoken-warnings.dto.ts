@@ -1,24 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import * as v from 'class-validator';
 
 export class SetSpokenWarningDto {
   @ApiProperty({ description: 'Whether a violation of this rule is said to the driver when it opens.' })
-  @IsBoolean()
+  @v.IsBoolean()
   enabled: boolean;
 
   @ApiProperty({
     description: 'What the terminal says and shows; {plate} becomes the vehicle plate. GBK, one message.',
     example: '{plate}：您已偏离核定路线，请立即返回核定路线行驶。',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(400)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(400)
   text: string;
 
   @ApiPropertyOptional({ description: 'Why the bureau changed it (kept with the rule).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(500)
   reason?: string;
 }
 

@@ -1,19 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { COMMAND_KINDS, COMMAND_STATES, RESULT_NAMES } from './terminal-command.js';
 
@@ -22,74 +9,74 @@ export class TextMessageDto {
     description: 'The text (GBK-encodable, at most 1000 GBK bytes: about 500 Chinese characters).',
     example: '苏B12345：您已偏离核定路线，请立即返回。',
   })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(1000)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(1000)
   content: string;
   @ApiPropertyOptional({ default: false, description: 'Emergency (紧急): 2013 flag bit 0; 2019 bits 0–1 = 10.' })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   emergency?: boolean;
   @ApiPropertyOptional({ default: true, description: 'Shown on the terminal display (bit 2).' })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   display?: boolean;
   @ApiPropertyOptional({ default: true, description: 'Read aloud (TTS 播读, bit 3).' })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   tts?: boolean;
   @ApiPropertyOptional({
     default: false,
     description: 'Shown on the advertising screen (2013 bit 4; ignored by 2019 terminals).',
   })
-  @IsOptional()
-  @IsBoolean()
+  @v.IsOptional()
+  @v.IsBoolean()
   advertising?: boolean;
   @ApiPropertyOptional({ enum: ['notice', 'service'], default: 'notice', description: '2019 text type (通知/服务).' })
-  @IsOptional()
-  @IsIn(['notice', 'service'])
+  @v.IsOptional()
+  @v.IsIn(['notice', 'service'])
   textType?: 'notice' | 'service';
 }
 
 export class TerminalParametersDto {
   @ApiPropertyOptional({ description: '0x0029 default report interval, seconds.', example: 10 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(86400)
   defaultReportIntervalS?: number;
   @ApiPropertyOptional({ description: '0x0027 report interval while sleeping, seconds.', example: 300 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(86400)
   sleepReportIntervalS?: number;
   @ApiPropertyOptional({ description: '0x0028 report interval during an emergency alarm, seconds.', example: 5 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(86400)
   emergencyReportIntervalS?: number;
   @ApiPropertyOptional({ description: '0x0055 maximum speed, km/h (the terminal alarms above it).', example: 80 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(250)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(250)
   maxSpeedKmh?: number;
   @ApiPropertyOptional({ description: '0x0056 overspeed duration before the alarm, seconds.', example: 10 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(3600)
   overspeedDurationS?: number;
   @ApiPropertyOptional({
     description:
       '0x0013 main server address (host or host:port). Admin only: it moves the terminal to another platform.',
     example: 'jt808.example.gov.cn:6808',
   })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9.:;-]{1,100}$/, {
+  @v.IsOptional()
+  @v.IsString()
+  @v.Matches(/^[A-Za-z0-9.:;-]{1,100}$/, {
     message: 'mainServerAddress must be a host or host:port (letters, digits, . : ; -)',
   })
   mainServerAddress?: string;
@@ -101,13 +88,13 @@ export class SendTerminalCommandDto {
     description:
       'text (0x8300: police, transport, admin); position_query (0x8201: transport, admin, a carrier for its own vehicles); set_parameters (0x8103) and query_parameters (0x8104): transport, admin.',
   })
-  @IsIn(COMMAND_KINDS)
+  @v.IsIn(COMMAND_KINDS)
   kind: (typeof COMMAND_KINDS)[number];
 
   @ApiPropertyOptional({ type: TextMessageDto, description: 'Required with kind text.' })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.IsObject()
+  @v.ValidateNested()
   @Type(() => TextMessageDto)
   text?: TextMessageDto;
 
@@ -115,9 +102,9 @@ export class SendTerminalCommandDto {
     type: TerminalParametersDto,
     description: 'Required with kind set_parameters (at least one).',
   })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.IsObject()
+  @v.ValidateNested()
   @Type(() => TerminalParametersDto)
   parameters?: TerminalParametersDto;
 
@@ -126,10 +113,10 @@ export class SendTerminalCommandDto {
       'How long the command waits for an offline terminal, seconds (default and most: JT808_COMMAND_EXPIRY_S).',
     example: 3600,
   })
-  @IsOptional()
-  @IsInt()
-  @Min(10)
-  @Max(604800)
+  @v.IsOptional()
+  @v.IsInt()
+  @v.Min(10)
+  @v.Max(604800)
   expiresInS?: number;
 }
 

@@ -1,20 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { PageLimit } from '@lib/platform';
 
 export class DriverCardQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 500,
-    default: 20,
-    description: 'Newest first; 1 gives the card in the reader now.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
+  @PageLimit(500, 20, 'Newest first; 1 gives the card in the reader now.') limit?: number;
 }
 
 export class DriverCardView {

@@ -1,22 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery } from '@lib/platform';
 import { HAZARD_CLASSES } from '@lib/registry';
 
@@ -32,37 +16,37 @@ export class CrsQuery {
     description:
       'gcj02: the coordinates are GCJ-02 (as Chinese map services publish them) and are converted to WGS-84.',
   })
-  @IsOptional()
-  @IsIn(['wgs84', 'gcj02'])
+  @v.IsOptional()
+  @v.IsIn(['wgs84', 'gcj02'])
   crs?: 'wgs84' | 'gcj02';
 }
 
 export class HoursDto {
   @ApiProperty({ example: '06:00', description: 'Local time (Asia/Shanghai), HH:MM.' })
-  @Matches(HHMM, { message: 'from must be HH:MM' })
+  @v.Matches(HHMM, { message: 'from must be HH:MM' })
   from: string;
   @ApiProperty({ example: '22:00', description: 'Exclusive; a window that ends before it starts wraps past midnight.' })
-  @Matches(HHMM, { message: 'to must be HH:MM' })
+  @v.Matches(HHMM, { message: 'to must be HH:MM' })
   to: string;
 }
 
 export class TunnelDto {
-  @ApiProperty({ example: '太湖隧道' }) @IsString() @IsNotEmpty() @MaxLength(100) name: string;
+  @ApiProperty({ example: '太湖隧道' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(100) name: string;
   @ApiProperty({ enum: ['A', 'B', 'C', 'D', 'E'], description: 'Tunnel category (ADR 1.9.5 / JT/T 617).' })
-  @IsIn(['A', 'B', 'C', 'D', 'E'])
+  @v.IsIn(['A', 'B', 'C', 'D', 'E'])
   category: 'A' | 'B' | 'C' | 'D' | 'E';
   @ApiPropertyOptional({ example: [120.31, 31.49] })
-  @IsOptional()
-  @IsArray()
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
   at?: [number, number];
 }
 
 export class CreateRouteDto {
   @ApiProperty({ example: '锡澄高速 — 新吴化工园区 危化品通行线' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @v.IsString()
+  @v.IsNotEmpty()
+  @v.MaxLength(200)
   name: string;
   @ApiProperty({
     description: 'GeoJSON LineString, [lon, lat].',
@@ -75,13 +59,13 @@ export class CreateRouteDto {
       ],
     },
   })
-  @IsObject()
+  @v.IsObject()
   geometry: Record<string, unknown>;
   @ApiPropertyOptional({ default: 50, description: 'Corridor half-width, metres.' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(5)
-  @Max(2000)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(5)
+  @v.Max(2000)
   halfWidthM?: number;
   @ApiProperty({
     enum: HAZARD_CLASSES,
@@ -89,62 +73,64 @@ export class CreateRouteDto {
     description: 'Classes allowed on the route.',
     example: ['2', '3', '8'],
   })
-  @IsArray()
-  @IsIn(HAZARD_CLASSES, { each: true })
+  @v.IsArray()
+  @v.IsIn(HAZARD_CLASSES, { each: true })
   hazardClasses: string[];
   @ApiPropertyOptional({ type: [String], description: 'Only these chemicals (empty = any of the classes).' })
-  @IsOptional()
-  @IsArray()
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsUUID('all', { each: true })
   chemicalIds?: string[];
-  @ApiProperty({ example: '2026-01-01' }) @Matches(DATE, { message: 'validFrom must be YYYY-MM-DD' }) validFrom: string;
-  @ApiProperty({ example: '2027-12-31' }) @Matches(DATE, { message: 'validTo must be YYYY-MM-DD' }) validTo: string;
+  @ApiProperty({ example: '2026-01-01' })
+  @v.Matches(DATE, { message: 'validFrom must be YYYY-MM-DD' })
+  validFrom: string;
+  @ApiProperty({ example: '2027-12-31' }) @v.Matches(DATE, { message: 'validTo must be YYYY-MM-DD' }) validTo: string;
   @ApiPropertyOptional({ type: [HoursDto], description: 'Allowed hours (local); empty = any time.' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(6)
-  @ValidateNested({ each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(6)
+  @v.ValidateNested({ each: true })
   @Type(() => HoursDto)
   allowedHours?: HoursDto[];
   @ApiPropertyOptional({ example: 60 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(5)
-  @Max(130)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(5)
+  @v.Max(130)
   speedLimitKmh?: number;
   @ApiPropertyOptional({ enum: ['expressway', 'urban', 'other'], default: 'other' })
-  @IsOptional()
-  @IsIn(['expressway', 'urban', 'other'])
+  @v.IsOptional()
+  @v.IsIn(['expressway', 'urban', 'other'])
   roadClass?: 'expressway' | 'urban' | 'other';
   @ApiPropertyOptional({ type: [TunnelDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.ArrayMaxSize(100)
+  @v.ValidateNested({ each: true })
   @Type(() => TunnelDto)
   tunnels?: TunnelDto[];
 }
 
 export class ScheduleDto {
   @ApiProperty({ type: [HoursDto], description: 'Active hours (local).' })
-  @IsArray()
-  @ArrayMaxSize(6)
-  @ValidateNested({ each: true })
+  @v.IsArray()
+  @v.ArrayMaxSize(6)
+  @v.ValidateNested({ each: true })
   @Type(() => HoursDto)
   hours: HoursDto[];
   @ApiPropertyOptional({ description: 'ISO weekdays 1 (Monday) to 7; default all.', example: [1, 2, 3, 4, 5] })
-  @IsOptional()
-  @IsArray()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(7, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsInt({ each: true })
+  @v.Min(1, { each: true })
+  @v.Max(7, { each: true })
   weekdays?: number[];
 }
 
 export class CreateZoneDto {
-  @ApiProperty({ example: '太湖饮用水源一级保护区' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiProperty({ enum: ZONE_KINDS, example: 'water_source' }) @IsIn(ZONE_KINDS) kind: (typeof ZONE_KINDS)[number];
-  @ApiProperty({ description: 'GeoJSON Polygon or MultiPolygon, [lon, lat].' }) @IsObject() geometry: Record<
+  @ApiProperty({ example: '太湖饮用水源一级保护区' }) @v.IsString() @v.IsNotEmpty() @v.MaxLength(200) name: string;
+  @ApiProperty({ enum: ZONE_KINDS, example: 'water_source' }) @v.IsIn(ZONE_KINDS) kind: (typeof ZONE_KINDS)[number];
+  @ApiProperty({ description: 'GeoJSON Polygon or MultiPolygon, [lon, lat].' }) @v.IsObject() geometry: Record<
     string,
     unknown
   >;
@@ -153,42 +139,45 @@ export class CreateZoneDto {
     isArray: true,
     description: 'Classes affected; empty = all dangerous goods.',
   })
-  @IsOptional()
-  @IsArray()
-  @IsIn(HAZARD_CLASSES, { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsIn(HAZARD_CLASSES, { each: true })
   hazardClasses?: string[];
   @ApiPropertyOptional({ type: ScheduleDto, description: 'When in force (local time); absent = always.' })
-  @IsOptional()
-  @ValidateNested()
+  @v.IsOptional()
+  @v.ValidateNested()
   @Type(() => ScheduleDto)
   schedule?: ScheduleDto;
   @ApiPropertyOptional({ type: [String], description: 'Vehicles holding a pass (通行证) for this zone.' })
-  @IsOptional()
-  @IsArray()
-  @IsUUID('all', { each: true })
+  @v.IsOptional()
+  @v.IsArray()
+  @v.IsUUID('all', { each: true })
   exemptVehicleIds?: string[];
   @ApiPropertyOptional({ example: 30 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(5)
-  @Max(130)
+  @v.IsOptional()
+  @v.IsNumber({ allowNaN: false, allowInfinity: false })
+  @v.Min(5)
+  @v.Max(130)
   speedLimitKmh?: number;
 }
 
 export class FenceQuery extends PageQuery {
   @ApiPropertyOptional({ enum: FENCE_STATUSES })
-  @IsOptional()
-  @IsIn(FENCE_STATUSES)
+  @v.IsOptional()
+  @v.IsIn(FENCE_STATUSES)
   status?: (typeof FENCE_STATUSES)[number];
-  @ApiPropertyOptional({ enum: ZONE_KINDS, description: 'Zones only.' }) @IsOptional() @IsIn(ZONE_KINDS) kind?: string;
+  @ApiPropertyOptional({ enum: ZONE_KINDS, description: 'Zones only.' })
+  @v.IsOptional()
+  @v.IsIn(ZONE_KINDS)
+  kind?: string;
 }
 
 export class FeatureCollectionDto {
-  @ApiProperty({ enum: ['FeatureCollection'] }) @IsIn(['FeatureCollection']) type: 'FeatureCollection';
+  @ApiProperty({ enum: ['FeatureCollection'] }) @v.IsIn(['FeatureCollection']) type: 'FeatureCollection';
   @ApiProperty({ description: 'Features whose properties are the create fields (name, halfWidthM, ...).', example: [] })
-  @IsArray()
-  @ArrayMaxSize(2000)
-  @IsObject({ each: true })
+  @v.IsArray()
+  @v.ArrayMaxSize(2000)
+  @v.IsObject({ each: true })
   features: Array<Record<string, unknown>>;
 }
 

@@ -6,23 +6,21 @@ import {
   bbox,
   Conflict,
   Database,
-  decodeCursor,
   flattenValidationErrors,
+  gcj02ToWgs84,
   type Geometry,
   geometryFromGcj02,
-  gcj02ToWgs84,
-  isUuidString,
   type LineStringGeometry,
   type MultiPolygonGeometry,
   normaliseGeometry,
   NotFound,
   type Page,
+  pageById,
   type PolygonGeometry,
   type Principal,
   type ProblemItem,
   RulesViolated,
   shanghaiParts,
-  toPage,
   uuid7,
   validateGeometry,
   ValidationFailed,
@@ -284,28 +282,26 @@ export class FencesService {
   }
 
   async listRoutes(q: FenceQuery, principal: Principal): Promise<Page<RouteView>> {
-    const limit = q.limit ?? 50;
     // Enterprises see the routes in force; the bureau and admin see drafts too.
     const status = principal.kind === 'enterprise' ? 'approved' : q.status;
-    const rows = await this.fences.listRoutes({
-      status,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (r) => r.id);
+    const page = await pageById(q, (window) =>
+      this.fences.listRoutes({
+        status,
+        ...window,
+      }),
+    );
     return { items: page.items.map(toRouteView), nextCursor: page.nextCursor };
   }
 
   async listZones(q: FenceQuery, principal: Principal): Promise<Page<ZoneView>> {
-    const limit = q.limit ?? 50;
     const status = principal.kind === 'enterprise' ? 'approved' : q.status;
-    const rows = await this.fences.listZones({
-      status,
-      kind: q.kind,
-      after: decodeCursor(q.cursor, isUuidString),
-      limit: limit + 1,
-    });
-    const page = toPage(rows, limit, (z) => z.id);
+    const page = await pageById(q, (window) =>
+      this.fences.listZones({
+        status,
+        kind: q.kind,
+        ...window,
+      }),
+    );
     const now = new Date();
     return { items: page.items.map((z) => toZoneView(z, now)), nextCursor: page.nextCursor };
   }

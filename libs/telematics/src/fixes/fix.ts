@@ -1,3 +1,5 @@
+import type { Fix } from '@lib/geofence';
+
 /** A fix as it travels from ingest to the evaluator (compact: it crosses Redis at line rate). */
 export interface PackedFix {
   /** vehicle id */
@@ -22,24 +24,15 @@ export interface PackedFix {
   l?: 0;
 }
 
-/** A validated fix ready to store. */
-export interface IncomingFix {
-  vehicleId: string;
-  ts: number;
-  lon: number;
-  lat: number;
-  speedKmh: number;
-  heading: number;
+/**
+ * A validated fix ready to store: the engine's fix (its receipt is stamped when stored) and what
+ * only storage keeps. An unlocated one (`located: false`) is stored, flagged, for its alarm bits and
+ * never becomes a track point, latest position or spatial input.
+ */
+export interface IncomingFix extends Omit<Fix, 'receivedAt'> {
   altitudeM: number | null;
-  accuracyM: number | null;
-  alarmFlags: number;
   /** Blind-area re-sends and other knowingly old points (JT/T 808 0x0704 type 1). */
   late?: boolean;
-  /**
-   * false: a report without a GNSS position (JT/T 808 status bit 1 clear). It is stored (flagged
-   * unlocated) for its alarm bits and never becomes a track point, latest position or spatial input.
-   */
-  located?: boolean;
   extra?: Record<string, unknown> | null;
 }
 

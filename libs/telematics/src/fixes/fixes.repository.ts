@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Fix } from '@lib/geofence';
 import { Database } from '@lib/platform';
 import { FIX_FLAG, type IncomingFix } from './fix.js';
 
@@ -6,15 +7,9 @@ import { FIX_FLAG, type IncomingFix } from './fix.js';
 export type InsertOutcome =
   { kind: 'stored' } | { kind: 'merged'; lon: number; lat: number; alarmFlags: number; located: boolean };
 
-export interface StoredFix {
-  vehicleId: string;
+/** A fix as stored: the engine's fix with its times as dates and its storage flags. */
+export interface StoredFix extends Omit<Fix, 'ts' | 'receivedAt' | 'located'> {
   ts: Date;
-  lon: number;
-  lat: number;
-  speedKmh: number;
-  heading: number;
-  accuracyM: number | null;
-  alarmFlags: number;
   receivedAt: Date;
   flags: number;
 }

@@ -1,14 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { Fix } from '@lib/geofence';
 import { AppConfig, Database, haversineM, REDIS } from '@lib/platform';
 
-export interface LatestPosition {
-  vehicleId: string;
-  ts: number;
-  lon: number;
-  lat: number;
-  speedKmh: number;
-  heading: number;
+export interface LatestPosition extends Pick<Fix, 'vehicleId' | 'ts' | 'lon' | 'lat' | 'speedKmh' | 'heading'> {
   receivedAt: number;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import * as v from 'class-validator';
 
 /** Most fixes one POST of telemetry/positions may carry. */
 export const MAX_BATCH = 5000;
@@ -20,8 +20,8 @@ export class PositionsBatchDto {
       },
     ],
   })
-  @IsArray()
-  @ArrayMaxSize(MAX_BATCH)
+  @v.IsArray()
+  @v.ArrayMaxSize(MAX_BATCH)
   positions: unknown[];
 }
 
@@ -46,22 +46,28 @@ export class NearQuery {
     description: "lon,lat of the place (WGS-84); without it, every vehicle's latest position.",
     example: '120.3119,31.4912',
   })
-  @IsOptional()
-  @Matches(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, { message: 'near must be lon,lat' })
+  @v.IsOptional()
+  @v.Matches(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, { message: 'near must be lon,lat' })
   near?: string;
   @ApiPropertyOptional({ default: 2000, description: 'Radius in metres.' })
-  @IsOptional()
+  @v.IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(100_000)
   radiusM?: number;
-  @ApiPropertyOptional({ default: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(20_000) limit?: number;
+  @ApiPropertyOptional({ default: 500 })
+  @v.IsOptional()
+  @Type(() => Number)
+  @v.IsInt()
+  @v.Min(1)
+  @v.Max(20_000)
+  limit?: number;
 }
 
 export class TrackQuery {
-  @ApiProperty({ example: '2026-11-30T01:00:00Z' }) @IsISO8601({ strict: true }) from: string;
-  @ApiProperty({ example: '2026-11-30T02:00:00Z' }) @IsISO8601({ strict: true }) to: string;
+  @ApiProperty({ example: '2026-11-30T01:00:00Z' }) @v.IsISO8601({ strict: true }) from: string;
+  @ApiProperty({ example: '2026-11-30T02:00:00Z' }) @v.IsISO8601({ strict: true }) to: string;
 }
 
 export class PositionView {

@@ -1,31 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import * as v from 'class-validator';
 import { PageQuery, VIOLATION_RULES } from '@lib/platform';
 
 export const RULES = VIOLATION_RULES;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 
 export class ViolationQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') vehicleId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all') waybillId?: string;
-  @ApiPropertyOptional({ enum: RULES }) @IsOptional() @IsIn(RULES) rule?: string;
-  @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') vehicleId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @v.IsOptional() @v.IsUUID('all') waybillId?: string;
+  @ApiPropertyOptional({ enum: RULES }) @v.IsOptional() @v.IsIn(RULES) rule?: string;
+  @ApiPropertyOptional({ enum: ['open', 'closed'] }) @v.IsOptional() @v.IsIn(['open', 'closed']) status?:
+    'open' | 'closed';
+  @ApiPropertyOptional({ enum: SEVERITIES }) @v.IsOptional() @v.IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Opened at or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Opened before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @v.IsOptional()
+  @v.IsISO8601({ strict: true })
   to?: string;
 }
 
 export class AcknowledgeDto {
   @ApiPropertyOptional({ example: '已联系驾驶员，车辆返回路线' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @v.IsOptional()
+  @v.IsString()
+  @v.MaxLength(1000)
   note?: string;
 }
 

@@ -1,21 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { PageCursor, PageLimit } from '@lib/platform';
 
 /** PageQuery with a smaller page: each report carries up to 16 KiB of content. */
 export class WaybillReportQuery {
-  @ApiPropertyOptional({ description: 'Items per page (1 to 100).', default: 20, example: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor." })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by a previous page' })
-  cursor?: string;
+  @PageLimit(100, 20) limit?: number;
+  @PageCursor() cursor?: string;
 }
 
 export class WaybillReportView {

@@ -10,11 +10,11 @@
  * Uses are booked when the waybill is loaded (the trip starts), so a pass taken by a loaded trip
  * refuses every other.
  */
+import { classCovers } from '@lib/geofence';
 import type { ProblemItem } from '@lib/platform';
 import {
   type ChemicalView,
   choosePermit,
-  classCovers,
   grams,
   type LicenceKind,
   type PermitFacts,

@@ -6,8 +6,9 @@ import {
   pointToLineDistance,
   polygon as turfPolygon,
 } from '@turf/turf';
+import { classCovers } from '@lib/geofence';
 import type { ProblemItem } from '@lib/platform';
-import { type ChemicalView, classCovers, type FacilityView } from '@lib/registry';
+import type { ChemicalView, FacilityView } from '@lib/registry';
 import { type ContentForRules, p, type Resolved } from './context.js';
 import { firstOutsideHours, localClock } from './route-hours.js';
 import { type TunnelCategory, unitAllows, unitRestriction } from './tunnel.js';

@@ -1,5 +1,6 @@
+import { classCovers } from '@lib/geofence';
 import type { ProblemItem } from '@lib/platform';
-import { type ChemicalView, classCovers } from '@lib/registry';
+import type { ChemicalView } from '@lib/registry';
 import { type ContentForRules, itemPath, p, type Resolved } from './context.js';
 
 /**
