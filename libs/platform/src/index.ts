@@ -34,6 +34,8 @@ export * from './egress/address-rules.js';
 export * from './egress/egress-client.js';
 export * from './time/local-time.js';
 export * from './outbox/events.js';
+export * from './outbox/schema.js';
+export * from './outbox/event-check.js';
 export * from './outbox/outbox.js';
 export * from './outbox/outbox.entity.js';
 export * from './queue/streams.js';

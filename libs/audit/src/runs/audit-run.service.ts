@@ -122,12 +122,13 @@ export class AuditRunService {
             scope: done.scope,
             enterpriseId: done.enterprise_id,
             district: done.district,
-            at: iso(done.at),
+            at: iso(done.at)!,
             facilities: done.total,
             findings: done.findings,
             majorHazards: done.major_hazards,
             flagged: done.flagged,
-            completedAt: iso(done.finished_at),
+            // finish() has just stamped it.
+            completedAt: iso(done.finished_at)!,
           },
           { id, subjectId: done.enterprise_id ?? done.district ?? 'city' },
         );
