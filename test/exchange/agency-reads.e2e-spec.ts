@@ -275,7 +275,13 @@ describe('exchange: agencies read what the sharing policy gives them', () => {
     await t.db.transaction(() =>
       outbox.append(
         'violation.acknowledged',
-        { violationId: alertId, rule: transportOnly.rule, agency: 'market', note: null, at: new Date().toISOString() },
+        {
+          violationId: alertId,
+          rule: transportOnly.rule as string,
+          agency: 'market',
+          note: null,
+          at: new Date().toISOString(),
+        },
         { subjectId: trip.vehicleId },
       ),
     );

@@ -7,6 +7,7 @@ import pg from 'pg';
 import supertest from 'supertest';
 import { type Agency, type AppConfig, Database, JobQueue, loadConfig, ShardedStreams, StreamName } from '@lib/platform';
 import { bootstrapAdminKey, createApiApp } from '../../apps/api/src/api-app.js';
+import { eventsOffSchema } from './published-events.js';
 import { databaseUrl, TEST_ENV, templateDatabaseName } from './stores.js';
 
 export interface TestApp {
@@ -167,9 +168,17 @@ export async function createTestApp(
       return app.get(ShardedStreams).tickNow(StreamName.Fixes, now);
     },
     async close() {
-      await app.close();
-      await queue.drop();
-      await database.drop();
+      // Every event the file published is checked against its schema before its database goes.
+      let offSchema: string[] = [];
+      try {
+        offSchema = await eventsOffSchema(db);
+      } finally {
+        await app.close();
+        await queue.drop();
+        await database.drop();
+      }
+      if (offSchema.length)
+        throw new Error(`events that do not match their published schema:\n${offSchema.join('\n')}`);
     },
   };
 }

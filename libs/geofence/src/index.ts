@@ -11,6 +11,7 @@ export { GeofenceEngine } from './engine.js';
 export { classCovers } from './hazard-class.js';
 // for tests and benches
 export {
+  RULE_CODES,
   type RuleCode,
   type RouteDef,
   type ZoneKind,

@@ -38,7 +38,9 @@ export * from './geo/distance.js';
 export { judgeUrl } from './egress/address-rules.js';
 export { egressPost, EgressRefused } from './egress/egress-client.js';
 export { shanghaiParts, addDays, SHANGHAI_OFFSET_MS, shanghaiDate, startOfShanghaiDate } from './time/local-time.js';
-export { VIOLATION_RULES, EVENTS, type EventType } from './outbox/events.js';
+export { VIOLATION_RULES, EVENTS, type EventType, type EventPayload, type ViolationRule } from './outbox/events.js';
+export { t, type Schema, type Static, type JsonSchema } from './outbox/schema.js';
+export { EventSchemas, EventPayloadMismatch } from './outbox/event-check.js';
 export { Outbox } from './outbox/outbox.js';
 export {
   shardOf,

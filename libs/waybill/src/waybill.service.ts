@@ -3,6 +3,7 @@ import {
   Conflict,
   Database,
   DomainError,
+  type EventType,
   Forbidden,
   NotFound,
   Outbox,
@@ -27,6 +28,9 @@ import { type ContentForRules, itemKg, tripAssets, WaybillValidator } from './wa
 import { contentOf, OVERDUE_AFTER_MS, toWaybillView } from './waybill.view.js';
 
 export type Party = 'consignor' | 'carrier' | 'consignee';
+
+/** The events of an e-waybill's states: they share one payload schema (the discrepancy has its own). */
+type WaybillEvent = Exclude<Extract<EventType, `waybill.${string}`>, 'waybill.discrepancy'>;
 
 /** How far ahead of the server clock a reported time may be (terminal and client clocks drift). */
 const CLOCK_DRIFT_MS = 5 * 60_000;
@@ -196,11 +200,11 @@ export class WaybillService {
   }
 
   async publish(
-    type: Parameters<Outbox['append']>[0],
+    type: WaybillEvent,
     w: WaybillEntity,
     items: WaybillItemEntity[],
     at: Date,
-    source: 'api' | 'gps' | 'sweep' = 'api',
+    source: 'api' | 'gps' = 'api',
   ): Promise<void> {
     const [vehicles, people] = await Promise.all([
       this.registry.vehicleMap([w.vehicleId]),

@@ -20,6 +20,9 @@ import { ViolationsService } from '@lib/telematics';
 import type { DecideOrderDto, IssueOrderDto, OrderQuery, RespondOrderDto } from '../audit.dto.js';
 import { OrderRepository, type SupervisionOrder } from './order.repository.js';
 
+/** The events of a supervision order's steps: they share one payload schema. */
+type OrderEvent = Extract<EventType, `audit.order.${string}`>;
+
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
 export interface OrderView {
@@ -153,14 +156,14 @@ export class OrderService {
     });
   }
 
-  private async step(id: string, type: EventType, principal: Principal, note: string | null): Promise<OrderView> {
+  private async step(id: string, type: OrderEvent, principal: Principal, note: string | null): Promise<OrderView> {
     await this.repo.addHistory(id, type.replace('audit.order.', ''), describePrincipal(principal), note);
     const o = (await this.repo.find(id))!;
     await this.publish(type, o);
     return this.get(id, { kind: 'admin', keyId: principal.keyId });
   }
 
-  private publish(type: EventType, o: SupervisionOrder) {
+  private publish(type: OrderEvent, o: SupervisionOrder) {
     return this.outbox.append(
       type,
       {
@@ -171,7 +174,7 @@ export class OrderService {
         sourceKind: o.sourceKind,
         sourceRef: o.sourceRef,
         status: o.status,
-        deadline: iso(o.deadline),
+        deadline: iso(o.deadline)!,
         at: new Date().toISOString(),
       },
       { subjectId: o.enterpriseId },

@@ -122,12 +122,13 @@ export class AuditRunService {
             scope: done.scope,
             enterpriseId: done.enterpriseId,
             district: done.district,
-            at: iso(done.at),
+            at: iso(done.at)!,
             facilities: done.total,
             findings: done.findings,
             majorHazards: done.majorHazards,
             flagged: done.flagged,
-            completedAt: iso(done.finishedAt),
+            // finish() has just stamped it.
+            completedAt: iso(done.finishedAt)!,
           },
           { id, subjectId: done.enterpriseId ?? done.district ?? 'city' },
         );

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Agency, Database, JobHandler, JobName, Outbox, uuidFromName } from '@lib/platform';
+import { type Agency, Database, type EventPayload, JobHandler, JobName, Outbox, uuidFromName } from '@lib/platform';
 import { ExchangeRepository } from '../relay/exchange.repository.js';
 import { PolicyService } from '../policy/policy.service.js';
 
@@ -37,7 +37,8 @@ export class AlertEscalation {
       const id = uuidFromName(`violation.escalated:${violationId}:${next}`);
       await this.db.transaction(async () => {
         if (!(await this.repo.recordEscalation(violationId, next, id))) return;
-        const p = event.payload;
+        // The alert as its violation.opened event published it (checked against that schema when written).
+        const p = event.payload as EventPayload<'violation.opened'>;
         await this.outbox.append(
           'violation.escalated',
           {

@@ -93,6 +93,18 @@ describe('loadConfig', () => {
     expect(loadConfig({}).exchange.webhook.egress.allowCidrs).toEqual([]);
   });
 
+  it('checks event payloads against their schemas in development and test, not in production', () => {
+    expect(loadConfig({}).checksEventPayloads).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).checksEventPayloads).toBe(true);
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      JT808_AUTH_SECRET: 'a-real-secret-from-the-vault',
+      LEDGER_CHAIN_KEY: 'ledger-chain-key-from-the-vault-2026',
+    });
+    expect(production.checksEventPayloads).toBe(false);
+    expect(production.with({}).checksEventPayloads).toBe(false);
+  });
+
   it('allows loopback webhook receivers in development and test only', () => {
     const production = {
       NODE_ENV: 'production',

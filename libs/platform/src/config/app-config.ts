@@ -379,6 +379,15 @@ export class AppConfig {
     readonly ledger: { backdateMs: number } = { backdateMs: 72 * 3_600_000 },
   ) {}
 
+  /**
+   * Outbox.append checks every payload against its event's published schema (ajv) in development
+   * and test, so that a producer departing from the schema fails in its tests; not in production,
+   * where a mismatch must not refuse the change it describes.
+   */
+  get checksEventPayloads(): boolean {
+    return this.env !== 'production';
+  }
+
   /** Overrides for tests (a per-file database, a per-run queue prefix); never used by the apps. */
   with(
     overrides: Partial<Pick<AppConfig, 'database' | 'queue' | 'log' | 'http' | 'auth' | 'telematics' | 'jt808'>>,

@@ -93,7 +93,8 @@ export class TerminalAdmission {
     );
     if (answer.outcome === 'ok') return { result: REGISTER_RESULT.ok, code: answer.code };
     this.refused(`registration_${answer.outcome}`);
-    if (answer.outcome === 'terminal_registered' && answer.vehicleId) await this.conflict(phone, reg, answer, handle);
+    if (answer.outcome === 'terminal_registered' && answer.vehicleId)
+      await this.conflict(phone, reg, { vehicleId: answer.vehicleId, plate: answer.plate }, handle);
     return { result: RESULT_OF[answer.outcome], code: null };
   }
 
@@ -105,7 +106,7 @@ export class TerminalAdmission {
   private async conflict(
     phone: string,
     reg: Registration,
-    answer: { vehicleId: string | null; plate: string | null },
+    answer: { vehicleId: string; plate: string | null },
     handle: SessionHandle,
   ): Promise<void> {
     const terminalId = canonicalTerminalId(phone);
@@ -121,7 +122,7 @@ export class TerminalAdmission {
         {
           terminalId: live.terminalId,
           vehicleId: answer.vehicleId,
-          plate: answer.plate,
+          plate: answer.plate ?? undefined,
           at: now.toISOString(),
           remoteAddress: handle.remoteAddress,
           liveSince: live.since.toISOString(),
@@ -129,7 +130,7 @@ export class TerminalAdmission {
         },
         {
           id: uuidFromName(`terminal.conflict:${live.terminalId}:${Math.floor(now.getTime() / 60_000)}`),
-          subjectId: answer.vehicleId!,
+          subjectId: answer.vehicleId,
           occurredAt: now,
         },
       ),
