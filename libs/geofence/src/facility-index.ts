@@ -5,8 +5,9 @@ import type { FacilityFence } from './types.js';
 
 /**
  * Registered facility fences (a polygon grown by radiusM, or a circle of radiusM around a point),
- * listed in every cell their grown box overlaps. Only consulted when a loaded vehicle has been
- * stopped long enough to matter, so the exact test is a plain scan of the cell's few fences.
+ * listed in every cell their grown box overlaps. Consulted when a loaded vehicle has been stopped
+ * long enough to matter, and on each fix of a vehicle on an e-waybill (its passages through the
+ * fences): the exact test is a plain scan of the cell's few fences, usually none.
  */
 export class FacilityIndex {
   readonly ids: string[];
@@ -80,23 +81,39 @@ export class FacilityIndex {
   /** Is the projected point within some facility's fence? */
   covers(p: ProjectedPoint, cell: number): boolean {
     if (cell < 0) return false;
-    const { x, y, k } = p;
     for (let i = this.cellStart[cell]!, end = this.cellStart[cell + 1]!; i < end; i++) {
-      const f = this.cellItems[i]!;
-      const r = this.radius[f]!;
-      const fx = this.px[f]!;
-      if (!Number.isNaN(fx)) {
-        const dx = (fx - x) * k;
-        const dy = this.py[f]! - y;
-        if (dx * dx + dy * dy <= r * r) return true;
-        continue;
-      }
-      const from = this.edgeStart[f]!;
-      const to = this.edgeStart[f + 1]!;
-      if (edgesContain(this.edges, from, to, x, y) || edgesDistanceSq(this.edges, from, to, x, y, k) <= r * r) {
-        return true;
-      }
+      if (this.contains(this.cellItems[i]!, p)) return true;
     }
     return false;
+  }
+
+  /**
+   * Which facilities' fences contain the projected point: their indexes (into `ids`) are written
+   * to out[0 .. count), and the count returned. `out` must hold ids.length entries; the caller
+   * reuses one array, so the per-fix path allocates nothing.
+   */
+  coveringInto(p: ProjectedPoint, cell: number, out: Int32Array): number {
+    if (cell < 0) return 0;
+    let count = 0;
+    for (let i = this.cellStart[cell]!, end = this.cellStart[cell + 1]!; i < end; i++) {
+      const f = this.cellItems[i]!;
+      if (this.contains(f, p)) out[count++] = f;
+    }
+    return count;
+  }
+
+  /** Is the projected point within facility f's fence (its polygon or point, grown by its radius)? */
+  private contains(f: number, p: ProjectedPoint): boolean {
+    const { x, y, k } = p;
+    const r = this.radius[f]!;
+    const fx = this.px[f]!;
+    if (!Number.isNaN(fx)) {
+      const dx = (fx - x) * k;
+      const dy = this.py[f]! - y;
+      return dx * dx + dy * dy <= r * r;
+    }
+    const from = this.edgeStart[f]!;
+    const to = this.edgeStart[f + 1]!;
+    return edgesContain(this.edges, from, to, x, y) || edgesDistanceSq(this.edges, from, to, x, y, k) <= r * r;
   }
 }

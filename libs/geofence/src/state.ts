@@ -1,5 +1,6 @@
 import type { CrewState } from './crew-rules.js';
 import type { Episode } from './episode.js';
+import type { FacilityStanding } from './facility-passages.js';
 import type { VehicleState } from './types.js';
 
 /**
@@ -70,6 +71,12 @@ export interface EngineState extends VehicleState {
   signal: Episode | null;
   /** Driver cards (CREW_MISMATCH): null until the vehicle reports one; absent in older checkpoints. */
   crew?: CrewState | null;
+  /**
+   * Facility fences the vehicle is inside under its e-waybill, and WRONG_DESTINATION under way:
+   * null while no waybill is assigned; absent in older checkpoints (read as null, so their next
+   * fix reports the starting standing).
+   */
+  facilities?: FacilityStanding | null;
 }
 
 export function newEngineState(vehicleId: string): EngineState {
@@ -95,6 +102,7 @@ export function newEngineState(vehicleId: string): EngineState {
     alarms: null,
     signal: null,
     crew: null,
+    facilities: null,
   };
   state.watermark = 0;
   return state;
