@@ -26,6 +26,7 @@ import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carri
 import { FacilityProvince1797004000000 } from './1797004000000-facility-province.js';
 import { PermitUseLocks1797005000000 } from './1797005000000-permit-use-locks.js';
 import { OneWaybillPerManifest1797006000000 } from './1797006000000-one-waybill-per-manifest.js';
+import { FacilityPassages1797100000000 } from './1797100000000-facility-passages.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const migrations: MigrationClass[] = [
@@ -56,4 +57,5 @@ export const migrations: MigrationClass[] = [
   FacilityProvince1797004000000,
   PermitUseLocks1797005000000,
   OneWaybillPerManifest1797006000000,
+  FacilityPassages1797100000000,
 ];

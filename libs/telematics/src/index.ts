@@ -13,3 +13,5 @@ export { PositionsStore } from './fixes/positions.store.js';
 export { PositionsService } from './fixes/positions.service.js';
 export { Jt808Gateway } from './gateway/jt808-gateway.js';
 export { DriverCardsService } from './crew/driver-cards.service.js';
+export { FacilityPassages } from './passages/facility-passages.service.js';
+export type { StoredPassage } from './passages/facility-passages.repository.js';

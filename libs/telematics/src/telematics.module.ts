@@ -40,6 +40,8 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
 import { WaybillReportsController } from './waybill-reports/waybill-reports.controller.js';
 import { WaybillReportsRepository } from './waybill-reports/waybill-reports.repository.js';
 import { WaybillReportsService } from './waybill-reports/waybill-reports.service.js';
+import { FacilityPassages } from './passages/facility-passages.service.js';
+import { FacilityPassagesRepository } from './passages/facility-passages.repository.js';
 
 /**
  * Telematics: permitted routes and zones, vehicle assignments, GPS ingest and storage, latest
@@ -90,6 +92,8 @@ import { WaybillReportsService } from './waybill-reports/waybill-reports.service
     SpokenWarningsService,
     WaybillReportsRepository,
     WaybillReportsService,
+    FacilityPassagesRepository,
+    FacilityPassages,
   ],
   exports: [
     Jt808Gateway,
@@ -102,6 +106,7 @@ import { WaybillReportsService } from './waybill-reports/waybill-reports.service
     TrackReader,
     PositionsStore,
     TerminalCommandsService,
+    FacilityPassages,
   ],
 })
 export class TelematicsModule {}

@@ -40,6 +40,9 @@ export interface AssignmentInput {
   reason?: string | null;
   /** The waybill's driver's and escort's qualification certificate numbers (从业资格证号). */
   crewQualifications?: string[];
+  /** The waybill's two ends (registered facility ids): departure, arrival and WRONG_DESTINATION. */
+  loadingFacilityId?: string | null;
+  unloadingFacilityId?: string | null;
 }
 
 /**
@@ -102,6 +105,9 @@ export class AssignmentsService {
           reason: dto.reason ?? null,
           // The trip's crew stays the trip's.
           crewQualifications: trip ? current!.crewQualifications : [],
+          // So are its two ends.
+          loadingFacilityId: trip ? current!.loadingFacilityId : null,
+          unloadingFacilityId: trip ? current!.unloadingFacilityId : null,
         },
         trip ? 'override' : 'manual',
         principal.keyId,
@@ -154,6 +160,8 @@ export class AssignmentsService {
       crewQualifications: [
         ...new Set((input.crewQualifications ?? []).flatMap((q) => normaliseQualification(q) ?? [])),
       ],
+      loadingFacilityId: input.loadingFacilityId ?? null,
+      unloadingFacilityId: input.unloadingFacilityId ?? null,
       validFrom: input.validFrom,
       validTo: input.validTo,
       source,

@@ -94,6 +94,7 @@ export class WorldService {
     this.engine = new GeofenceEngine(toWorld(routes, zones, facilities), {
       recentWindowMs: 120_000,
       clockToleranceMs: this.config.telematics.clockToleranceMs,
+      wrongStopSeconds: this.config.waybill.wrongStopMs / 1000,
     });
     this.version = version;
     this.builtAt = now;

@@ -133,6 +133,9 @@ export class WaybillTransitions {
           waybillId: w.id,
           // Whose driver cards may drive it (CREW_MISMATCH): the qualifications just checked.
           crewQualifications: crew.flatMap((p) => (p?.qualificationNumber ? [p.qualificationNumber] : [])),
+          // The trip's ends: the engine reports leaving the one and entering the other (departure, arrival).
+          loadingFacilityId: w.loadingFacilityId,
+          unloadingFacilityId: w.unloadingFacilityId,
         },
         'waybill',
         principal.keyId,
