@@ -72,6 +72,14 @@ describe('facility passages', () => {
     expect(probe(580, 0, T0 + 30 * SECOND)).toEqual(['entered F-sq']); // 30 m east of the edge
   });
 
+  it('answers a fix that changes no standing with the shared quiet result (the fast path allocates none)', () => {
+    const d = new Drive(world({ facilities }));
+    const [first, second, third] = d.feed(trip, eastbound(T0 + 10 * MINUTE, 3, { fromEast: 300, speedKmh: 36 }));
+    expect(first!.passages).toHaveLength(1); // the starting standing: left the loading facility
+    expect(third).toBe(second);
+    expect(second).toEqual({ disposition: 'evaluated', events: [], passages: [] });
+  });
+
   it('reports nothing for a vehicle whose assignment names no waybill, or for none at all', () => {
     const d = new Drive(world({ facilities }));
     d.feed(loaded({ waybillId: null }), eastbound(T0, 5, { speedKmh: 36 }));
