@@ -45,9 +45,9 @@ const FIRST_START_WINDOW_MS = 15 * 60_000;
  * A vehicle on an e-waybill that entered or left a facility fence gets its trip matched
  * (departure, arrival): one job per waybill per window, run after a delay at least the window's
  * length, so it starts only once its window has closed and sees every passage committed in it
- * (BullMQ keeps finished job ids, so a later passage in the same window could not queue a second job). The window is that of the enqueue, which
- * follows the batch's commit: a batch that took long to commit must not join an earlier window
- * whose job may already have run.
+ * (BullMQ keeps finished job ids, so a later passage in the same window could not queue a second
+ * job). The window is that of the enqueue, which follows the batch's commit: a batch that took
+ * long to commit must not join an earlier window whose job may already have run.
  */
 const WAYBILL_PROGRESS_WINDOW_MS = 2_000;
 const WAYBILL_PROGRESS_DELAY_MS = 2_500;
