@@ -1,20 +1,6 @@
 import { clearFix, closeNow, hold, openIfDue } from './dwell.js';
-import type { Episode } from './episode.js';
 import type { FixContext } from './fix-context.js';
-
-/**
- * Where a vehicle on an e-waybill stands among the registered facilities (plain JSON, in the
- * vehicle's state). It belongs to one waybill: a vehicle seen under another one starts afresh.
- */
-export interface FacilityStanding {
-  waybillId: string;
-  /** Ids of the facilities whose fences contained the last usable fix. */
-  inside: string[];
-  /** Outside its loading facility at some usable fix under this waybill (the trip departed). */
-  departed: boolean;
-  /** WRONG_DESTINATION under way (pending or open); its target is the facility. */
-  wrong: Episode | null;
-}
+import type { EngineState } from './state.js';
 
 /**
  * Facility passages and WRONG_DESTINATION, on every usable in-order fix (accurate or not: a fence
@@ -30,27 +16,33 @@ export interface FacilityStanding {
 export function stepFacilities(ctx: FixContext): void {
   const s = ctx.state;
   const waybillId = ctx.active ? ctx.assignment!.waybillId : null;
-  let st = s.facilities ?? null;
+  const seen = s.standingWaybill ?? null;
   if (waybillId === null) {
-    if (st !== null) {
-      if (st.wrong !== null) closeNow(ctx, 'WRONG_DESTINATION', st.wrong);
-      s.facilities = null;
-    }
+    if (seen !== null) forget(ctx, s);
     return;
   }
   ctx.locate();
   const count = ctx.index.facilities.coveringInto(ctx, ctx.cell, ctx.covering);
-  if (st === null || st.waybillId !== waybillId) {
-    if (st !== null && st.wrong !== null) closeNow(ctx, 'WRONG_DESTINATION', st.wrong);
-    st = startStanding(ctx, waybillId, count);
-    s.facilities = st;
-  } else {
-    reportChanges(ctx, st, waybillId, count);
+  if (seen !== waybillId) {
+    if (seen !== null) forget(ctx, s);
+    startStanding(ctx, s, waybillId, count);
+  } else if (count > 0 || s.inside != null) {
+    reportChanges(ctx, s, waybillId, count);
   }
-  stepWrongDestination(ctx, st, count);
+  // The common fix (moving, or no fence about): nothing to judge, nothing under way.
+  if (count > 0 || s.wrong != null) stepWrongDestination(ctx, s, count);
 }
 
-function startStanding(ctx: FixContext, waybillId: string, count: number): FacilityStanding {
+/** The waybill no longer holds the vehicle (or another does): its standing goes. */
+function forget(ctx: FixContext, s: EngineState): void {
+  if (s.wrong != null) closeNow(ctx, 'WRONG_DESTINATION', s.wrong);
+  s.standingWaybill = null;
+  s.inside = null;
+  s.departed = false;
+  s.wrong = null;
+}
+
+function startStanding(ctx: FixContext, s: EngineState, waybillId: string, count: number): void {
   const ids = ctx.index.facilities.ids;
   const loading = ctx.assignment!.loadingFacilityId ?? null;
   const inside: string[] = [];
@@ -58,28 +50,34 @@ function startStanding(ctx: FixContext, waybillId: string, count: number): Facil
   const departed = loading === null || !inside.includes(loading);
   if (loading !== null && departed) ctx.passage('left', loading, waybillId);
   for (const id of inside) ctx.passage('entered', id, waybillId);
-  return { waybillId, inside, departed, wrong: null };
+  s.standingWaybill = waybillId;
+  s.inside = inside.length > 0 ? inside : null;
+  s.departed = departed;
+  s.wrong = null;
 }
 
-function reportChanges(ctx: FixContext, st: FacilityStanding, waybillId: string, count: number): void {
+function reportChanges(ctx: FixContext, s: EngineState, waybillId: string, count: number): void {
   const ids = ctx.index.facilities.ids;
-  const inside = st.inside;
-  for (let i = 0; i < inside.length;) {
-    const id = inside[i]!;
-    if (covers(ctx, count, id)) {
-      i++;
-      continue;
+  let inside = s.inside ?? null;
+  if (inside !== null) {
+    for (let i = 0; i < inside.length;) {
+      const id = inside[i]!;
+      if (covers(ctx, count, id)) {
+        i++;
+        continue;
+      }
+      inside.splice(i, 1);
+      ctx.passage('left', id, waybillId);
+      if (id === ctx.assignment!.loadingFacilityId) s.departed = true;
     }
-    inside.splice(i, 1);
-    ctx.passage('left', id, waybillId);
-    if (id === ctx.assignment!.loadingFacilityId) st.departed = true;
   }
   for (let j = 0; j < count; j++) {
     const id = ids[ctx.covering[j]!]!;
-    if (inside.includes(id)) continue;
-    inside.push(id);
+    if (inside !== null && inside.includes(id)) continue;
+    (inside ??= []).push(id);
     ctx.passage('entered', id, waybillId);
   }
+  s.inside = inside !== null && inside.length > 0 ? inside : null;
 }
 
 /** Is facility `id` among the count facilities covering the fix? */
@@ -96,31 +94,31 @@ function covers(ctx: FixContext, count: number, id: string): boolean {
  * it opens starts the count again. Once open it holds while the vehicle is inside that facility,
  * stopped or not, and closes on leaving it (or when the vehicle is no longer loaded).
  */
-function stepWrongDestination(ctx: FixContext, st: FacilityStanding, count: number): void {
-  const ep = st.wrong;
+function stepWrongDestination(ctx: FixContext, s: EngineState, count: number): void {
+  const ep = s.wrong ?? null;
   if (ep !== null && ep.open) {
     if (!ctx.loaded) {
-      st.wrong = closeNow(ctx, 'WRONG_DESTINATION', ep);
+      s.wrong = closeNow(ctx, 'WRONG_DESTINATION', ep);
       return;
     }
     if (covers(ctx, count, ep.target!)) {
       hold(ctx, ep, ep.target, ctx.evidence(), ctx.ts, null);
       return;
     }
-    st.wrong = clearFix(ctx, 'WRONG_DESTINATION', ep);
-    if (st.wrong !== null) return;
+    s.wrong = clearFix(ctx, 'WRONG_DESTINATION', ep);
+    if (s.wrong !== null) return;
   }
   const target =
-    ctx.loaded && st.departed && ctx.fix.speedKmh < ctx.config.stopSpeedKmh ? neitherEnd(ctx, count) : null;
+    ctx.loaded && s.departed === true && ctx.fix.speedKmh < ctx.config.stopSpeedKmh ? neitherEnd(ctx, count) : null;
   if (target === null) {
-    st.wrong = null;
+    s.wrong = null;
     return;
   }
-  const pending = st.wrong !== null && st.wrong.target === target ? st.wrong : null;
+  const pending = s.wrong != null && s.wrong.target === target ? s.wrong : null;
   const held = hold(ctx, pending, target, ctx.evidence(), ctx.ts, null);
   const stoppedMs = ctx.ts - held.firstTs;
   held.detail.stoppedMinutes = Math.round(stoppedMs / 60_000);
-  st.wrong = held;
+  s.wrong = held;
   if (stoppedMs >= ctx.config.wrongStopSeconds * 1000) openIfDue(ctx, 'WRONG_DESTINATION', held);
 }
 
@@ -131,7 +129,7 @@ function stepWrongDestination(ctx: FixContext, st: FacilityStanding, count: numb
 function neitherEnd(ctx: FixContext, count: number): string | null {
   const ids = ctx.index.facilities.ids;
   const a = ctx.assignment!;
-  const current = ctx.state.facilities?.wrong?.target ?? null;
+  const current = ctx.state.wrong?.target ?? null;
   let found: string | null = null;
   for (let j = 0; j < count; j++) {
     const id = ids[ctx.covering[j]!]!;
