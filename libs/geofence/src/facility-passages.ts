@@ -26,16 +26,17 @@ export function stepFacilities(ctx: FixContext): void {
   if (seen !== waybillId) {
     if (seen !== null) forget(ctx, s);
     startStanding(ctx, s, waybillId, count);
-  } else if (count > 0 || s.inside != null) {
+  } else if (count > 0 || (s.inside ?? null) !== null) {
     reportChanges(ctx, s, waybillId, count);
   }
   // The common fix (moving, or no fence about): nothing to judge, nothing under way.
-  if (count > 0 || s.wrong != null) stepWrongDestination(ctx, s, count);
+  if (count > 0 || (s.wrong ?? null) !== null) stepWrongDestination(ctx, s, count);
 }
 
 /** The waybill no longer holds the vehicle (or another does): its standing goes. */
 function forget(ctx: FixContext, s: EngineState): void {
-  if (s.wrong != null) closeNow(ctx, 'WRONG_DESTINATION', s.wrong);
+  const ep = s.wrong ?? null;
+  if (ep !== null) closeNow(ctx, 'WRONG_DESTINATION', ep);
   s.standingWaybill = null;
   s.inside = null;
   s.departed = false;
@@ -114,7 +115,7 @@ function stepWrongDestination(ctx: FixContext, s: EngineState, count: number): v
     s.wrong = null;
     return;
   }
-  const pending = s.wrong != null && s.wrong.target === target ? s.wrong : null;
+  const pending = s.wrong?.target === target ? s.wrong! : null;
   const held = hold(ctx, pending, target, ctx.evidence(), ctx.ts, null);
   const stoppedMs = ctx.ts - held.firstTs;
   held.detail.stoppedMinutes = Math.round(stoppedMs / 60_000);
