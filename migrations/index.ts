@@ -26,6 +26,7 @@ import { ClosingCarriageWaste1797003000000 } from './1797003000000-closing-carri
 import { FacilityProvince1797004000000 } from './1797004000000-facility-province.js';
 import { PermitUseLocks1797005000000 } from './1797005000000-permit-use-locks.js';
 import { OneWaybillPerManifest1797006000000 } from './1797006000000-one-waybill-per-manifest.js';
+import { FacilityPassages1797100000000 } from './1797100000000-facility-passages.js';
 import { AlertFacts1797110000000 } from './1797110000000-alert-facts.js';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
@@ -57,5 +58,6 @@ export const migrations: MigrationClass[] = [
   FacilityProvince1797004000000,
   PermitUseLocks1797005000000,
   OneWaybillPerManifest1797006000000,
+  FacilityPassages1797100000000,
   AlertFacts1797110000000,
 ];

@@ -115,6 +115,24 @@ describe('e-waybills matched against the GPS track', () => {
       ['in_transit', 'gps'],
       ['arrived', 'gps'],
     ]);
+    // What departed and arrived it: the engine's passages, stored once (the track sent again is
+    // duplicates and stores nothing more, nor moves the trip again).
+    const stored = async (): Promise<Array<{ kind: string; facility_id: string; ts: Date }>> =>
+      t.db.query(`SELECT kind, facility_id, ts FROM facility_passages WHERE waybill_id = $1 ORDER BY ts, kind DESC`, [
+        id,
+      ]);
+    const expected = [
+      { kind: 'entered', facility_id: w.consignor.facilityId, ts: new Date(fixes[0]!.ts as string) },
+      { kind: 'left', facility_id: w.consignor.facilityId, ts: new Date(times.departedAt!) },
+      // Through plant C's fence on the way, without stopping.
+      { kind: 'entered', facility_id: plantC, ts: expect.any(Date) as Date },
+      { kind: 'left', facility_id: plantC, ts: expect.any(Date) as Date },
+      { kind: 'entered', facility_id: w.consignee.facilityId, ts: new Date(times.arrivedAt!) },
+    ];
+    expect(await stored()).toEqual(expected);
+    await report(w, fixes);
+    await t.settle();
+    expect(await stored()).toEqual(expected);
     const summary = got.trackSummary as Json;
     expect(summary.distanceM).toBeGreaterThan(880);
     expect(summary.distanceM).toBeLessThan(960);
@@ -179,5 +197,19 @@ describe('e-waybills matched against the GPS track', () => {
       severity: 'high',
     });
     expect((await waybill(id)).status).toBe('in_transit');
+
+    // Driving on out of C's fence closes it.
+    const last = fixes[fixes.length - 1]!;
+    const onward = Array.from({ length: 6 }, (_, k) => ({
+      ...last,
+      ts: new Date(Date.parse(last.ts as string) + (k + 1) * FIX_EVERY_MS).toISOString(),
+      lon: A[0] + (600 + 40 * (k + 1)) / M_PER_DEG_LON,
+      speedKmh: 72,
+    }));
+    await report(w, onward);
+    await t.settle(async () => (await alerts())[0]?.status === 'closed', 30_000);
+    const [closed, ...again] = await alerts();
+    expect(again).toEqual([]);
+    expect(closed).toMatchObject({ id: alert!.id, status: 'closed', closedAt: onward[1]!.ts });
   });
 });

@@ -16,6 +16,9 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
     // Two moving fixes: one speed reading of a parked tanker is not a trip. Closing is by a crew
     // card or the end of the trip, not by a dwell.
     CREW_MISMATCH: rule({ points: 2, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
+    // The stop's own length (wrongStopSeconds) is the dwell; it closes on the first fix outside
+    // the facility.
+    WRONG_DESTINATION: rule({ points: 1, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
   },
   stopSpeedKmh: 5,
   stopMaxSeconds: 1200,
@@ -34,6 +37,7 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
   // open dwell (ROUTE_DEVIATION: 3 points over 20 s), so it cannot hide an episode.
   clockToleranceMs: 10_000,
   maxEvidencePoints: 100,
+  wrongStopSeconds: 1200,
 });
 
 /** What the engine constructor accepts: any subset of the config, rules merged per field. */
@@ -78,6 +82,7 @@ export function resolveConfig(options: EngineOptions = {}): EngineConfig {
     'recentWindowMs',
     'clockToleranceMs',
     'maxEvidencePoints',
+    'wrongStopSeconds',
   ] as const) {
     if (!Number.isFinite(config[key]) || config[key] < 0) throw new RangeError(`geofence config: bad ${key}`);
   }

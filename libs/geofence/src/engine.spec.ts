@@ -24,7 +24,7 @@ describe('GeofenceEngine dispositions', () => {
     drive.feed(loaded(), fixes);
     const before = JSON.stringify(drive.state);
     const again = drive.engine.evaluate(drive.state, loaded(), fixes[4]!);
-    expect(again).toEqual({ disposition: 'duplicate', events: [] });
+    expect(again).toEqual({ disposition: 'duplicate', events: [], passages: [] });
     expect(drive.engine.evaluate(drive.state, loaded(), fixes[2]!).disposition).toBe('duplicate');
     expect(JSON.stringify(drive.state)).toBe(before);
   });
@@ -199,6 +199,11 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
       close: { points: 1, seconds: 0 },
       severity: 'high',
     });
+    expect(rules.WRONG_DESTINATION).toEqual({
+      open: { points: 1, seconds: 0 },
+      close: { points: 1, seconds: 0 },
+      severity: 'high',
+    });
     expect(rest).toEqual({
       stopSpeedKmh: 5,
       stopMaxSeconds: 1200,
@@ -213,6 +218,7 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
       recentWindowMs: 600_000,
       clockToleranceMs: 10_000,
       maxEvidencePoints: 100,
+      wrongStopSeconds: 1200,
     });
     expect(Object.isFrozen(DEFAULT_ENGINE_CONFIG.rules.OVERSPEED.open)).toBe(true);
   });

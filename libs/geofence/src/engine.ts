@@ -1,5 +1,6 @@
 import { resolveConfig, rulePolicies, type EngineOptions } from './config.js';
 import { applyCard, crewCursor, stepCrew } from './crew-rules.js';
+import { stepFacilities } from './facility-passages.js';
 import { FixContext } from './fix-context.js';
 import {
   closeSignalLost,
@@ -38,6 +39,7 @@ import type {
   DriverCardEvent,
   EngineConfig,
   EvaluationResult,
+  FacilityPassage,
   Fix,
   VehicleState,
   ViolationEvent,
@@ -47,7 +49,9 @@ import { WorldIndex } from './world-index.js';
 
 /** Shared, frozen answers for the common no-event cases: the fast path allocates nothing. */
 const NO_EVENTS = Object.freeze([]) as unknown as ViolationEvent[];
-const quiet = (disposition: Disposition): EvaluationResult => Object.freeze({ disposition, events: NO_EVENTS });
+const NO_PASSAGES = Object.freeze([]) as unknown as FacilityPassage[];
+const quiet = (disposition: Disposition): EvaluationResult =>
+  Object.freeze({ disposition, events: NO_EVENTS, passages: NO_PASSAGES });
 const DUPLICATE = quiet('duplicate');
 const EVALUATED = quiet('evaluated');
 const INACCURATE = quiet('inaccurate');
@@ -118,12 +122,19 @@ export class GeofenceEngine {
     stepUndeclaredTrip(ctx);
     stepTerminalAlarm(ctx);
     stepCrew(ctx);
+    stepFacilities(ctx);
     rememberFix(s, fix, ctx.inaccurate);
 
     const events = ctx.events;
+    const passages = ctx.passages;
     ctx.events = null;
-    if (events === null) return ctx.inaccurate ? INACCURATE : EVALUATED;
-    return { disposition: ctx.inaccurate ? 'inaccurate' : 'evaluated', events };
+    ctx.passages = null;
+    if (events === null && passages === null) return ctx.inaccurate ? INACCURATE : EVALUATED;
+    return {
+      disposition: ctx.inaccurate ? 'inaccurate' : 'evaluated',
+      events: events ?? NO_EVENTS,
+      passages: passages ?? NO_PASSAGES,
+    };
   }
 
   /**
@@ -197,7 +208,9 @@ export class GeofenceEngine {
     raiseAlarms(ctx, note);
     const events = ctx.events ?? NO_EVENTS;
     ctx.events = null;
-    return findings === null ? { disposition, events } : { disposition, events, lateFindings: findings };
+    return findings === null
+      ? { disposition, events, passages: NO_PASSAGES }
+      : { disposition, events, passages: NO_PASSAGES, lateFindings: findings };
   }
 
   /**

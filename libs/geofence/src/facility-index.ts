@@ -5,8 +5,9 @@ import type { FacilityFence } from './types.js';
 
 /**
  * Registered facility fences (a polygon grown by radiusM, or a circle of radiusM around a point),
- * listed in every cell their grown box overlaps. Only consulted when a loaded vehicle has been
- * stopped long enough to matter, so the exact test is a plain scan of the cell's few fences.
+ * listed in every cell their grown box overlaps. Consulted when a loaded vehicle has been stopped
+ * long enough to matter, and on each fix of a vehicle on an e-waybill (its passages through the
+ * fences): the exact test is a plain scan of the cell's few fences, usually none.
  */
 export class FacilityIndex {
   readonly ids: string[];
@@ -19,6 +20,11 @@ export class FacilityIndex {
   private readonly boxes: Box[] = [];
   private cellStart = new Int32Array(1);
   private cellItems = new Int32Array(0);
+  /**
+   * One bit per grid cell: does any fence list it? Every fix of a vehicle on an e-waybill asks,
+   * and most cells have none; this is 32 times smaller than cellStart, so it stays in cache.
+   */
+  private occupied = new Uint32Array(1);
 
   constructor(facilities: readonly FacilityFence[], projection: LocalProjection) {
     const n = facilities.length;
@@ -75,28 +81,47 @@ export class FacilityIndex {
     });
     this.cellStart = lists.start;
     this.cellItems = lists.items;
+    this.occupied = new Uint32Array((grid.cellCount + 31) >>> 5);
+    for (let cell = 0; cell < grid.cellCount; cell++)
+      if (lists.start[cell + 1]! > lists.start[cell]!) this.occupied[cell >>> 5]! |= 1 << (cell & 31);
   }
 
   /** Is the projected point within some facility's fence? */
   covers(p: ProjectedPoint, cell: number): boolean {
     if (cell < 0) return false;
-    const { x, y, k } = p;
     for (let i = this.cellStart[cell]!, end = this.cellStart[cell + 1]!; i < end; i++) {
-      const f = this.cellItems[i]!;
-      const r = this.radius[f]!;
-      const fx = this.px[f]!;
-      if (!Number.isNaN(fx)) {
-        const dx = (fx - x) * k;
-        const dy = this.py[f]! - y;
-        if (dx * dx + dy * dy <= r * r) return true;
-        continue;
-      }
-      const from = this.edgeStart[f]!;
-      const to = this.edgeStart[f + 1]!;
-      if (edgesContain(this.edges, from, to, x, y) || edgesDistanceSq(this.edges, from, to, x, y, k) <= r * r) {
-        return true;
-      }
+      if (this.contains(this.cellItems[i]!, p)) return true;
     }
     return false;
+  }
+
+  /**
+   * Which facilities' fences contain the projected point: their indexes (into `ids`) are written
+   * to out[0 .. count), and the count returned. `out` must hold ids.length entries; the caller
+   * reuses one array, so the per-fix path allocates nothing.
+   */
+  coveringInto(p: ProjectedPoint, cell: number, out: Int32Array): number {
+    if (cell < 0 || (this.occupied[cell >>> 5]! & (1 << (cell & 31))) === 0) return 0;
+    let count = 0;
+    for (let i = this.cellStart[cell]!, end = this.cellStart[cell + 1]!; i < end; i++) {
+      const f = this.cellItems[i]!;
+      if (this.contains(f, p)) out[count++] = f;
+    }
+    return count;
+  }
+
+  /** Is the projected point within facility f's fence (its polygon or point, grown by its radius)? */
+  private contains(f: number, p: ProjectedPoint): boolean {
+    const { x, y, k } = p;
+    const r = this.radius[f]!;
+    const fx = this.px[f]!;
+    if (!Number.isNaN(fx)) {
+      const dx = (fx - x) * k;
+      const dy = this.py[f]! - y;
+      return dx * dx + dy * dy <= r * r;
+    }
+    const from = this.edgeStart[f]!;
+    const to = this.edgeStart[f + 1]!;
+    return edgesContain(this.edges, from, to, x, y) || edgesDistanceSq(this.edges, from, to, x, y, k) <= r * r;
   }
 }

@@ -4,7 +4,15 @@ import { PointScratch, type ProjectedPoint } from './geometry.js';
 import { zoneCoversLoad } from './hazard-class.js';
 import { localWeekMinute } from './local-time.js';
 import { NONE, ROUTE_INDEX, ROUTE_SEGMENT, ROUTE_STEP, type EngineState } from './state.js';
-import type { Assignment, EngineConfig, EvidencePoint, Fix, RuleCode, ViolationEvent } from './types.js';
+import type {
+  Assignment,
+  EngineConfig,
+  EvidencePoint,
+  FacilityPassage,
+  Fix,
+  RuleCode,
+  ViolationEvent,
+} from './types.js';
 import type { WorldIndex } from './world-index.js';
 
 /**
@@ -50,11 +58,14 @@ export class FixContext implements ProjectedPoint {
 
   private point: EvidencePoint | null = null;
   events: ViolationEvent[] | null = null;
+  passages: FacilityPassage[] | null = null;
 
   /** Scratch for sparse-segment checks: the segment's start, the cells it crosses, the zones judged. */
   readonly segmentStart = new PointScratch();
   readonly segmentCells: Int32Array;
   readonly seenZones: Int32Array;
+  /** Scratch for the facilities whose fences contain the fix (FacilityIndex.coveringInto). */
+  readonly covering: Int32Array;
 
   constructor(
     readonly index: WorldIndex,
@@ -63,6 +74,7 @@ export class FixContext implements ProjectedPoint {
   ) {
     this.segmentCells = index.grid.segmentScratch();
     this.seenZones = new Int32Array(index.zones.ids.length);
+    this.covering = new Int32Array(Math.max(1, index.facilities.ids.length));
   }
 
   /** Starts a fix read-only (a late fix must leave the state untouched, hints included). */
@@ -112,6 +124,7 @@ export class FixContext implements ProjectedPoint {
     this.loaded = this.active && assignment!.loaded;
     this.weekMinute = -1;
     this.events = null;
+    this.passages = null;
   }
 
   /** World index of the route, via the state's hint when it still names this route. */
@@ -213,6 +226,21 @@ export class FixContext implements ProjectedPoint {
   evidence(): EvidencePoint {
     const f = this.fix;
     return (this.point ??= Object.freeze({ ts: f.ts, lon: f.lon, lat: f.lat, speedKmh: f.speedKmh }));
+  }
+
+  /** A facility fence entered or left at this fix, under the assignment's waybill. */
+  passage(kind: FacilityPassage['kind'], facilityId: string, waybillId: string): void {
+    const f = this.fix;
+    (this.passages ??= []).push({
+      kind,
+      vehicleId: this.state.vehicleId,
+      facilityId,
+      waybillId,
+      ts: f.ts,
+      lon: f.lon,
+      lat: f.lat,
+      speedKmh: f.speedKmh,
+    });
   }
 
   emit(kind: 'opened' | 'closed', rule: RuleCode, ep: Episode, closedAt: number | null): void {

@@ -12,6 +12,7 @@ export { classCovers } from './hazard-class.js';
 // for tests and benches
 export {
   RULE_CODES,
+  type FacilityPassage,
   type RuleCode,
   type RouteDef,
   type ZoneKind,

@@ -70,6 +70,18 @@ export interface EngineState extends VehicleState {
   signal: Episode | null;
   /** Driver cards (CREW_MISMATCH): null until the vehicle reports one; absent in older checkpoints. */
   crew?: CrewState | null;
+  /**
+   * Where the vehicle stands among the facility fences under its e-waybill (facility passages,
+   * WRONG_DESTINATION): the waybill this standing belongs to (null while none is assigned), the
+   * facilities containing its last usable fix (null when none, which is almost always), whether
+   * it has been outside its loading facility under that waybill, and WRONG_DESTINATION under way.
+   * Fields of the state itself, not a nested record, so the common fix touches no further object.
+   * Absent in older checkpoints (read as none: their next fix reports the starting standing).
+   */
+  standingWaybill?: string | null;
+  inside?: string[] | null;
+  departed?: boolean;
+  wrong?: Episode | null;
 }
 
 export function newEngineState(vehicleId: string): EngineState {
@@ -95,6 +107,10 @@ export function newEngineState(vehicleId: string): EngineState {
     alarms: null,
     signal: null,
     crew: null,
+    standingWaybill: null,
+    inside: null,
+    departed: false,
+    wrong: null,
   };
   state.watermark = 0;
   return state;

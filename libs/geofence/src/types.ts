@@ -13,7 +13,8 @@ export type RuleCode =
   | 'SIGNAL_LOST'
   | 'UNDECLARED_TRIP'
   | 'TERMINAL_ALARM'
-  | 'CREW_MISMATCH';
+  | 'CREW_MISMATCH'
+  | 'WRONG_DESTINATION';
 
 export const RULE_CODES: readonly RuleCode[] = [
   'ROUTE_DEVIATION',
@@ -25,6 +26,7 @@ export const RULE_CODES: readonly RuleCode[] = [
   'UNDECLARED_TRIP',
   'TERMINAL_ALARM',
   'CREW_MISMATCH',
+  'WRONG_DESTINATION',
 ];
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -123,6 +125,13 @@ export interface Assignment {
    * no inserted card can be found wrong.
    */
   crewQualifications?: string[];
+  /**
+   * The e-waybill's two ends (registered facility ids): the engine reports the vehicle's passages
+   * through facility fences, and WRONG_DESTINATION spares these two. Absent or null: unknown (a
+   * hand-set assignment), so every facility counts as neither end.
+   */
+  loadingFacilityId?: string | null;
+  unloadingFacilityId?: string | null;
 }
 
 /**
@@ -183,6 +192,11 @@ export interface EngineConfig {
   clockToleranceMs: number;
   /** At most this many evidence points are kept per violation. */
   maxEvidencePoints: number;
+  /**
+   * WRONG_DESTINATION: a loaded vehicle that has left its loading facility, stopped this long
+   * inside a registered facility that is neither end of its e-waybill.
+   */
+  wrongStopSeconds: number;
 }
 
 export interface EvidencePoint {
@@ -227,9 +241,30 @@ export interface ViolationEvent {
  */
 export type Disposition = 'evaluated' | 'duplicate' | 'late' | 'jump' | 'inaccurate' | 'ahead' | 'unlocated';
 
+/**
+ * A vehicle on an e-waybill entering or leaving a registered facility's fence, at an in-order
+ * usable fix (the fix's own position and speed). Reported only while the assignment names a
+ * waybill. On the first usable fix under a waybill the state has not seen, the engine reports
+ * where the vehicle stands: 'entered' for each facility covering it, and 'left' of the loading
+ * facility when it is already outside that one (so the trip departs, as from the first fix
+ * outside the loading fence). Later fixes report only changes.
+ */
+export interface FacilityPassage {
+  kind: 'entered' | 'left';
+  vehicleId: string;
+  facilityId: string;
+  waybillId: string;
+  ts: number;
+  lon: number;
+  lat: number;
+  speedKmh: number;
+}
+
 export interface EvaluationResult {
   disposition: Disposition;
   events: ViolationEvent[];
+  /** Facility fences entered or left at this fix (in-order usable fixes of vehicles on an e-waybill). */
+  passages: FacilityPassage[];
   /** For late and ahead fixes: what the point-in-time checks found (no live alert is raised but alarms). */
   lateFindings?: Array<{ rule: RuleCode; targetId: string | null }>;
 }

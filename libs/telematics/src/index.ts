@@ -9,3 +9,5 @@ export { TrackReader } from './fixes/track-reader.js';
 export type { StoredFix } from './fixes/fixes.repository.js';
 export { PositionsService } from './fixes/positions.service.js';
 export { Jt808Gateway } from './gateway/jt808-gateway.js';
+export { FacilityPassages } from './passages/facility-passages.service.js';
+export type { StoredPassage } from './passages/facility-passages.repository.js';

@@ -40,6 +40,8 @@ import { TerminalCommandRelay } from './gateway/terminal-commands.js';
 import { WaybillReportsController } from './waybill-reports/waybill-reports.controller.js';
 import { WaybillReportsRepository } from './waybill-reports/waybill-reports.repository.js';
 import { WaybillReportsService } from './waybill-reports/waybill-reports.service.js';
+import { FacilityPassages } from './passages/facility-passages.service.js';
+import { FacilityPassagesRepository } from './passages/facility-passages.repository.js';
 
 /** Telematics' TypeORM entities, for the data source the apps build (apps/contexts.ts). */
 export const TELEMATICS_ENTITIES = [RouteEntity, ZoneEntity, AssignmentEntity, ViolationEntity, AcknowledgementEntity];
@@ -91,6 +93,8 @@ export const TELEMATICS_ENTITIES = [RouteEntity, ZoneEntity, AssignmentEntity, V
     SpokenWarningsService,
     WaybillReportsRepository,
     WaybillReportsService,
+    FacilityPassagesRepository,
+    FacilityPassages,
   ],
   exports: [
     Jt808Gateway,
@@ -103,6 +107,7 @@ export const TELEMATICS_ENTITIES = [RouteEntity, ZoneEntity, AssignmentEntity, V
     TrackReader,
     PositionsStore,
     TerminalCommandsService,
+    FacilityPassages,
   ],
 })
 export class TelematicsModule {}

@@ -22,16 +22,12 @@ export interface EventDefinition<S extends Schema<unknown> = Schema<unknown>> {
 const MATCHING_RULES = [
   /** Not left 2 h after the planned departure. */
   'NOT_DEPARTED',
-  /** The loaded vehicle stopped 20 min inside another facility (an engine rule in issue 18: then drop this line). */
-  'WRONG_DESTINATION',
 ] as const;
 
 export type ViolationRule = RuleCode | (typeof MATCHING_RULES)[number];
 
 /** Every rule a violation can name: the geofence engine's (RULE_CODES) and the e-waybill matching's. */
-export const VIOLATION_RULES: readonly ViolationRule[] = [
-  ...new Set<ViolationRule>([...RULE_CODES, ...MATCHING_RULES]),
-];
+export const VIOLATION_RULES: readonly ViolationRule[] = [...RULE_CODES, ...MATCHING_RULES];
 
 const uuid = t.uuid();
 const dateTime = t.dateTime();

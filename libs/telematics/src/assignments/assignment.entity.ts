@@ -13,6 +13,9 @@ export class AssignmentEntity {
   @Column({ type: 'uuid', nullable: true }) waybillId: string | null;
   /** Qualification certificate numbers of the waybill's driver and escort (normalised): whose cards may drive it. */
   @Column('text', { array: true, default: () => "'{}'" }) crewQualifications: string[];
+  /** The waybill's loading and unloading facilities: the engine reports passages and WRONG_DESTINATION by them. */
+  @Column({ type: 'uuid', nullable: true }) loadingFacilityId: string | null;
+  @Column({ type: 'uuid', nullable: true }) unloadingFacilityId: string | null;
   @Column('timestamptz') validFrom: Date;
   @Column('timestamptz') validTo: Date;
   @Column('text') source: 'manual' | 'waybill' | 'override';

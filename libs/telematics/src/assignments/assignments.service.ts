@@ -44,6 +44,9 @@ export interface AssignmentInput {
   crewQualifications?: string[];
   /** The e-waybill's part of what alerts under this assignment name (its number, parties, load, crew) as it stands at loading. */
   waybillFacts?: WaybillAlertFacts | null;
+  /** The waybill's two ends (registered facility ids): departure, arrival and WRONG_DESTINATION. */
+  loadingFacilityId?: string | null;
+  unloadingFacilityId?: string | null;
 }
 
 /**
@@ -100,6 +103,9 @@ export class AssignmentsService {
           // The trip's crew stays the trip's, and so do the facts its alerts name.
           crewQualifications: trip ? current!.crewQualifications : [],
           waybillFacts: trip ? (current!.alertFacts?.waybill ?? null) : null,
+          // So are its two ends.
+          loadingFacilityId: trip ? current!.loadingFacilityId : null,
+          unloadingFacilityId: trip ? current!.unloadingFacilityId : null,
         },
         trip ? 'override' : 'manual',
         principal.keyId,
@@ -165,6 +171,8 @@ export class AssignmentsService {
       crewQualifications: [
         ...new Set((input.crewQualifications ?? []).flatMap((q) => normaliseQualification(q) ?? [])),
       ],
+      loadingFacilityId: input.loadingFacilityId ?? null,
+      unloadingFacilityId: input.unloadingFacilityId ?? null,
       validFrom: input.validFrom,
       validTo: input.validTo,
       source,

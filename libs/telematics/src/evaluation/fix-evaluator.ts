@@ -1,5 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Assignment, DriverCardEvent, Fix, GeofenceEngine, VehicleState, ViolationEvent } from '@lib/geofence';
+import type {
+  Assignment,
+  DriverCardEvent,
+  FacilityPassage,
+  Fix,
+  GeofenceEngine,
+  VehicleState,
+  ViolationEvent,
+} from '@lib/geofence';
 import {
   ConsumesStream,
   Database,
@@ -17,6 +25,7 @@ import { DriverCardsRepository } from '../crew/driver-cards.repository.js';
 import { FIX_FLAG, type PackedFix } from '../fixes/fix.js';
 import { FixesRepository, type StoredFix } from '../fixes/fixes.repository.js';
 import { type LatestPosition, PositionsStore } from '../fixes/positions.store.js';
+import { FacilityPassagesRepository } from '../passages/facility-passages.repository.js';
 import { ViolationsService } from '../violations/violations.service.js';
 import { EngineStatesRepository } from './engine-states.repository.js';
 import { WorldService } from './world.service.js';
@@ -33,12 +42,12 @@ const CHECKPOINT_MS = 30_000;
 const REPLAY_MARGIN_MS = 60_000;
 const FIRST_START_WINDOW_MS = 15 * 60_000;
 /**
- * A vehicle on an e-waybill with new fixes gets its trip matched (departure, arrival): one job per
- * waybill per window, run after a delay at least the window's length, so it starts only once its
- * window has closed and sees every fix evaluated in it (BullMQ keeps finished job ids, so a later
- * fix in the same window could not queue a second job). The window is that of the enqueue, which
- * follows the batch's commit: a batch that took long to commit must not join an earlier window
- * whose job may already have run.
+ * A vehicle on an e-waybill that entered or left a facility fence gets its trip matched
+ * (departure, arrival): one job per waybill per window, run after a delay at least the window's
+ * length, so it starts only once its window has closed and sees every passage committed in it
+ * (BullMQ keeps finished job ids, so a later passage in the same window could not queue a second
+ * job). The window is that of the enqueue, which follows the batch's commit: a batch that took
+ * long to commit must not join an earlier window whose job may already have run.
  */
 const WAYBILL_PROGRESS_WINDOW_MS = 2_000;
 const WAYBILL_PROGRESS_DELAY_MS = 2_500;
@@ -54,6 +63,8 @@ const toAssignment = (a: AssignmentEntity | undefined): Assignment | null =>
         validFrom: a.validFrom.getTime(),
         validTo: a.validTo.getTime(),
         crewQualifications: a.crewQualifications ?? [],
+        loadingFacilityId: a.loadingFacilityId ?? null,
+        unloadingFacilityId: a.unloadingFacilityId ?? null,
       }
     : null;
 
@@ -104,6 +115,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     private readonly jobs: JobQueue,
     metrics: MetricsService,
     private readonly driverCards: DriverCardsRepository,
+    private readonly passages: FacilityPassagesRepository,
   ) {
     this.evaluated = new Counter({
       name: 'fixes_evaluated_total',
@@ -208,6 +220,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     const cards = await this.cardsFor(byVehicle, assignments, shard);
 
     const events: ViolationEvent[] = [];
+    const passages: FacilityPassage[] = [];
     const flags: Array<{ vehicleId: string; ts: number; flags: number; lateFindings: unknown[] | null }> = [];
     const latest: LatestPosition[] = [];
     const receivedAt = new Map<string, number>();
@@ -247,6 +260,7 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
         if (result.disposition === 'duplicate') continue;
         if (mode === 'live') this.latency.observe((now - w.fix.receivedAt) / 1000);
         if (result.events.length) events.push(...result.events);
+        if (result.passages.length) passages.push(...result.passages);
         if (result.disposition === 'late')
           flags.push({ vehicleId, ts: w.fix.ts, flags: FIX_FLAG.late, lateFindings: result.lateFindings ?? [] });
         else if (result.disposition === 'jump')
@@ -278,9 +292,10 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
       flags,
       receivedAt,
       mode === 'replay' || now - shard.checkpointedAt >= CHECKPOINT_MS,
+      passages,
     );
     if (latest.length) await this.positions.update(latest);
-    await this.matchWaybills(latest, assignments);
+    await this.matchWaybills(passages);
   }
 
   /**
@@ -312,23 +327,20 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
   }
 
   /**
-   * Vehicles on an active e-waybill: ask the waybill context to match the new fixes to the trip
-   * (the periodic waybill sweep catches up whatever a lost job missed).
+   * Vehicles on an e-waybill that entered or left a facility fence: ask the waybill context to
+   * match the committed passages to the trip (the periodic waybill sweep reads the same rows, so
+   * it catches up whatever a lost job missed).
    */
-  private async matchWaybills(latest: LatestPosition[], assignments: Map<string, AssignmentEntity>): Promise<void> {
+  private async matchWaybills(passages: FacilityPassage[]): Promise<void> {
+    if (passages.length === 0) return;
     const window = Math.floor(Date.now() / WAYBILL_PROGRESS_WINDOW_MS);
-    const jobs = latest.flatMap((p) => {
-      const waybillId = assignments.get(p.vehicleId)?.waybillId;
-      return waybillId
-        ? [
-            {
-              name: JobName.WaybillProgress,
-              data: { waybillId, vehicleId: p.vehicleId, upTo: p.ts },
-              options: { jobId: `waybill-progress:${waybillId}:${window}`, delayMs: WAYBILL_PROGRESS_DELAY_MS },
-            },
-          ]
-        : [];
-    });
+    const newest = new Map<string, FacilityPassage>();
+    for (const p of passages) if ((newest.get(p.waybillId)?.ts ?? -1) < p.ts) newest.set(p.waybillId, p);
+    const jobs = [...newest.values()].map((p) => ({
+      name: JobName.WaybillProgress,
+      data: { waybillId: p.waybillId, vehicleId: p.vehicleId, upTo: p.ts },
+      options: { jobId: `waybill-progress:${p.waybillId}:${window}`, delayMs: WAYBILL_PROGRESS_DELAY_MS },
+    }));
     if (jobs.length === 0) return;
     try {
       await this.jobs.enqueueBulk(jobs);
@@ -340,21 +352,23 @@ export class FixEvaluator implements StreamConsumer<PackedFix> {
     }
   }
 
-  /** Violations, their events, fix flags and (when due) the checkpoint: one transaction. */
+  /** Violations, their events, facility passages, fix flags and (when due) the checkpoint: one transaction. */
   private async commit(
     shardNo: number,
     events: ViolationEvent[],
     flags: Parameters<FixesRepository['flag']>[0],
     receivedAt: Map<string, number>,
     checkpoint: boolean,
+    passages: FacilityPassage[] = [],
   ): Promise<void> {
     const shard = this.shard(shardNo);
-    if (events.length === 0 && flags.length === 0 && !checkpoint) return;
+    if (events.length === 0 && flags.length === 0 && passages.length === 0 && !checkpoint) return;
     const dirty = checkpoint ? [...shard.dirty].map((id) => shard.states.get(id)!).filter(Boolean) : [];
     await this.db.transaction(async () => {
       const { opened } = await this.violations.record(events, receivedAt);
       if (opened) for (const e of events) if (e.kind === 'opened') this.opened.inc({ rule: e.rule });
       await this.fixes.flag(flags);
+      await this.passages.record(passages);
       if (checkpoint) await this.states.save(shardNo, dirty);
     });
     if (checkpoint) {

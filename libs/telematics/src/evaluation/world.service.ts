@@ -107,6 +107,7 @@ export class WorldService {
     this.engine = new GeofenceEngine(toWorld(routes, zones, facilities), {
       recentWindowMs: 120_000,
       clockToleranceMs: this.config.telematics.clockToleranceMs,
+      wrongStopSeconds: this.config.waybill.wrongStopMs / 1000,
     });
     this.names = new Map([...routes, ...zones, ...facilities].map((x) => [x.id, x.name]));
     this.version = version;

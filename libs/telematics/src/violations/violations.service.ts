@@ -207,14 +207,14 @@ export class ViolationsService {
   }
 
   /**
-   * Raises (or closes) an alert that is not the engine's: NOT_DEPARTED and WRONG_DESTINATION of
-   * an e-waybill. Same identity rule: (vehicle, rule, target, first time) makes the id, so a sweep
+   * Raises (or closes) an alert that is not the engine's: NOT_DEPARTED of an e-waybill (driven by
+   * the planned departure, not by fixes; WRONG_DESTINATION is the engine's). Same identity rule: (vehicle, rule, target, first time) makes the id, so a sweep
    * that runs again raises nothing twice.
    */
   async raise(alert: {
     kind: 'opened' | 'closed';
     vehicleId: string;
-    rule: 'NOT_DEPARTED' | 'WRONG_DESTINATION';
+    rule: 'NOT_DEPARTED';
     targetId: string | null;
     severity: 'high' | 'medium';
     openedAt: number;

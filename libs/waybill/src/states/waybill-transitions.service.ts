@@ -135,6 +135,9 @@ export class WaybillTransitions {
           crewQualifications: crew.flatMap((p) => (p?.qualificationNumber ? [p.qualificationNumber] : [])),
           // What its alerts name, as loaded: the exchange publishes them without asking the waybill again.
           waybillFacts: alertFacts(w, items, resolved),
+          // The trip's ends: the engine reports leaving the one and entering the other (departure, arrival).
+          loadingFacilityId: w.loadingFacilityId,
+          unloadingFacilityId: w.unloadingFacilityId,
         },
         'waybill',
         principal.keyId,

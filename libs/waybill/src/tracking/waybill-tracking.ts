@@ -1,30 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, Conflict, haversineM, type Job, JobHandler, JobName } from '@lib/platform';
-import { type FacilityView, RegistryLookup } from '@lib/registry';
-import { type StoredFix, TrackReader, ViolationsService } from '@lib/telematics';
+import { RegistryLookup } from '@lib/registry';
+import { FacilityPassages, TrackReader, ViolationsService } from '@lib/telematics';
 import type { TrackSummary, WaybillEntity } from '../waybill.entity.js';
 import { WaybillRepository } from '../waybill.repository.js';
 import { WaybillTransitions } from '../states/waybill-transitions.service.js';
-import { insideFence } from './fence.js';
-
-const STOP_KMH = 5;
-const FACILITIES_TTL_MS = 60_000;
 
 /**
- * Matching the track to the trip (through the evaluated fixes the geofence pipeline stored):
- * leaving the loading facility's fence departs the waybill, entering the unloading facility's
- * fence makes it arrive (with the trip's track summary). NOT_DEPARTED and WRONG_DESTINATION are
- * raised as violations once each.
+ * Matching the trip to the facility passages the geofence engine reported (fix → engine →
+ * passages, stored with the fix's violations → waybill.progress): leaving the loading facility's
+ * fence departs the waybill, entering the unloading facility's fence makes it arrive (with the
+ * trip's track summary). NOT_DEPARTED, driven by the planned departure rather than by fixes, is
+ * raised here once; WRONG_DESTINATION is the engine's.
  */
 @Injectable()
 export class WaybillTracking {
   private readonly log = new Logger('WaybillTracking');
-  private facilities: { at: number; list: FacilityView[] } | null = null;
 
   constructor(
     private readonly waybills: WaybillRepository,
     private readonly transitions: WaybillTransitions,
     private readonly track: TrackReader,
+    private readonly passages: FacilityPassages,
     private readonly registry: RegistryLookup,
     private readonly violations: ViolationsService,
     private readonly config: AppConfig,
@@ -62,7 +59,8 @@ export class WaybillTracking {
         });
       }
     }
-    // Catch up on whatever a lost progress job missed; one waybill's trouble does not stop the rest.
+    // Catch up on whatever a lost progress job missed (the passages are durable rows); one
+    // waybill's trouble does not stop the rest.
     for (const status of ['loaded', 'in_transit']) {
       for (const w of await this.waybills.list({ status, after: null, limit: 10_000 })) {
         await this.follow(w.id).catch((err: Error) =>
@@ -87,97 +85,42 @@ export class WaybillTracking {
     return { ts: now, lon, lat, speedKmh: 0 };
   }
 
-  private async registered(): Promise<FacilityView[]> {
-    if (!this.facilities || Date.now() - this.facilities.at > FACILITIES_TTL_MS)
-      this.facilities = { at: Date.now(), list: await this.registry.activeFacilities() };
-    return this.facilities.list;
-  }
-
-  /** Reads the fixes since the last look and moves the waybill on what they show. */
+  /**
+   * Moves the waybill on the facility passages the geofence engine reported since the last look
+   * (the evaluator stores them with the fix's violations): leaving the loading facility departs
+   * it, entering the unloading facility makes it arrive (departing first if it had not).
+   * WRONG_DESTINATION is the engine's own rule now.
+   */
   async follow(waybillId: string): Promise<void> {
     let w = await this.waybills.findById(waybillId);
     if (!w || !['loaded', 'in_transit'].includes(w.status)) return;
-    const facilities = await this.registry.facilityMap([w.loadingFacilityId, w.unloadingFacilityId]);
-    const loading = facilities.get(w.loadingFacilityId)!;
-    const unloading = facilities.get(w.unloadingFacilityId)!;
     const since = w.progressTs ?? w.loadedAt ?? w.createdAt;
-    const fixes = await this.track.usable(
-      w.vehicleId,
-      new Date(since.getTime() + 1),
-      new Date(Date.now() + 5 * 60_000),
-    );
-    if (fixes.length === 0) return;
-    for (const f of fixes) {
-      if (w.status === 'loaded' && !insideFence(f.lon, f.lat, loading)) {
-        await this.transitions.depart(w.id, f.ts, null);
-        w = { ...w, status: 'in_transit', departedAt: f.ts };
-      } else if (w.status === 'in_transit' && insideFence(f.lon, f.lat, unloading)) {
-        await this.transitions.arrive(w.id, f.ts, null, await this.summary(w, f.ts));
-        w = { ...w, status: 'arrived', arrivedAt: f.ts };
+    const passages = (await this.passages.since(w.vehicleId, since)).filter((p) => p.waybillId === w!.id);
+    if (passages.length === 0) return;
+    let upTo = since;
+    for (const p of passages) {
+      upTo = p.ts;
+      if (w.status === 'loaded' && p.kind === 'left' && p.facilityId === w.loadingFacilityId) {
+        await this.transitions.depart(w.id, p.ts, null);
+        w = { ...w, status: 'in_transit', departedAt: p.ts };
+      } else if (p.kind === 'entered' && p.facilityId === w.unloadingFacilityId) {
+        if (w.status === 'loaded') {
+          await this.transitions.depart(w.id, p.ts, null);
+          w = { ...w, status: 'in_transit', departedAt: p.ts };
+        }
+        await this.transitions.arrive(w.id, p.ts, null, await this.summary(w, p.ts));
+        w = { ...w, status: 'arrived', arrivedAt: p.ts };
         break;
       }
     }
-    if (w.status === 'in_transit') await this.wrongDestination(w, fixes, loading, unloading);
-    await this.waybills.update(w.id, { progressTs: fixes[fixes.length - 1]!.ts });
+    await this.waybills.update(w.id, { progressTs: upTo });
   }
 
-  /** A loaded vehicle stopped over 20 minutes inside a registered facility that is neither end of the trip. */
-  private async wrongDestination(
-    w: WaybillEntity,
-    fixes: StoredFix[],
-    loading: FacilityView,
-    unloading: FacilityView,
-  ): Promise<void> {
-    const since = w.progressTs ?? w.departedAt ?? w.loadedAt!;
-    const window = await this.track.usable(
-      w.vehicleId,
-      new Date(since.getTime() - this.config.waybill.wrongStopMs - 60_000),
-      fixes[fixes.length - 1]!.ts,
-    );
-    const others = (await this.registered()).filter((f) => f.id !== loading.id && f.id !== unloading.id);
-    let stopStart: StoredFix | null = null;
-    let stopAt: FacilityView | null = null;
-    for (const f of window) {
-      const here =
-        f.speedKmh < STOP_KMH
-          ? (others.find(
-              (o) => f.lon >= o.bbox[0] - 0.05 && f.lon <= o.bbox[2] + 0.05 && insideFence(f.lon, f.lat, o),
-            ) ?? null)
-          : null;
-      if (!here || (stopAt && here.id !== stopAt.id)) {
-        stopStart = here ? f : null;
-        stopAt = here;
-        continue;
-      }
-      if (!stopStart) {
-        stopStart = f;
-        stopAt = here;
-      }
-      if (f.ts.getTime() - stopStart.ts.getTime() >= this.config.waybill.wrongStopMs) {
-        const items = await this.waybills.items(w.id);
-        await this.violations.raise({
-          kind: 'opened',
-          vehicleId: w.vehicleId,
-          rule: 'WRONG_DESTINATION',
-          targetId: here.id,
-          severity: 'high',
-          openedAt: stopStart.ts.getTime(),
-          at: f.ts.getTime(),
-          point: { ts: f.ts.getTime(), lon: f.lon, lat: f.lat, speedKmh: f.speedKmh },
-          waybillId: w.id,
-          chemicalIds: [...new Set(items.map((i) => i.chemicalId))],
-          detail: {
-            number: w.number,
-            facility: here.name,
-            stoppedMinutes: Math.round((f.ts.getTime() - stopStart.ts.getTime()) / 60_000),
-          },
-        });
-        return;
-      }
-    }
-  }
-
-  /** Distance, duration, time off the route and the violations of the trip. */
+  /**
+   * Distance, duration, time off the route and the violations of the trip. It reads the trip's
+   * track once, at arrival: that is the trip's report, not the alert path (departure and arrival
+   * themselves come from the engine's passages).
+   */
   private async summary(w: WaybillEntity, arrivedAt: Date): Promise<TrackSummary> {
     const from = w.departedAt ?? w.loadedAt!;
     const fixes = await this.track.usable(w.vehicleId, from, new Date(arrivedAt.getTime() + 1));
