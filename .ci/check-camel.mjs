@@ -10,10 +10,9 @@
 // A name that is snake_case on a foreign wire format (JT/T 808, an external API's JSON) goes in
 // WIRE_NAMES below with its reason. Plain Node, no dependency: `node .ci/check-camel.mjs [root]`;
 // `--self-test` runs it on a temporary fixture and fails if it misses or over-reports.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { runCheck, selfTest, sourceFiles } from './source-check.mjs';
 
 const CHECKED = ['apps', 'libs'];
 const SOURCE = /\.(ts|mts|cts)$/;
@@ -21,55 +20,15 @@ const SOURCE = /\.(ts|mts|cts)$/;
 const OWNS_ROWS = /\.(repository|store)\.ts$/;
 
 /**
- * Names that are snake_case on a wire format the service does not own, or values of our own enums
- * used as record keys, and may be written as such. `under` narrows an entry to one folder
- * (repo-relative, '/' separators); every entry says why.
+ * Names that are snake_case on a wire format the service does not own, and may be written as
+ * such. `under` narrows an entry to one folder (repo-relative, '/' separators); every entry says
+ * why. Values of our own vocabularies (see `vocabulary` below) need no entry.
  */
 export const WIRE_NAMES = [
   {
     names: ['require_protocol', 'require_tld'],
     under: 'libs/exchange/src/',
     reason: "validator.js's isURL options (class-validator's @IsUrl passes them through as spelled)",
-  },
-  // Our own enum values, snake_case in the public API and the database, used as keys of a
-  // Record<Enum, ...> table (the key is a value of the enum, not a row field).
-  {
-    names: [
-      'safety_production',
-      'safe_use',
-      'road_transport',
-      'hazardous_waste',
-      'highly_toxic_purchase',
-      'highly_toxic_road_pass',
-      'explosive_precursor_filing',
-      'controlled_sale_filing',
-      'drug_precursor_purchase_permit',
-      'drug_precursor_purchase_filing',
-      'drug_precursor_transport_permit',
-      'drug_precursor_transport_filing',
-      'vehicle_transport_certificate',
-      'tank_inspection',
-      'terminal_binding',
-      'facility_siting',
-      'enterprise_registration',
-    ],
-    under: 'libs/registry/src/',
-    reason: 'LicenceKind and certificate kinds: the keys of LICENCE_ISSUERS / CERTIFICATE_ISSUERS (issuers.ts)',
-  },
-  {
-    names: ['transfer_out', 'waste_generate'],
-    under: 'libs/ledger/src/',
-    reason: 'Operation and movement kinds (API values): keys of OPERATION_BUILDERS and of the paired legs',
-  },
-  {
-    names: ['position_query', 'set_parameters', 'query_parameters'],
-    under: 'libs/telematics/src/commands/',
-    reason: 'CommandKind values (API values): keys of who may send which terminal command',
-  },
-  {
-    names: ['vehicle_registered', 'no_vehicle', 'terminal_registered', 'no_terminal'],
-    under: 'libs/telematics/src/gateway/',
-    reason: 'RegistrationOutcome values: keys of their JT/T 808 0x8100 result codes',
   },
 ];
 
@@ -79,21 +38,6 @@ const SNAKE_SRC = '[a-z][a-z0-9]*(?:_[a-z0-9]+)+';
 const ACCESS = new RegExp(`(?<![.\\d])\\.\\s*(${SNAKE_SRC})(?![\\w$])`, 'g');
 // A key right after `{` or `,` (followed by `,` `}` `:` `=` `?:`), counted only when braces enclose it.
 const KEY = new RegExp(`(?<=[{,]\\s*)(${SNAKE_SRC})(?=\\s*(?:[,}:=]|\\?:))`, 'g');
-
-function* sourceFiles(dir) {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name === 'node_modules' || e.name === 'dist') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* sourceFiles(p);
-    else if (SOURCE.test(e.name) && !e.name.endsWith('.d.ts')) yield p;
-  }
-}
 
 /**
  * The code of a file with every string, template text, regex and comment blanked to spaces
@@ -209,9 +153,30 @@ function insideBraces(code, at) {
   return false;
 }
 
-function allowed(rel, name) {
+function allowed(rel, name, values) {
   const path = rel.split(sep).join('/');
-  return WIRE_NAMES.some((w) => w.names.includes(name) && (!w.under || path.startsWith(w.under)));
+  return values.has(name) || WIRE_NAMES.some((w) => w.names.includes(name) && (!w.under || path.startsWith(w.under)));
+}
+
+// A vocabulary: `['a_b', 'c_d'] as const` (LICENCE_KINDS, COMMAND_KINDS, …) or a union of string
+// literals (`type RegistrationOutcome = 'ok' | 'no_vehicle'`).
+const AS_CONST = /\[([^\]]*)\]\s*as\s+const/g;
+const UNION = /\btype\s+\w+\s*=((?:\s*\|?\s*'[^'\n]*')+)/g;
+const LITERAL = /'([a-z][a-z0-9_]*)'/g;
+
+/**
+ * The snake_case values of our own vocabularies. Such a value used as a key (a Record<Kind, …>
+ * table: LICENCE_ISSUERS, OPERATION_BUILDERS, …) is a lookup by an enum value, not a row field;
+ * read from the code itself so that no list here repeats a vocabulary.
+ */
+function vocabulary(files) {
+  const values = new Set();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of [AS_CONST, UNION])
+      for (const m of text.matchAll(re)) for (const l of m[1].matchAll(LITERAL)) if (SNAKE.test(l[1])) values.add(l[1]);
+  }
+  return values;
 }
 
 /** Findings in one file's text: `line: message`. */
@@ -229,29 +194,25 @@ export function findSnake(text) {
 
 export function checkCamel(root) {
   const problems = [];
-  for (const base of CHECKED) {
-    for (const file of sourceFiles(join(root, base))) {
-      const rel = relative(root, file);
-      const path = rel.split(sep).join('/');
-      if (OWNS_ROWS.test(path)) continue;
-      for (const f of findSnake(readFileSync(file, 'utf8')))
-        if (!allowed(rel, f.name))
-          problems.push(`${rel}:${f.line}: ${f.what} '${f.name}' above a repository: map it to camelCase there`);
-    }
+  const files = CHECKED.flatMap((base) => [...sourceFiles(join(root, base), SOURCE)]).filter(
+    (file) => !OWNS_ROWS.test(relative(root, file).split(sep).join('/')),
+  );
+  const values = vocabulary(files);
+  for (const file of files) {
+    const rel = relative(root, file);
+    for (const f of findSnake(readFileSync(file, 'utf8')))
+      if (!allowed(rel, f.name, values))
+        problems.push(`${rel}:${f.line}: ${f.what} '${f.name}' above a repository: map it to camelCase there`);
   }
   return problems;
 }
 
-function selfTest() {
-  const root = mkdtempSync(join(tmpdir(), 'check-camel-'));
-  const put = (rel, text) => {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  };
-  try {
-    put(
-      'libs/audit/src/ok.service.ts',
-      [
+function test() {
+  return selfTest(
+    'check-camel',
+    checkCamel,
+    {
+      'libs/audit/src/ok.service.ts': [
         'const sql = `SELECT chemical_id AS "chemicalId" FROM t WHERE a.facility_id = ${row.facilityId}`;',
         '// row.chemical_id in a comment is not code',
         "const s = 'x.chemical_id'; const re = /a.b_c/;",
@@ -260,10 +221,7 @@ function selfTest() {
         "const kinds = ['road_transport']; f(['a_b'], x);",
         "const o = { protocols: ['http'], require_tld: false }; // an allowed wire name in exchange",
       ].join('\n'),
-    );
-    put(
-      'libs/audit/src/bad.service.ts',
-      [
+      'libs/audit/src/bad.service.ts': [
         'const id = row.chemical_id;',
         "const q = row?.['facility_id'];",
         'const { unit_kg } = row;',
@@ -272,42 +230,32 @@ function selfTest() {
         '} = row;',
         'const t = `${x.lot_no} in a template`;',
       ].join('\n'),
-    );
-    put('libs/exchange/src/feed/x.service.ts', 'const o = { require_tld: false };\n');
-    put('libs/audit/src/audit.repository.ts', 'const id = row.chemical_id;\n');
-    put('libs/telematics/src/fixes/positions.store.ts', 'const id = row.vehicle_id;\n');
-    put('apps/api/src/x.ts', 'const y = { plate_no: 1 };\n');
-    put('test/audit/x.ts', 'const id = row.chemical_id;\n');
-    const got = checkCamel(root).map((p) => p.slice(0, p.indexOf(':', p.indexOf(':') + 1)));
-    const want = [
-      `apps${sep}api${sep}src${sep}x.ts:1`,
-      `libs${sep}audit${sep}src${sep}bad.service.ts:1`,
-      `libs${sep}audit${sep}src${sep}bad.service.ts:2`,
-      `libs${sep}audit${sep}src${sep}bad.service.ts:3`,
-      `libs${sep}audit${sep}src${sep}bad.service.ts:5`,
-      `libs${sep}audit${sep}src${sep}bad.service.ts:7`,
-      `libs${sep}audit${sep}src${sep}ok.service.ts:7`,
-    ];
-    if (JSON.stringify(got.sort()) !== JSON.stringify(want.sort())) {
-      process.stderr.write(`check-camel self-test failed:\n  want ${want.join(', ')}\n  got  ${got.join(', ')}\n`);
-      return 1;
-    }
-    process.stdout.write('check-camel self-test: ok\n');
-    return 0;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
-function main(args) {
-  if (args.includes('--self-test')) return selfTest();
-  const root = resolve(args[0] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-  const problems = checkCamel(root);
-  if (problems.length === 0) return 0;
-  process.stderr.write(
-    `${problems.join('\n')}\n${problems.length} snake_case name(s) above a repository (see .ci/check-camel.mjs)\n`,
+      'libs/exchange/src/feed/x.service.ts': 'const o = { require_tld: false };\n',
+      'libs/audit/src/audit.repository.ts': "const id = row.chemical_id; const cols = ['unit_kg'] as const;\n",
+      'libs/audit/src/vocabulary.ts': [
+        "export const ORDER_KINDS = ['order_issued', 'x'] as const;",
+        "type Outcome = 'ok' | 'no_match';",
+        'const LABELS: Record<string, number> = { order_issued: 1, no_match: 2 };',
+      ].join('\n'),
+      'libs/telematics/src/fixes/positions.store.ts': 'const id = row.vehicle_id;\n',
+      'apps/api/src/x.ts': 'const y = { plate_no: 1 };\n',
+      'test/audit/x.ts': 'const id = row.chemical_id;\n',
+    },
+    [
+      'apps/api/src/x.ts:1',
+      'libs/audit/src/bad.service.ts:1',
+      'libs/audit/src/bad.service.ts:2',
+      'libs/audit/src/bad.service.ts:3',
+      'libs/audit/src/bad.service.ts:5',
+      'libs/audit/src/bad.service.ts:7',
+      'libs/audit/src/ok.service.ts:7',
+    ],
   );
-  return 1;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+runCheck(import.meta.url, {
+  name: 'check-camel',
+  check: checkCamel,
+  test,
+  what: 'snake_case name(s) above a repository',
+});

@@ -136,6 +136,17 @@ export const LICENCE_ISSUERS: Record<LicenceKind, Issuer> = {
   },
 };
 
+/** The certificates and confirmed facts of vehicles, personnel, facilities and enterprises. */
+export const CERTIFICATE_KINDS = [
+  'vehicle_transport_certificate',
+  'tank_inspection',
+  'terminal_binding',
+  'qualification',
+  'facility_siting',
+  'enterprise_registration',
+] as const;
+export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
+
 /** The facts on vehicles, personnel, facilities and enterprises that gate, grouped by who confirms them. */
 export const CERTIFICATE_ISSUERS = {
   vehicle_transport_certificate: {
@@ -186,6 +197,6 @@ export const CERTIFICATE_ISSUERS = {
     basis: '《危险化学品安全管理条例》',
     gates: 'district restrictions; who may act as a carrier',
   },
-} as const satisfies Record<string, Issuer>;
+} as const satisfies Record<CertificateKind, Issuer>;
 
 export const licenceIssuer = (kind: LicenceKind): Agency => LICENCE_ISSUERS[kind].agency;
