@@ -13,6 +13,7 @@ import { PublishedSignal } from './relay/published-signal.js';
 import { DataRequestRepository } from './requests/data-request.repository.js';
 import { DataRequestService } from './requests/data-request.service.js';
 import { DataRequestsController } from './requests/data-requests.controller.js';
+import { DeliveryShaping } from './webhooks/delivery-shaping.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WebhookRepository } from './webhooks/webhook.repository.js';
 import { WebhookService } from './webhooks/webhook.service.js';
@@ -32,6 +33,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     ExchangeRelay,
     FeedService,
     WebhookRepository,
+    DeliveryShaping,
     WebhookService,
     WebhookSender,
     AlertEscalation,

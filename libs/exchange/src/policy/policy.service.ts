@@ -3,9 +3,14 @@ import { Conflict, Database, describePrincipal, type Principal, RulesViolated } 
 import { type PolicyVersion, PolicyRepository } from './policy.repository.js';
 import { DEFAULT_POLICY, policyProblems, type SharingPolicy } from './sharing-policy.js';
 
+/** Work that must be done in the transaction that writes a new policy version. */
+export type PolicyChangeStep = (version: PolicyVersion) => Promise<void>;
+
 /** The sharing policy's current version and its changes (versioned; every change says who and why). */
 @Injectable()
 export class PolicyService {
+  private readonly changeSteps: PolicyChangeStep[] = [];
+
   constructor(
     private readonly db: Database,
     private readonly repo: PolicyRepository,
@@ -17,6 +22,14 @@ export class PolicyService {
     if (latest) return latest;
     await this.repo.add({ version: 1, document: DEFAULT_POLICY, changedBy: 'system', reason: 'default policy' });
     return (await this.repo.latest())!;
+  }
+
+  /**
+   * Adds a step to every policy change, run in its transaction: the exchange shapes the webhook
+   * deliveries not yet sent anew (the policy module cannot reach them; the exchange module adds it at start).
+   */
+  alsoOnChange(step: PolicyChangeStep): void {
+    this.changeSteps.push(step);
   }
 
   history(): Promise<PolicyVersion[]> {
@@ -45,7 +58,9 @@ export class PolicyService {
         reason,
       });
       if (!ok) throw new Conflict('POLICY_CHANGED', 'the policy was changed meanwhile; read it again');
-      return (await this.repo.latest())!;
+      const changed = (await this.repo.latest())!;
+      for (const step of this.changeSteps) await step(changed);
+      return changed;
     });
   }
 }

@@ -1,4 +1,4 @@
-import { audienceOf, DEFAULT_POLICY, policyProblems, shapeFor, typeMatches } from './sharing-policy.js';
+import { audienceOf, DEFAULT_POLICY, deliveryFor, policyProblems, shapeFor, typeMatches } from './sharing-policy.js';
 import { retryDelayMs } from '../webhooks/webhook-sender.js';
 import { sign, verifySignature } from '../webhooks/signature.js';
 
@@ -92,6 +92,23 @@ describe('webhook signatures and retries', () => {
     expect(verifySignature('whsec_a', `${body} `, header, at.getTime())).toBe(false);
     expect(verifySignature('whsec_b', body, header, at.getTime())).toBe(false);
     expect(verifySignature('whsec_a', body, header, at.getTime() + 301_000)).toBe(false);
+  });
+
+  it('shapes a delivery as the policy shapes the event for the agency, or gives none when the event no longer reaches it', () => {
+    const alert = { violationId: 'v1', rule: 'ROUTE_DEVIATION', severity: 'high', plate: '苏A12345', ...crew };
+    expect(deliveryFor(DEFAULT_POLICY, 'police', 'violation.opened', alert)).toEqual(
+      shapeFor(DEFAULT_POLICY, 'police', 'violation.opened', alert),
+    );
+    const tightened = structuredClone(DEFAULT_POLICY);
+    tightened.agencies.police.events = [{ types: ['violation.*'], fields: ['violationId', 'driver'], unmasked: [] }];
+    expect(deliveryFor(tightened, 'police', 'violation.opened', alert)).toEqual({
+      violationId: 'v1',
+      driver: { id: 'd1', name: '王师傅', idNumber: '320***********1234', phone: '139****5678', masked: true },
+    });
+    // The type withdrawn, or the rule no longer alerting police: nothing to deliver.
+    expect(deliveryFor(tightened, 'police', 'waybill.submitted', { waybillId: 'w1', ...crew })).toBeNull();
+    tightened.agencies.police.alerts.rules = ['ZONE_INTRUSION'];
+    expect(deliveryFor(tightened, 'police', 'violation.opened', alert)).toBeNull();
   });
 
   it('backs off exponentially with jitter between half and all of the step, capped', () => {

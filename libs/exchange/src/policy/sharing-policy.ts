@@ -184,6 +184,22 @@ export function shapeFor(
   return out;
 }
 
+/**
+ * What a webhook delivery of this event carries for an agency under a policy: the payload shaped
+ * for it, or null when the policy does not send the agency this event (its type is not given to
+ * it, or the alert does not reach it). The one shaping of a delivery: the relay uses it when it
+ * creates the delivery, a policy change and a replay when they shape a delivery not yet sent anew.
+ */
+export function deliveryFor(
+  policy: SharingPolicy,
+  agency: Agency,
+  type: string,
+  payload: Record<string, unknown>,
+): Record<string, unknown> | null {
+  if (!audienceOf(policy, type, payload).includes(agency)) return null;
+  return shapeFor(policy, agency, type, payload);
+}
+
 /** Checks a policy document; every problem with its path (agencies.police.events[0].types[1]). */
 export function policyProblems(doc: unknown): ProblemItem[] {
   const problems: ProblemItem[] = [];

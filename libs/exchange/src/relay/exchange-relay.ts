@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig, BackgroundLoops, Database, JobName, JobQueue } from '@lib/platform';
 import { PolicyService } from '../policy/policy.service.js';
 import { type Agency } from '@lib/platform';
-import { audienceOf, shapeFor, typeMatches } from '../policy/sharing-policy.js';
+import { audienceOf, deliveryFor, typeMatches } from '../policy/sharing-policy.js';
 import { WebhookRepository } from '../webhooks/webhook.repository.js';
 import type { PublishedEvent } from './exchange-event.js';
 import { ExchangeRepository } from './exchange.repository.js';
@@ -17,7 +17,8 @@ const BATCH = 500;
  * the payload shaped for its agency, all in one transaction with marking the rows relayed:
  * nothing is published twice or lost in between. It publishes what the outbox row holds (its
  * writer completed it: an alert names its vehicle, target, trip and crew) and reads the policy
- * once; the webhook sender sends what was decided here.
+ * once; the webhook sender sends what was decided here. A policy change (and a replay) shapes the
+ * deliveries not yet sent anew with the same function (`DeliveryShaping`), under the same lock.
  */
 @Injectable()
 export class ExchangeRelay implements OnModuleInit {
@@ -87,7 +88,7 @@ export class ExchangeRelay implements OnModuleInit {
           if (e.audience.includes(ep.agency) && ep.types.some((p) => typeMatches(p, e.type))) {
             let data = shaped.get(ep.agency);
             if (!data) {
-              data = shapeFor(policy, ep.agency as Agency, e.type, e.payload) ?? {};
+              data = deliveryFor(policy, ep.agency as Agency, e.type, e.payload) ?? {};
               shaped.set(ep.agency, data);
             }
             deliveries.push({ endpointId: ep.id, eventSeq: e.seq, data });

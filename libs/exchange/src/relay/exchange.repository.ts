@@ -67,6 +67,14 @@ export class ExchangeRepository {
     return rows[0]!.ok;
   }
 
+  /**
+   * Inside a transaction: waits for the relay lock (a relay turn under way finishes first, and none
+   * starts until this transaction ends), so deliveries are shaped under one policy version at a time.
+   */
+  async waitForRelayLock(): Promise<void> {
+    await this.db.query('SELECT pg_advisory_xact_lock($1)', [RELAY_LOCK]);
+  }
+
   async pendingOutbox(limit: number): Promise<OutboxEntry[]> {
     const rows = await this.db.query<OutboxRow>(
       // (ORDER BY names the table's column: the text alias would sort 10 before 9.)

@@ -15,6 +15,7 @@ import {
   subjectsOf,
 } from '@lib/platform';
 import { envelope, type PublishedEvent } from '../relay/exchange-event.js';
+import { DeliveryShaping } from './delivery-shaping.js';
 import { sign } from './signature.js';
 import { type Delivery, type Endpoint, WebhookRepository } from './webhook.repository.js';
 
@@ -51,6 +52,7 @@ export class WebhookSender {
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
     private readonly keys: ApiKeyService,
+    private readonly shaping: DeliveryShaping,
   ) {}
 
   @JobHandler(JobName.WebhookDeliver)
@@ -79,7 +81,14 @@ export class WebhookSender {
           await this.retryAt(endpointId, due);
           return;
         }
-        const ok = await this.send(endpoint, head.event, head.delivery);
+        let { delivery } = head;
+        if (delivery.data === null) {
+          // Made before the relay shaped deliveries: shaped once now (or withdrawn), then sent as any other.
+          const data = await this.shaping.shapeUnshaped(endpointId, delivery.eventSeq);
+          if (!data) continue;
+          delivery = { ...delivery, data };
+        }
+        const ok = await this.send(endpoint, head.event, delivery);
         if (!ok) return;
         await this.repo.lease(endpointId, owner, LEASE_MS);
       }
@@ -91,8 +100,8 @@ export class WebhookSender {
 
   /**
    * One attempt; true when the endpoint may go on to its next delivery (delivered, or dead-lettered).
-   * It sends what the relay decided the agency sees (the delivery's data): the sharing policy is
-   * read once, at relay, on the way from the outbox to the receiver.
+   * It sends what the delivery's data says the agency sees: the relay shaped it, and a policy change
+   * or a replay since shaped it anew (DeliveryShaping); the sender does not read the policy.
    */
   private async send(endpoint: Endpoint, event: PublishedEvent, delivery: Delivery): Promise<boolean> {
     const { firstAttemptAt, attempts } = delivery;

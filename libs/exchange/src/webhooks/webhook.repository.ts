@@ -15,11 +15,16 @@ export interface Endpoint {
   deletedAt: Date | null;
 }
 
-/** One event's delivery to one endpoint, with the payload as the sharing policy shaped it for the endpoint's agency at relay. */
+/**
+ * One event's delivery to one endpoint, with the payload as the sharing policy in force shaped it
+ * for the endpoint's agency (at relay, and again at each policy change and replay until it is sent).
+ * `withdrawn`: a policy change stopped giving the agency this event before it was sent (the reason
+ * in lastError); it is never sent.
+ */
 export interface Delivery {
   endpointId: string;
   eventSeq: string;
-  status: 'pending' | 'delivered' | 'dead';
+  status: 'pending' | 'delivered' | 'dead' | 'withdrawn';
   attempts: number;
   firstAttemptAt: Date | null;
   nextAttemptAt: Date;
@@ -28,8 +33,17 @@ export interface Delivery {
   lastError: string | null;
   deliveredAt: Date | null;
   replays: number;
-  /** null only on deliveries made before the relay shaped them, all of which were sent. */
+  /** null on deliveries made before the relay shaped them: shaped under the policy in force before they are sent. */
   data: Record<string, unknown> | null;
+}
+
+/** A delivery not yet sent with what shaping it needs: its endpoint's agency and its event. */
+export interface UnsentDelivery {
+  endpointId: string;
+  eventSeq: string;
+  agency: string;
+  type: string;
+  payload: Record<string, unknown>;
 }
 
 interface EndpointRow {
@@ -198,10 +212,11 @@ export class WebhookRepository {
     seq: string,
     f: { status: number | null; error: string; nextAttemptAt: Date; dead: boolean; firstAttemptAt: Date },
   ): Promise<void> {
+    // (Pending only: a policy change may have withdrawn it while this attempt was under way.)
     await this.db.query(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = $4, next_attempt_at = $5,
               status = CASE WHEN $6 THEN 'dead' ELSE 'pending' END, first_attempt_at = $7, last_attempt_at = now()
-        WHERE endpoint_id = $1 AND event_seq = $2`,
+        WHERE endpoint_id = $1 AND event_seq = $2 AND status = 'pending'`,
       [endpointId, seq, f.status, f.error.slice(0, 500), f.nextAttemptAt, f.dead, f.firstAttemptAt],
     );
   }
@@ -216,7 +231,70 @@ export class WebhookRepository {
     return rows.map((r) => ({ ...toDelivery(r), eventId: r.event_id, type: r.type }));
   }
 
-  /** Puts dead deliveries (all, or the given sequence numbers) back at the head of the endpoint's queue. */
+  /**
+   * Deliveries not yet sent (pending, held or dead), in (endpoint, sequence) order after `after`:
+   * all of them, one endpoint's, or some of its sequence numbers; `unshaped` only those without data.
+   */
+  async unsent(q: {
+    endpointId: string | null;
+    seqs: string[] | null;
+    statuses: Array<'pending' | 'dead'>;
+    unshaped: boolean;
+    after: { endpointId: string; eventSeq: string } | null;
+    limit: number;
+  }): Promise<UnsentDelivery[]> {
+    const rows = await this.db.query<{
+      endpoint_id: string;
+      event_seq: string;
+      agency: string;
+      type: string;
+      payload: Record<string, unknown>;
+    }>(
+      `SELECT d.endpoint_id, d.event_seq::text AS event_seq, w.agency, e.type, e.payload
+         FROM webhook_deliveries d
+         JOIN webhook_endpoints w ON w.id = d.endpoint_id
+         JOIN exchange_events e ON e.seq = d.event_seq
+        WHERE d.status = ANY($1::text[])
+          AND ($2::uuid IS NULL OR d.endpoint_id = $2)
+          AND ($3::bigint[] IS NULL OR d.event_seq = ANY($3::bigint[]))
+          AND (NOT $4 OR d.data IS NULL)
+          AND ($5::uuid IS NULL OR (d.endpoint_id, d.event_seq) > ($5::uuid, $6::bigint))
+        ORDER BY d.endpoint_id, d.event_seq LIMIT $7`,
+      [q.statuses, q.endpointId, q.seqs, q.unshaped, q.after?.endpointId ?? null, q.after?.eventSeq ?? null, q.limit],
+    );
+    return rows.map((r) => ({
+      endpointId: r.endpoint_id,
+      eventSeq: String(r.event_seq),
+      agency: r.agency,
+      type: r.type,
+      payload: r.payload,
+    }));
+  }
+
+  /** Stores the payloads of deliveries not yet sent (shaped anew). */
+  async reshape(
+    rows: Array<Pick<Delivery, 'endpointId' | 'eventSeq'> & { data: Record<string, unknown> }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `UPDATE webhook_deliveries d SET data = t.data
+         FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]) AS t(endpoint_id, event_seq, data)
+        WHERE d.endpoint_id = t.endpoint_id AND d.event_seq = t.event_seq AND d.status IN ('pending', 'dead')`,
+      [rows.map((r) => r.endpointId), rows.map((r) => r.eventSeq), rows.map((r) => JSON.stringify(r.data))],
+    );
+  }
+
+  /** Withdraws deliveries not yet sent, with the reason: they are never sent (nor replayed). */
+  async withdraw(rows: Array<Pick<Delivery, 'endpointId' | 'eventSeq'>>, reason: string): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `UPDATE webhook_deliveries d SET status = 'withdrawn', last_error = $3
+         FROM unnest($1::uuid[], $2::bigint[]) AS t(endpoint_id, event_seq)
+        WHERE d.endpoint_id = t.endpoint_id AND d.event_seq = t.event_seq AND d.status IN ('pending', 'dead')`,
+      [rows.map((r) => r.endpointId), rows.map((r) => r.eventSeq), reason.slice(0, 500)],
+    );
+  }
+
   /** A live key of the agency takes the endpoint over; its waiting deliveries are due at once. */
   async adopt(endpointId: string, keyId: string): Promise<void> {
     await this.db.query('UPDATE webhook_endpoints SET created_by = $2 WHERE id = $1', [endpointId, keyId]);
@@ -226,6 +304,7 @@ export class WebhookRepository {
     );
   }
 
+  /** Puts dead deliveries (all, or the given sequence numbers) back at the head of the endpoint's queue. */
   async replay(endpointId: string, seqs: string[] | null): Promise<number> {
     const rows = await this.db.query(
       `WITH back AS (

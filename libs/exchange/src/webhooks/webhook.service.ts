@@ -18,6 +18,7 @@ import type { CreatedWebhookView, DeadLetterView, RegisterWebhookDto, WebhookVie
 import { PolicyService } from '../policy/policy.service.js';
 import { typeProblems } from '../feed/type-filter.js';
 import { covers, typeMatches } from '../policy/sharing-policy.js';
+import { DeliveryShaping } from './delivery-shaping.js';
 import { type Endpoint, WebhookRepository } from './webhook.repository.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -38,6 +39,7 @@ export class WebhookService {
     private readonly policies: PolicyService,
     private readonly queue: JobQueue,
     private readonly config: AppConfig,
+    private readonly shaping: DeliveryShaping,
   ) {}
 
   async register(dto: RegisterWebhookDto, principal: Principal): Promise<CreatedWebhookView> {
@@ -125,10 +127,16 @@ export class WebhookService {
     return this.get(id, principal);
   }
 
-  /** Puts dead letters back in line (in sequence order) and wakes the sender. */
+  /**
+   * Puts dead letters back in line (in sequence order), shaped under the policy in force (those it
+   * no longer gives the agency are withdrawn instead), and wakes the sender.
+   */
   async replay(id: string, cursors: string[] | undefined, principal: Principal): Promise<{ replayed: number }> {
     await this.owned(id, principal);
-    const replayed = await this.db.transaction(() => this.repo.replay(id, cursors ?? null));
+    const replayed = await this.db.transaction(async () => {
+      await this.shaping.reshapeDeadLetters(id, cursors ?? null);
+      return this.repo.replay(id, cursors ?? null);
+    });
     if (replayed > 0) await this.queue.enqueue(JobName.WebhookDeliver, { endpointId: id });
     return { replayed };
   }
