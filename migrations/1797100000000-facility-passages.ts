@@ -26,6 +26,13 @@ export class FacilityPassages1797100000000 implements MigrationInterface {
       )`);
     await q.query('ALTER TABLE vehicle_assignments ADD COLUMN loading_facility_id uuid');
     await q.query('ALTER TABLE vehicle_assignments ADD COLUMN unloading_facility_id uuid');
+    // Trips loaded before this migration: without their ends the engine could not tell the trip's
+    // own bays from another enterprise's (it raises no WRONG_DESTINATION then, see the engine).
+    await q.query(`
+      UPDATE vehicle_assignments a
+         SET loading_facility_id = w.loading_facility_id, unloading_facility_id = w.unloading_facility_id
+        FROM waybills w
+       WHERE w.id = a.waybill_id`);
   }
 
   async down(q: QueryRunner): Promise<void> {

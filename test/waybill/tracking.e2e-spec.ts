@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { JobName } from '@lib/platform';
+import { FacilityPassages1797100000000 } from '../../migrations/1797100000000-facility-passages.js';
 import { makeEnterprise, makeFacility } from '../support/factories.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import {
@@ -198,18 +200,85 @@ describe('e-waybills matched against the GPS track', () => {
     });
     expect((await waybill(id)).status).toBe('in_transit');
 
-    // Driving on out of C's fence closes it.
+    // Driving on out of C's fence (it ends 660 m from A) closes it, once outside for three fixes
+    // over a minute: slowly, a fix every 20 s, the first outside the second (680 m).
     const last = fixes[fixes.length - 1]!;
     const onward = Array.from({ length: 6 }, (_, k) => ({
       ...last,
-      ts: new Date(Date.parse(last.ts as string) + (k + 1) * FIX_EVERY_MS).toISOString(),
+      ts: new Date(Date.parse(last.ts as string) + (k + 1) * 20_000).toISOString(),
       lon: A[0] + (600 + 40 * (k + 1)) / M_PER_DEG_LON,
-      speedKmh: 72,
+      speedKmh: 7,
     }));
     await report(w, onward);
     await t.settle(async () => (await alerts())[0]?.status === 'closed', 30_000);
     const [closed, ...again] = await alerts();
     expect(again).toEqual([]);
-    expect(closed).toMatchObject({ id: alert!.id, status: 'closed', closedAt: onward[1]!.ts });
+    expect(closed).toMatchObject({ id: alert!.id, status: 'closed', closedAt: onward[4]!.ts });
+  });
+
+  it("stays loaded at a loading bay inside the neighbouring consignee's fence, and departs and arrives on leaving the loading fence", async () => {
+    const w = await tripWorld(t);
+    // The consignee's plant next door: a ±100 m square 150 m east of A, its fence 0..300 m east of
+    // A, over A's own (which ends 110 m east of A).
+    await t
+      .http()
+      .patch(`/v1/facilities/${w.consignee.facilityId}`)
+      .set(...bearer(t.adminKey))
+      .send({ geometry: square([A[0] + 150 / M_PER_DEG_LON, A[1]], 100) });
+    const { id, loadedAt } = await loadedNow(w);
+    // Parked at the bay 40 m east of A (inside both fences) for 6 fixes, then 400 m east.
+    const fixes = drive(w.vehicleId, loadedAt + 1000, [{ metres: 40 }, { metres: 0, stops: 5 }, { metres: 400 }]);
+    const stored = async (): Promise<Array<{ kind: string; facility_id: string; ts: Date }>> =>
+      t.db.query(`SELECT kind, facility_id, ts FROM facility_passages WHERE waybill_id = $1 ORDER BY ts, kind DESC`, [
+        id,
+      ]);
+    await report(w, fixes.slice(0, 6));
+    // (The earlier tests' consignors' plants, all at A, are entered too.)
+    const atBay = [`entered ${w.consignor.facilityId}`, `entered ${w.consignee.facilityId}`];
+    const passed = async (): Promise<string[]> => (await stored()).map((p) => `${p.kind} ${p.facility_id}`);
+    await t.settle(async () => {
+      const all = await passed();
+      return atBay.every((p) => all.includes(p));
+    }, 30_000);
+    // Matching the trip again (as the sweep does) still leaves it at the bay.
+    await t.queue.enqueue(JobName.WaybillProgress, { waybillId: id, vehicleId: w.vehicleId, upTo: Date.now() });
+    await t.settle();
+    expect(await passed()).toEqual(expect.arrayContaining(atBay));
+    expect((await passed()).filter((p) => p.startsWith('left'))).toEqual([]);
+    expect((await waybill(id)).status).toBe('loaded');
+
+    await report(w, fixes.slice(6));
+    await t.settle(async () => (await waybill(id)).status === 'arrived', 30_000);
+    const got = await waybill(id);
+    const times = got.times as Record<string, string>;
+    // The first fix past 110 m (120 m, the second after the stop) leaves A's fence inside the
+    // consignee's: it departs and arrives at once.
+    expect(times.departedAt).toBe(fixes[7]!.ts);
+    expect(times.arrivedAt).toBe(fixes[7]!.ts);
+    expect((got.transitions as Json[]).map((x) => [x.to, x.source]).slice(-2)).toEqual([
+      ['in_transit', 'gps'],
+      ['arrived', 'gps'],
+    ]);
+  });
+
+  it('gives the assignments of trips loaded before the facility passages migration their ends', async () => {
+    const w = await tripWorld(t);
+    const { id } = await loadedNow(w);
+    const ends = async (): Promise<Json[]> =>
+      t.db.query(
+        `SELECT waybill_id, loading_facility_id, unloading_facility_id FROM vehicle_assignments WHERE vehicle_id = $1`,
+        [w.vehicleId],
+      );
+    // Undone and done again, as on a database whose trip was loaded before the migration.
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await new FacilityPassages1797100000000().down(runner);
+      await new FacilityPassages1797100000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await ends()).toEqual([
+      { waybill_id: id, loading_facility_id: w.consignor.facilityId, unloading_facility_id: w.consignee.facilityId },
+    ]);
   });
 });

@@ -16,9 +16,11 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = deepFreeze({
     // Two moving fixes: one speed reading of a parked tanker is not a trip. Closing is by a crew
     // card or the end of the trip, not by a dwell.
     CREW_MISMATCH: rule({ points: 2, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
-    // The stop's own length (wrongStopSeconds) is the dwell; it closes on the first fix outside
-    // the facility.
-    WRONG_DESTINATION: rule({ points: 1, seconds: 0 }, { points: 1, seconds: 0 }, 'high'),
+    // The stop's own length (wrongStopSeconds) is the open dwell. Closing wants three fixes in a
+    // row outside the facility (ROUTE_DEVIATION's count) over a minute (UNDECLARED_TRIP's): a
+    // parked truck at a fence's edge reports slowly and now and then 20 m out, which must not
+    // close and reopen it; after a 20-minute stop a minute's delay in closing costs nothing.
+    WRONG_DESTINATION: rule({ points: 1, seconds: 0 }, { points: 3, seconds: 60 }, 'high'),
   },
   stopSpeedKmh: 5,
   stopMaxSeconds: 1200,

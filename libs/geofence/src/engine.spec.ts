@@ -201,7 +201,7 @@ describe('DEFAULT_ENGINE_CONFIG', () => {
     });
     expect(rules.WRONG_DESTINATION).toEqual({
       open: { points: 1, seconds: 0 },
-      close: { points: 1, seconds: 0 },
+      close: { points: 3, seconds: 60 },
       severity: 'high',
     });
     expect(rest).toEqual({

@@ -195,14 +195,92 @@ describe('WRONG_DESTINATION', () => {
     expect(d.of('WRONG_DESTINATION', 'opened')).toMatchObject([{ openedAt: T0 + 21 * MINUTE }]);
   });
 
-  it('holds while inside the facility and closes on leaving it', () => {
+  it('holds while inside the facility and closes once outside it for three fixes over a minute', () => {
     const d = stopAt(1000, 25);
     d.feed(trip, [fix(T0 + 31 * MINUTE, at(1050, 0), 20)]); // moving, still inside the 150 m fence
-    expect(d.of('WRONG_DESTINATION', 'closed')).toEqual([]);
-    d.feed(trip, [fix(T0 + 32 * MINUTE, at(1200, 0), 40)]);
+    d.feed(trip, [fix(T0 + 32 * MINUTE, at(1200, 0), 20)]); // out once, then back in: still open
+    d.feed(trip, [fix(T0 + 33 * MINUTE, at(1100, 0), 20)]);
+    d.feed(trip, eastbound(T0 + 34 * MINUTE, 6, { fromEast: 1200, speedKmh: 36 }));
+    expect(d.of('WRONG_DESTINATION', 'closed')).toEqual([]); // five fixes out, but only 50 s
+    d.feed(trip, eastbound(T0 + 34 * MINUTE + 60 * SECOND, 1, { fromEast: 1800, speedKmh: 36 }));
     const [closed, ...more] = d.of('WRONG_DESTINATION', 'closed');
     expect(more).toEqual([]);
-    expect(closed).toMatchObject({ targetId: 'F-other', openedAt: T0 + 5 * MINUTE, closedAt: T0 + 32 * MINUTE });
+    expect(closed).toMatchObject({
+      targetId: 'F-other',
+      openedAt: T0 + 5 * MINUTE,
+      closedAt: T0 + 34 * MINUTE + 60 * SECOND,
+    });
+  });
+
+  it('does not flap while a truck parked at the fence edge now and then reports a fix 20 m outside', () => {
+    const d = new Drive(world({ facilities }), options);
+    d.feed(trip, eastbound(T0, 3, { speedKmh: 36 }));
+    // Parked 140 m from the plant's centre (its fence is 150 m) for 3 hours, a fix a minute; once
+    // the alert is open, every seventh fix (and once two in a row) lands 170 m out, 20 m beyond it.
+    const out = (i: number): boolean => i > 25 && (i % 7 === 6 || i === 90);
+    d.feed(
+      trip,
+      Array.from({ length: 180 }, (_, i) => fix(T0 + 5 * MINUTE + i * MINUTE, at(out(i) ? 1170 : 1140, 0), 0)),
+    );
+    expect(d.of('WRONG_DESTINATION', 'opened')).toHaveLength(1);
+    expect(d.of('WRONG_DESTINATION', 'closed')).toEqual([]);
+  });
+
+  it('does not open after arrival, while the assignment stays loaded until receipt', () => {
+    const d = new Drive(world({ facilities }), options);
+    d.feed(trip, eastbound(T0, 22, { speedKmh: 36 })); // 0 to 2,100 m: through the unloading fence
+    d.feed(trip, [fix(T0 + 10 * MINUTE, at(1000, 0), 36)]); // back to the depot beside the other plant
+    d.feed(trip, standing(T0 + 11 * MINUTE, 31, at(1000, 0)));
+    expect(d.of('WRONG_DESTINATION')).toEqual([]);
+    // Its next waybill starts afresh: departed and not arrived, the same stop opens.
+    const next = { ...trip, waybillId: 'WB-2' };
+    d.feed(next, eastbound(T0 + 60 * MINUTE, 3, { speedKmh: 36 }));
+    d.feed(next, standing(T0 + 65 * MINUTE, 21, at(1000, 0)));
+    expect(d.of('WRONG_DESTINATION', 'opened')).toMatchObject([{ waybillId: 'WB-2' }]);
+  });
+
+  it('arrives on departing inside an overlapping unloading fence, and on re-entering a round trip facility', () => {
+    // The consignee's plant next door: its 400 m fence covers the loading bay and the other plant.
+    const neighbour = pointFacility('F-next', 600, 700);
+    const d = new Drive(world({ facilities: [LOADING, neighbour, OTHER] }), options);
+    const next = { ...trip, unloadingFacilityId: neighbour.id };
+    d.feed(next, standing(T0, 3, at(0, 0)));
+    expect(passages(d)).toEqual([
+      ['entered', 'F-load', T0],
+      ['entered', 'F-next', T0],
+    ]);
+    d.feed(next, [fix(T0 + 3 * MINUTE, at(400, 0), 20)]); // leaves the loading fence: departs and arrives
+    d.feed(next, standing(T0 + 4 * MINUTE, 31, at(1000, 0)));
+    expect(d.of('WRONG_DESTINATION')).toEqual([]);
+
+    const round = new Drive(world({ facilities }), options);
+    const there = { ...trip, unloadingFacilityId: LOADING.id };
+    round.feed(there, eastbound(T0, 11, { speedKmh: 36 })); // leaves the loading facility: departs
+    round.feed(there, standing(T0 + 5 * MINUTE, 21, at(1000, 0))); // not arrived: the stop opens
+    expect(round.of('WRONG_DESTINATION', 'opened')).toHaveLength(1);
+    round.feed(there, [fix(T0 + 30 * MINUTE, at(0, 0), 20)]); // back home: arrives, the alert closes
+    expect(round.of('WRONG_DESTINATION', 'closed')).toMatchObject([{ closedAt: T0 + 30 * MINUTE }]);
+    round.feed(there, standing(T0 + 40 * MINUTE, 31, at(1000, 0)));
+    expect(round.of('WRONG_DESTINATION', 'opened')).toHaveLength(1);
+  });
+
+  it('loads a checkpoint written before arrival was remembered: not arrived, the rule runs as before', () => {
+    const d = new Drive(world({ facilities }), options);
+    d.feed(trip, eastbound(T0, 3, { speedKmh: 36 }));
+    const old = JSON.parse(JSON.stringify(d.state)) as Record<string, unknown>;
+    delete old.arrived;
+    d.state = old as typeof d.state;
+    d.feed(trip, standing(T0 + 5 * MINUTE, 21, at(1000, 0)));
+    expect(d.of('WRONG_DESTINATION', 'opened')).toHaveLength(1);
+  });
+
+  it("never opens when the assignment does not know the trip's ends (loaded before it carried them)", () => {
+    const unknown = loaded(); // names the waybill, not its facilities
+    const home = new Drive(world({ facilities }), options);
+    home.feed(unknown, standing(T0, 31, at(0, 0))); // at its own loading bay
+    expect(home.of('WRONG_DESTINATION')).toEqual([]);
+    expect(stopAt(1000, 30, unknown).of('WRONG_DESTINATION')).toEqual([]);
+    expect(stopAt(2000, 30, unknown).of('WRONG_DESTINATION')).toEqual([]);
   });
 
   it('takes its dwell from the options', () => {

@@ -40,6 +40,7 @@ function forget(ctx: FixContext, s: EngineState): void {
   s.standingWaybill = null;
   s.inside = null;
   s.departed = false;
+  s.arrived = false;
   s.wrong = null;
 }
 
@@ -54,7 +55,19 @@ function startStanding(ctx: FixContext, s: EngineState, waybillId: string, count
   s.standingWaybill = waybillId;
   s.inside = inside.length > 0 ? inside : null;
   s.departed = departed;
+  s.arrived = departed && isUnloading(ctx, inside);
   s.wrong = null;
+}
+
+/**
+ * Arrival as trip matching reads the passages: inside the unloading facility's fence once the
+ * loading one has been left (on entering it after departing, or on departing while already inside
+ * it where the two fences overlap). A round trip (one facility at both ends) arrives on
+ * re-entering it, since leaving it took it out of `inside`.
+ */
+function isUnloading(ctx: FixContext, inside: readonly string[] | null): boolean {
+  const unloading = ctx.assignment!.unloadingFacilityId ?? null;
+  return unloading !== null && inside !== null && inside.includes(unloading);
 }
 
 function reportChanges(ctx: FixContext, s: EngineState, waybillId: string, count: number): void {
@@ -79,6 +92,7 @@ function reportChanges(ctx: FixContext, s: EngineState, waybillId: string, count
     ctx.passage('entered', id, waybillId);
   }
   s.inside = inside !== null && inside.length > 0 ? inside : null;
+  if (s.departed === true && s.arrived !== true && isUnloading(ctx, s.inside)) s.arrived = true;
 }
 
 /** Is facility `id` among the count facilities covering the fix? */
@@ -89,16 +103,26 @@ function covers(ctx: FixContext, count: number, id: string): boolean {
 }
 
 /**
- * WRONG_DESTINATION: a loaded vehicle that has left its loading facility, stopped (below
- * stopSpeedKmh) for wrongStopSeconds inside a registered facility that is neither end of its
- * waybill; the episode starts at the first stopped fix inside that facility, and movement before
- * it opens starts the count again. Once open it holds while the vehicle is inside that facility,
- * stopped or not, and closes on leaving it (or when the vehicle is no longer loaded).
+ * WRONG_DESTINATION: a loaded vehicle that has left its loading facility and not yet arrived at
+ * its unloading facility, stopped (below stopSpeedKmh) for wrongStopSeconds inside a registered
+ * facility that is neither end of its waybill; the episode starts at the first stopped fix inside
+ * that facility, and movement before it opens starts the count again. Once open it holds while
+ * the vehicle is inside that facility, stopped or not, and closes once it has been outside it for
+ * the rule's close dwell (GPS jitter at a fence's edge does not close it), or at once when the
+ * rule no longer applies (unloaded, arrived). An assignment that does not know both ends of the
+ * trip (one written before it carried them) never raises it: a bay of the trip's own could not
+ * be told from another enterprise's.
  */
 function stepWrongDestination(ctx: FixContext, s: EngineState, count: number): void {
   const ep = s.wrong ?? null;
+  const a = ctx.assignment!;
+  const applies =
+    ctx.loaded &&
+    s.arrived !== true &&
+    (a.loadingFacilityId ?? null) !== null &&
+    (a.unloadingFacilityId ?? null) !== null;
   if (ep !== null && ep.open) {
-    if (!ctx.loaded) {
+    if (!applies) {
       s.wrong = closeNow(ctx, 'WRONG_DESTINATION', ep);
       return;
     }
@@ -110,7 +134,7 @@ function stepWrongDestination(ctx: FixContext, s: EngineState, count: number): v
     if (s.wrong !== null) return;
   }
   const target =
-    ctx.loaded && s.departed === true && ctx.fix.speedKmh < ctx.config.stopSpeedKmh ? neitherEnd(ctx, count) : null;
+    applies && s.departed === true && ctx.fix.speedKmh < ctx.config.stopSpeedKmh ? neitherEnd(ctx, count) : null;
   if (target === null) {
     s.wrong = null;
     return;

@@ -74,13 +74,17 @@ export interface EngineState extends VehicleState {
    * Where the vehicle stands among the facility fences under its e-waybill (facility passages,
    * WRONG_DESTINATION): the waybill this standing belongs to (null while none is assigned), the
    * facilities containing its last usable fix (null when none, which is almost always), whether
-   * it has been outside its loading facility under that waybill, and WRONG_DESTINATION under way.
-   * Fields of the state itself, not a nested record, so the common fix touches no further object.
-   * Absent in older checkpoints (read as none: their next fix reports the starting standing).
+   * it has been outside its loading facility under that waybill, whether it has since been inside
+   * its unloading facility (arrived: no WRONG_DESTINATION after that, while the assignment stays
+   * loaded until the consignee records receipt), and WRONG_DESTINATION under way. Fields of the
+   * state itself, not a nested record, so the common fix touches no further object. Absent in
+   * older checkpoints (read as none: their next fix reports the starting standing; `arrived`
+   * alone absent reads as not arrived).
    */
   standingWaybill?: string | null;
   inside?: string[] | null;
   departed?: boolean;
+  arrived?: boolean;
   wrong?: Episode | null;
 }
 
@@ -110,6 +114,7 @@ export function newEngineState(vehicleId: string): EngineState {
     standingWaybill: null,
     inside: null,
     departed: false,
+    arrived: false,
     wrong: null,
   };
   state.watermark = 0;

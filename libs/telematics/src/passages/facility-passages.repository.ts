@@ -64,13 +64,16 @@ export class FacilityPassagesRepository {
     );
   }
 
-  /** The vehicle's passages after `after`, oldest first ('left' before 'entered' at one instant). */
-  async since(vehicleId: string, after: Date): Promise<StoredPassage[]> {
+  /**
+   * The vehicle's passages under one waybill stamped at or after `from`, oldest first ('left'
+   * before 'entered' at one instant).
+   */
+  async ofTrip(vehicleId: string, waybillId: string, from: Date): Promise<StoredPassage[]> {
     const rows = await this.db.query<Row>(
       `SELECT vehicle_id, facility_id, waybill_id, kind, ts, lon, lat, speed_kmh FROM facility_passages
-        WHERE vehicle_id = $1 AND ts > $2
+        WHERE vehicle_id = $1 AND ts >= $2 AND waybill_id = $3
         ORDER BY ts, kind DESC, facility_id LIMIT ${MAX_PASSAGES}`,
-      [vehicleId, after],
+      [vehicleId, from, waybillId],
     );
     return rows.map(toStored);
   }

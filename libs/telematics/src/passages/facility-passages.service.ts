@@ -10,8 +10,8 @@ import { FacilityPassagesRepository, type StoredPassage } from './facility-passa
 export class FacilityPassages {
   constructor(private readonly passages: FacilityPassagesRepository) {}
 
-  /** The vehicle's passages stamped after `after`, oldest first. */
-  since(vehicleId: string, after: Date): Promise<StoredPassage[]> {
-    return this.passages.since(vehicleId, after);
+  /** The vehicle's passages under the waybill stamped at or after `from` (its loading), oldest first. */
+  ofTrip(vehicleId: string, waybillId: string, from: Date): Promise<StoredPassage[]> {
+    return this.passages.ofTrip(vehicleId, waybillId, from);
   }
 }

@@ -86,34 +86,42 @@ export class WaybillTracking {
   }
 
   /**
-   * Moves the waybill on the facility passages the geofence engine reported since the last look
-   * (the evaluator stores them with the fix's violations): leaving the loading facility departs
-   * it, entering the unloading facility makes it arrive (departing first if it had not).
-   * WRONG_DESTINATION is the engine's own rule now.
+   * Moves the waybill on the facility passages the geofence engine reported under it since its
+   * loading (the evaluator stores them with the fix's violations). The trip's passages are walked
+   * in order from the start, keeping whether the vehicle is inside the unloading facility's fence:
+   * leaving the loading facility departs the trip, and arrives it at that same instant when the
+   * vehicle is then inside the unloading fence (neighbouring plants whose fences overlap);
+   * otherwise entering the unloading facility after departing arrives it. A round trip (one
+   * facility at both ends) departs on leaving it and arrives on entering it again. Nothing
+   * arrives before it departs, so an unloading fence covering the loading bay does not end the
+   * trip there. The walk starts from the trip's beginning each time, and the waybill's own status
+   * decides which steps are still due: a replay, a re-run or the carrier's own report moves
+   * nothing twice.
    */
   async follow(waybillId: string): Promise<void> {
     let w = await this.waybills.findById(waybillId);
     if (!w || !['loaded', 'in_transit'].includes(w.status)) return;
-    const since = w.progressTs ?? w.loadedAt ?? w.createdAt;
-    const passages = (await this.passages.since(w.vehicleId, since)).filter((p) => p.waybillId === w!.id);
-    if (passages.length === 0) return;
-    let upTo = since;
+    const passages = await this.passages.ofTrip(w.vehicleId, w.id, w.loadedAt ?? w.createdAt);
+    let departAt: Date | null = null;
+    let arriveAt: Date | null = null;
+    let inUnloading = false;
     for (const p of passages) {
-      upTo = p.ts;
-      if (w.status === 'loaded' && p.kind === 'left' && p.facilityId === w.loadingFacilityId) {
-        await this.transitions.depart(w.id, p.ts, null);
-        w = { ...w, status: 'in_transit', departedAt: p.ts };
-      } else if (p.kind === 'entered' && p.facilityId === w.unloadingFacilityId) {
-        if (w.status === 'loaded') {
-          await this.transitions.depart(w.id, p.ts, null);
-          w = { ...w, status: 'in_transit', departedAt: p.ts };
-        }
-        await this.transitions.arrive(w.id, p.ts, null, await this.summary(w, p.ts));
-        w = { ...w, status: 'arrived', arrivedAt: p.ts };
-        break;
-      }
+      if (p.facilityId === w.unloadingFacilityId) inUnloading = p.kind === 'entered';
+      if (departAt === null) {
+        if (p.kind !== 'left' || p.facilityId !== w.loadingFacilityId) continue;
+        departAt = p.ts;
+        if (!inUnloading) continue;
+      } else if (p.kind !== 'entered' || p.facilityId !== w.unloadingFacilityId) continue;
+      arriveAt = p.ts;
+      break;
     }
-    await this.waybills.update(w.id, { progressTs: upTo });
+    if (departAt !== null && w.status === 'loaded') {
+      await this.transitions.depart(w.id, departAt, null);
+      w = { ...w, status: 'in_transit', departedAt: departAt };
+    }
+    if (arriveAt !== null && w.status === 'in_transit') {
+      await this.transitions.arrive(w.id, arriveAt, null, await this.summary(w, arriveAt));
+    }
   }
 
   /**
