@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * leaving registered facility fences, and the evaluator stores them with the fix's violations, so
  * trip matching (departure, arrival) reads these rows instead of the track. The key is the passage
  * itself: a replay of the same fixes writes nothing twice. The assignment carries the waybill's two
- * ends, which the engine needs to tell departure and WRONG_DESTINATION.
+ * ends, which the engine needs to tell departure and WRONG_DESTINATION. The waybill's progress_ts
+ * (how far the track had been read) goes: matching walks the trip's passages from loading.
  */
 export class FacilityPassages1797100000000 implements MigrationInterface {
   name = 'FacilityPassages1797100000000';
@@ -33,9 +34,11 @@ export class FacilityPassages1797100000000 implements MigrationInterface {
          SET loading_facility_id = w.loading_facility_id, unloading_facility_id = w.unloading_facility_id
         FROM waybills w
        WHERE w.id = a.waybill_id`);
+    await q.query('ALTER TABLE waybills DROP COLUMN progress_ts');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE waybills ADD COLUMN progress_ts timestamptz');
     await q.query('ALTER TABLE vehicle_assignments DROP COLUMN unloading_facility_id');
     await q.query('ALTER TABLE vehicle_assignments DROP COLUMN loading_facility_id');
     await q.query('DROP TABLE facility_passages');

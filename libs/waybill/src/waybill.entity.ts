@@ -102,8 +102,6 @@ export class WaybillEntity {
   /** Set when emergency management resolved the discrepancy (null: open, while there is one). */
   @Column({ type: 'jsonb', nullable: true }) discrepancyResolution: DiscrepancyResolution | null;
   @Column({ type: 'jsonb', nullable: true }) trackSummary: TrackSummary | null;
-  /** Fixes up to this time have been matched to the trip. */
-  @Column({ type: 'timestamptz', nullable: true }) progressTs: Date | null;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;

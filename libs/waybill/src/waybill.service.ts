@@ -320,7 +320,6 @@ export class WaybillService {
         discrepancy: null,
         discrepancyResolution: null,
         trackSummary: null,
-        progressTs: null,
         createdBy: principal.keyId,
         createdAt: now,
         updatedAt: now,

@@ -151,8 +151,8 @@ export class WaybillTransitions {
         signedAt: at.toISOString(),
       };
       await this.filing.transition(w, 'loaded', 'api', principal.keyId, at, { loaderName: dto.loaderName });
-      const next = { ...w, status: 'loaded' as const, loadedAt: at, loadingCheck, progressTs: at };
-      await this.waybills.update(id, { status: 'loaded', loadedAt: at, loadingCheck, progressTs: at });
+      const next = { ...w, status: 'loaded' as const, loadedAt: at, loadingCheck };
+      await this.waybills.update(id, { status: 'loaded', loadedAt: at, loadingCheck });
       await this.filing.publish('waybill.loaded', next, items, at);
       return toWaybillView(next, items, principal);
     });
