@@ -83,7 +83,7 @@ describe('map console', () => {
 
     if (!existsSync('/usr/bin/chromium'))
       throw new Error(
-        'Debian chromium is needed: apt-get install -y --no-install-recommends chromium fonts-dejavu-core',
+        'Debian chromium is needed: apt-get install -y --no-install-recommends chromium fonts-dejavu-core fonts-wqy-zenhei',
       );
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
@@ -174,6 +174,33 @@ describe('map console', () => {
     expect(layers.violations).toEqual([]);
     expect(await page.textContent('h1')).toBe('危险化学品运输监管一张图');
     await page.screenshot({ path: `${ARTIFACTS}/console-1-layers.png` });
+  }, 60_000);
+
+  it('renders Chinese with real glyphs, not empty boxes (a CJK font is installed)', async () => {
+    // Each distinct Han character of the title, drawn alone in the title's font: with a CJK font
+    // each has its own shape; without one every character is the same missing-glyph box (tofu).
+    const drawn = await page.evaluate(() => {
+      const h1 = document.querySelector('h1')!;
+      const family = getComputedStyle(h1).fontFamily;
+      const chars = [...new Set([...(h1.textContent ?? '')].filter((c) => /\p{Script=Han}/u.test(c)))];
+      const shapes = chars.map((c) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 64;
+        const g = canvas.getContext('2d')!;
+        g.font = `48px ${family}`;
+        g.textBaseline = 'top';
+        g.fillText(c, 8, 8);
+        const alpha = g.getImageData(0, 0, 64, 64).data.filter((_, i) => i % 4 === 3);
+        return alpha.join(',');
+      });
+      return {
+        chars: chars.length,
+        inked: shapes.filter((s) => /[1-9]/.test(s)).length,
+        distinct: new Set(shapes).size,
+      };
+    });
+    expect(drawn.chars).toBeGreaterThan(5);
+    expect(drawn).toEqual({ chars: drawn.chars, inked: drawn.chars, distinct: drawn.chars });
   }, 60_000);
 
   it('recolours the vehicle and shows the violation when a fix leaves the route, without a reload', async () => {

@@ -43,13 +43,14 @@ describe('process lifecycle (built entry points, real processes)', () => {
   describe('on the embedded default', () => {
     let dataDir: string;
     let port: number;
+    let jt808: string;
     let api: Spawned;
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'hc-proc-'));
       port = await freePort();
       // The embedded api also holds the JT/T 808 gateway: on a free port, not 6808, which another
       // process on a shared machine may hold.
-      const jt808 = String(await freePort());
+      jt808 = String(await freePort());
       api = spawnEntry(API, { PORT: String(port), JT808_PORT: jt808, DATA_DIR: dataDir, SHUTDOWN_GRACE_MS: '5000' }, [
         '--with-worker',
       ]);
@@ -74,6 +75,35 @@ describe('process lifecycle (built entry points, real processes)', () => {
       });
       expect((await second.exited).code).toBe(1);
       expect(second.output()).toMatch(/configuration error: DATA_DIR: .* is in use by process \d+/);
+    });
+
+    it('prints the address, the console, the JT/T 808 port and the key last and together; no route or request lines at info (issue 19)', async () => {
+      const out = api.output();
+      // Nest's ~200 start-up lines (modules initialised, routes mapped) are debug, not info.
+      expect(out).not.toMatch(/RouterExplorer|RoutesResolver|InstanceLoader|Mapped \{/);
+      const at = out.indexOf('The service is up');
+      expect(at).toBeGreaterThan(-1);
+      expect(out.slice(at)).toMatch(
+        new RegExp(
+          '^The service is up \\(embedded PostgreSQL \\(PGlite\\) .*, queue in-process\\):\n' +
+            `  API: +http://127\\.0\\.0\\.1:${port} +\\(OpenAPI: http://127\\.0\\.0\\.1:${port}/docs\\)\n` +
+            `  console: +http://127\\.0\\.0\\.1:${port}/console/\n` +
+            `  JT/T 808: +port ${jt808}\n\n` +
+            'First admin API key \\(shown once, store it now\\):\n {2}hc_[0-9a-f]{12}_\\S{43}\n\n',
+        ),
+      );
+      // The log stream says the same first (for log collectors); the block comes after it.
+      expect(out.slice(0, at)).toContain('"msg":"listening on http://127.0.0.1:');
+      // A request that succeeded is not logged at info; a refused one is, at warn.
+      const key = /hc_[0-9a-f]{12}_\S{43}/.exec(out)![0];
+      const before = api.output().length;
+      const ok = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { headers: { authorization: `Bearer ${key}` } });
+      expect(ok.status).toBe(200);
+      const refused = await fetch(`http://127.0.0.1:${port}/v1/api-keys`);
+      expect(refused.status).toBe(401);
+      await waitFor(async () => api.output().slice(before).includes('"status":401'), 10_000, 'the 401 logged');
+      const logged = lines(api.output().slice(before)).filter((l) => l.includes('"path":"/v1/api-keys"'));
+      expect(logged).toEqual([expect.stringMatching(/^\{"level":40,.*"status":401/)]);
     });
 
     it('finishes an in-flight request, closes queue and database, and exits 0 (in time, by its own watchdog) on SIGTERM', async () => {

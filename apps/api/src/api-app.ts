@@ -7,8 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger as NestLogger } from '@nestjs/common';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
-import { type AppConfig, ApiKeyService, createValidationPipe, JobRunner, ProblemFilter } from '@lib/platform';
+import {
+  type AppConfig,
+  ApiKeyService,
+  createValidationPipe,
+  JobRunner,
+  ProblemFilter,
+  PlatformLogger,
+} from '@lib/platform';
 import { ApiModule } from './api.module.js';
 
 export interface ApiAppOptions {
@@ -32,7 +38,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions): P
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PlatformLogger));
   app.disable('x-powered-by');
   app.use(helmet());
   app.enableCors(config.http.corsOrigins.length > 0 ? { origin: config.http.corsOrigins } : { origin: false });
@@ -68,6 +74,11 @@ function consoleDir(): string | null {
     join(process.cwd(), 'dist', 'console'),
   ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
+}
+
+/** Whether this process serves the map console at /console/ (it is built into dist/console). */
+export function servesConsole(): boolean {
+  return consoleDir() !== null;
 }
 
 /**

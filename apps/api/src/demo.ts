@@ -42,7 +42,10 @@ await runMain(async () => {
   const jt808 = await app
     .get(Jt808Gateway)
     .listen()
-    .catch((err: Error) => process.stderr.write(`JT/T 808 gateway not started: ${err.message}\n`));
+    .catch((err: Error) => {
+      process.stderr.write(`JT/T 808 gateway not started: ${err.message}\n`);
+      return null;
+    });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
   process.stdout.write(`loading the sample city into ${base} …\n`);
   const { police, transport, tankers, summary } = await loadSampleCity(base, admin);
@@ -58,7 +61,10 @@ await runMain(async () => {
   process.stdout.write(
     `\nThe sample city is loaded: ${summary}.\n` +
       `  console:       ${base}/console/\n  police key:    ${police}\n  transport key: ${transport}\n  admin key:     ${admin}\n` +
-      (jt808 ? `  JT/T 808:      port ${jt808} (npm run simulate:jt808 -- --api ${base} --key <admin key>)\n` : '') +
+      // The simulator's command names the ports actually in use (PORT, JT808_PORT), not its defaults.
+      (jt808 !== null
+        ? `  JT/T 808:      port ${jt808}; simulated terminals: npm run simulate:jt808 -- --api ${base} --port ${jt808} --key ${admin}\n`
+        : '') +
       `Tankers 8, 24 and 42 will leave their route, 13 will stop on the way, 31 will cross the Taihu water-source zone.\n\n`,
   );
 

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { ConfigError, runMain, stopOnSignals } from '@lib/platform';
+import { ConfigError, runMain, stopOnSignals, PlatformLogger } from '@lib/platform';
 import { Jt808Gateway } from '@lib/telematics';
 import { GatewayModule } from './gateway.module.js';
 
@@ -20,7 +19,7 @@ await runMain(async (config) => {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PlatformLogger));
   stopOnSignals(app, config);
   await app.init();
   await app.get(Jt808Gateway).listen();

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { ConfigError, describeDatabase, JobRunner, runMain, stopOnSignals } from '@lib/platform';
+import { ConfigError, describeDatabase, JobRunner, runMain, stopOnSignals, PlatformLogger } from '@lib/platform';
 import { WorkerModule } from './worker.module.js';
 
 /** The worker process: consumes the BullMQ queues. Any number may run side by side. */
@@ -17,7 +16,7 @@ await runMain(async (config) => {
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PlatformLogger));
   stopOnSignals(app, config);
   await app.init();
   await app.get(JobRunner).start();

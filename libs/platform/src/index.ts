@@ -13,6 +13,7 @@ export { Allow, Public, CurrentPrincipal } from './auth/access.decorators.js';
 export { ApiKeyService } from './auth/api-key.service.js';
 export { KeyWatch } from './auth/key-watch.js';
 export * from './http/pagination.js';
+export { PlatformLogger } from './logging/platform-logger.js';
 export { HealthService } from './health/health.service.js';
 export * from './metrics/metrics.service.js';
 export * from './ids/uuid7.js';

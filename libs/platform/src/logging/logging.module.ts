@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { uuid7 } from '../ids/uuid7.js';
+import { PlatformLogger } from './platform-logger.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
@@ -28,6 +29,8 @@ export const loggablePath = (url: string): string => {
  * pino JSON logs with a request id on every line of a request (X-Request-Id is honoured when it
  * looks like an id, and echoed back). Requests are logged by method, path and status only:
  * never headers (keys), bodies or query strings (they can carry id numbers and phone numbers).
+ * A request that succeeded is logged at debug (at the default info one line per request buried the
+ * start-up output, issue 19); a 4xx at warn and a 5xx or a failure at error, so those always show.
  */
 @Module({
   imports: [
@@ -53,7 +56,7 @@ export const loggablePath = (url: string): string => {
               res: (res: { statusCode: number }) => ({ status: res.statusCode }),
             },
             customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
             redact: { paths: ['req.headers', 'res.headers', '*.authorization', '*.idNumber', '*.phone'], remove: true },
           },
@@ -62,5 +65,7 @@ export const loggablePath = (url: string): string => {
       }),
     }),
   ],
+  providers: [PlatformLogger],
+  exports: [PlatformLogger],
 })
 export class LoggingModule {}
