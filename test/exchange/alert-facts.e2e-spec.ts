@@ -1,6 +1,6 @@
 import { Receiver } from '../support/exchange.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { A, deviatingTrack, LOADING_CHECK, M_PER_DEG_LON, post, submit, tripWorld } from '../support/waybill.js';
+import { A, deviatingTrack, loadNow, M_PER_DEG_LON, post, submit, tripWorld } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
 
@@ -65,12 +65,8 @@ describe('exchange: what an alert names', () => {
 
     const s = await submit(t, trip);
     expect(s.status).toBe(200);
-    const loadedAt = Date.now();
-    const loaded = await post(t, trip.consignor.key, `/v1/waybills/${s.id}/load`, {
-      ...LOADING_CHECK,
-      at: new Date(loadedAt).toISOString(),
-    });
-    expect(loaded.status).toBe(200);
+    const { loadedAt, status: loadStatus } = await loadNow(t, trip, s.id);
+    expect(loadStatus).toBe(200);
 
     // What people call each thing, read from the registry, the fences and the waybill themselves.
     const [waybill, vehicle, route, chemical, consignor, carrier, consignee, driver, escort] = await Promise.all([

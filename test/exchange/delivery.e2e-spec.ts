@@ -2,7 +2,7 @@ import { verifySignature } from '@lib/exchange';
 import { JobName } from '@lib/platform';
 import { Receiver } from '../support/exchange.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { deviatingTrack, LOADING_CHECK, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
+import { deviatingTrack, LOADING_CHECK, loadNow, post, submit, tripWorld, type TripWorld } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
 
@@ -95,12 +95,8 @@ describe('exchange: webhook delivery', () => {
     trip = await tripWorld(t, { transportKey: transport });
     const s = await submit(t, trip);
     expect(s.status).toBe(200);
-    const loadedAt = Date.now();
-    const loaded = await post(t, trip.consignor.key, `/v1/waybills/${s.id}/load`, {
-      ...LOADING_CHECK,
-      at: new Date(loadedAt).toISOString(),
-    });
-    expect(loaded.status).toBe(200);
+    const { loadedAt, status: loadStatus } = await loadNow(t, trip, s.id);
+    expect(loadStatus).toBe(200);
     await policeHook.waitFor(() => policeHook.ofType('waybill.loaded').length === 1);
 
     // (The track starts at loading and runs about a minute ahead of the clock, as in the tracking tests.)

@@ -1,6 +1,6 @@
 import { Receiver } from '../support/exchange.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
-import { deviatingTrack, LOADING_CHECK, post, submit, tripWorld } from '../support/waybill.js';
+import { deviatingTrack, loadNow, post, submit, tripWorld } from '../support/waybill.js';
 
 type Json = Record<string, unknown>;
 type PolicyDoc = Json & { agencies: Record<string, Json & { events: Json[] }> };
@@ -90,12 +90,8 @@ describe('exchange: webhook deliveries follow a policy change', () => {
       const trip = await tripWorld(t, { transportKey: transport });
       const s = await submit(t, trip);
       expect(s.status).toBe(200);
-      const loadedAt = Date.now();
-      const loaded = await post(t, trip.consignor.key, `/v1/waybills/${s.id}/load`, {
-        ...LOADING_CHECK,
-        at: new Date(loadedAt).toISOString(),
-      });
-      expect(loaded.status).toBe(200);
+      const { loadedAt, status: loadStatus } = await loadNow(t, trip, s.id);
+      expect(loadStatus).toBe(200);
       const fixes = deviatingTrack(trip.vehicleId, loadedAt + 500);
       expect((await post(t, transport, '/v1/telemetry/positions', { positions: fixes })).status).toBe(202);
       await tried(id, 'violation.opened');

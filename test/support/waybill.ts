@@ -197,6 +197,16 @@ export const LOADING_CHECK = {
   loaderName: '周建华',
 };
 
+/** The consignor loads the submitted waybill now (the loading check passed): its status and when. */
+export async function loadNow(t: TestApp, w: TripWorld, waybillId: string) {
+  const loadedAt = Date.now();
+  const res = await post(t, w.consignor.key, `/v1/waybills/${waybillId}/load`, {
+    ...LOADING_CHECK,
+    at: new Date(loadedAt).toISOString(),
+  });
+  return { loadedAt, status: res.status };
+}
+
 /** The rule codes of a 422 problem+json. */
 export const rulesOf = (body: Json): string[] =>
   ((body.errors as Json[] | undefined) ?? []).map((e) => e.rule as string);
