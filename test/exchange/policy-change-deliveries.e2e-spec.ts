@@ -79,13 +79,21 @@ describe('exchange: webhook deliveries follow a policy change', () => {
         .get(`/v1/personnel/${id}`)
         .set(...bearer(t.adminKey))
     ).body as Json;
-  const maskedAs = (clear: string): string => `${clear.slice(0, 3)}${'*'.repeat(clear.length - 7)}${clear.slice(-4)}`;
-
-  it('sends a retried alert with the crew masked once the policy stops giving police the crew in clear', async () => {
+  /** Each test starts from the shipped policy, with a police receiver that refuses until the test lets it answer. */
+  const withRefusingHook = async (run: (hook: Receiver) => Promise<void>): Promise<void> => {
     await restorePolicy();
     const hook = await new Receiver().start();
     hook.refusing = true;
     try {
+      await run(hook);
+    } finally {
+      await hook.close();
+    }
+  };
+  const maskedAs = (clear: string): string => `${clear.slice(0, 3)}${'*'.repeat(clear.length - 7)}${clear.slice(-4)}`;
+
+  it('sends a retried alert with the crew masked once the policy stops giving police the crew in clear', async () => {
+    await withRefusingHook(async (hook) => {
       const id = await register(hook, ['violation.opened']);
       const trip = await tripWorld(t, { transportKey: transport });
       const s = await submit(t, trip);
@@ -120,16 +128,11 @@ describe('exchange: webhook deliveries follow a policy change', () => {
       });
       expect(got.raw).not.toContain(driver.idNumber as string);
       expect(got.raw).not.toContain(driver.phone as string);
-    } finally {
-      await hook.close();
-    }
+    });
   });
 
   it('replays a dead letter in the shape of the policy in force, not the one it was relayed under', async () => {
-    await restorePolicy();
-    const hook = await new Receiver().start();
-    hook.refusing = true;
-    try {
+    await withRefusingHook(async (hook) => {
       const id = await register(hook, ['waybill.submitted']);
       const trip = await tripWorld(t, { transportKey: transport });
       const s = await submit(t, trip);
@@ -168,9 +171,7 @@ describe('exchange: webhook deliveries follow a policy change', () => {
         driver: { masked: true, idNumber: maskedAs(driver.idNumber as string) },
       });
       expect(hook.accepted[0]!.raw).not.toContain(driver.idNumber as string);
-    } finally {
-      await hook.close();
-    }
+    });
   });
 
   it('shapes a delivery made before deliveries were shaped (no data) under the policy in force before sending it', async () => {
@@ -215,10 +216,7 @@ describe('exchange: webhook deliveries follow a policy change', () => {
   });
 
   it('withdraws a pending delivery of an event type the policy no longer gives the agency, and never sends it', async () => {
-    await restorePolicy();
-    const hook = await new Receiver().start();
-    hook.refusing = true;
-    try {
+    await withRefusingHook(async (hook) => {
       const id = await register(hook, ['waybill.submitted']);
       const withdrawnTrip = await tripWorld(t, { transportKey: transport });
       const w = await submit(t, withdrawnTrip);
@@ -255,8 +253,6 @@ describe('exchange: webhook deliveries follow a policy change', () => {
       await t.settle(async () => (await view()).pending === 0);
       expect(hook.accepted.map((r) => (r.body.data as Json).waybillId)).toEqual([next.id]);
       expect((await deliveries(id)).map((d) => d.status)).toEqual(['withdrawn', 'delivered']);
-    } finally {
-      await hook.close();
-    }
+    });
   });
 });
