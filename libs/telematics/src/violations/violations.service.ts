@@ -99,12 +99,13 @@ export class ViolationsService {
   /** Applies engine events inside the caller's transaction. `receivedAt` maps vehicle|ts → receipt time of that fix. */
   async record(events: ViolationEvent[], receivedAt: Map<string, number>): Promise<{ opened: number; closed: number }> {
     if (events.length === 0) return { opened: 0, closed: 0 };
-    // What the alerts name, read once per batch here (where it is known), never again on the way out:
-    // the assignment's facts, the target's name from the engine's world, the registry's plate for a
-    // vehicle without an assignment that carries them.
+    // What the alerts name, here (where it is known), never again on the way out: the assignment's
+    // facts (through the evaluator's cache, which it has just read for these very vehicles: no second
+    // read per batch), the target's name from the engine's world, the registry's plate for a vehicle
+    // without an assignment that carries them.
     const vehicleIds = [...new Set(events.map((e) => e.vehicleId))];
     const [assignments, names] = await Promise.all([
-      this.assignments.forVehicles(vehicleIds),
+      this.assignments.forVehiclesCached(vehicleIds),
       this.world.namesOf(events.map((e) => e.targetId)),
     ]);
     const bare = vehicleIds.filter((id) => !assignments.get(id)?.alertFacts?.plate);
